@@ -1,0 +1,139 @@
+"""Settings for the development build (make serve).
+
+publishconf.py builds on these for production (make build).
+"""
+
+import os
+
+SITENAME = "Suomen konservatorioliitto"
+SITE_LEGAL_NAME = "Suomen konservatorioliitto – Finlands konservatorieförbund r.y."
+SITE_DESCRIPTION = (
+    "Suomen konservatorioliitto on musiikin ja tanssin toisen asteen ammatillisen "
+    "koulutuksen edunvalvoja ja 16 jäsenoppilaitoksensa yhteistyöfoorumi."
+)
+SITEURL = ""
+PUBLIC_SITEURL = "https://konservatorioliitto.fi"
+DEFAULT_LANG = "fi"
+TIMEZONE = "Europe/Helsinki"
+
+# Contact details shown in the footer; all from the association's action plan
+# and its public registry entry.
+CONTACT = {
+    "street": "Arabiankatu 2",
+    "postcode": "00560",
+    "city": "Helsinki",
+    "business_id": "0997495-2",
+}
+# Public channels of the action plan (the channels content type replaces this).
+PUBLIC_CHANNELS = [
+    ("Facebook", "https://www.facebook.com/konservatorioliitto"),
+    ("Instagram", "https://www.instagram.com/konservatorioliitto"),
+    ("Twitter", "https://twitter.com/konservatoriot"),
+    ("LinkedIn", "https://www.linkedin.com/company/suomen-konservatorioliitto"),
+]
+
+PATH = "content"
+# Only posts are articles and only pages are pages: later content types
+# (directory, events, channels, members) live in folders of their own.
+ARTICLE_PATHS = ["posts"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+IGNORE_FILES = [".#*", "*~", "*.swp", ".DS_Store"]
+
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+# Listed explicitly: with PLUGINS unset Pelican loads every installed plugin.
+PLUGINS = ["strict_build", "content_rules", "babel_i18n", "site_nav"]
+JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True,
+                     "lstrip_blocks": True}
+
+# Blog: categories a post may use. The first word of each is its URL slug.
+ALLOWED_CATEGORIES = [
+    "Liiton toiminta",
+    "Edunvalvonta",
+    "Hankkeet",
+    "Tutkimukset",
+    "Koulutukset",
+    "Jäsenoppilaitokset",
+]
+DEFAULT_CATEGORY = "Luokittelematon"  # never allowed: flags a missing Category
+USE_FOLDER_AS_CATEGORY = False
+# A post states its Date itself; the date in the file name is only for sorting files.
+FILENAME_METADATA = ""
+AUTHOR = None
+WITH_FUTURE_DATES = False  # a post dated in the future is not published yet
+DEFAULT_PAGINATION = 10
+SUMMARY_MAX_LENGTH = 40
+TYPOGRIFY = False
+
+# Finnish URLs. Pelican's default pagination pattern ({name}{number}) makes
+# page 5 of tag "x" collide with tag "x5", hence the /sivu/N/ folders.
+ARTICLE_URL = "ajankohtaista/{date:%Y}/{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+DRAFT_URL = "luonnokset/{slug}/"
+DRAFT_SAVE_AS = DRAFT_URL + "index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = PAGE_URL + "index.html"
+DRAFT_PAGE_URL = "luonnokset/sivut/{slug}/"
+DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_URL + "index.html"
+CATEGORY_URL = "ajankohtaista/kategoria/{slug}/"
+CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
+TAG_URL = "ajankohtaista/aihe/{slug}/"
+TAG_SAVE_AS = TAG_URL + "index.html"
+AUTHOR_URL = "ajankohtaista/kirjoittaja/{slug}/"
+AUTHOR_SAVE_AS = AUTHOR_URL + "index.html"
+CATEGORIES_URL = "ajankohtaista/kategoriat/"
+CATEGORIES_SAVE_AS = CATEGORIES_URL + "index.html"
+TAGS_URL = "ajankohtaista/aiheet/"
+TAGS_SAVE_AS = TAGS_URL + "index.html"
+AUTHORS_URL = "ajankohtaista/kirjoittajat/"
+AUTHORS_SAVE_AS = AUTHORS_URL + "index.html"
+ARCHIVES_URL = "ajankohtaista/arkisto/"
+ARCHIVES_SAVE_AS = ARCHIVES_URL + "index.html"
+YEAR_ARCHIVE_URL = "ajankohtaista/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = YEAR_ARCHIVE_URL + "index.html"
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+INDEX_URL = "ajankohtaista/"
+INDEX_SAVE_AS = INDEX_URL + "index.html"
+FRONT_SAVE_AS = "index.html"
+DIRECT_TEMPLATES = ["front", "index", "categories", "tags", "authors", "archives"]
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/sivu/{number}/", "{base_name}/sivu/{number}/index.html"),
+)
+
+# Feeds: all posts and one per category, Atom and RSS.
+FEED_DOMAIN = PUBLIC_SITEURL
+FEED_ALL_ATOM = "syotteet/kaikki.atom.xml"
+FEED_ALL_RSS = "syotteet/kaikki.rss.xml"
+CATEGORY_FEED_ATOM = "syotteet/{slug}.atom.xml"
+CATEGORY_FEED_RSS = "syotteet/{slug}.rss.xml"
+FEED_ATOM = None
+FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+FEED_MAX_ITEMS = 20
+RSS_FEED_SUMMARY_ONLY = True
+
+# The development build reads unchanged files from a cache; sha256 survives
+# git checkouts, which reset modification times.
+CACHE_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".cache", "pelican")
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CHECK_MODIFIED_METHOD = "sha256"
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        "markdown.extensions.toc": {"permalink": False},
+        "markdown.extensions.smarty": {},
+    },
+    "output_format": "html5",
+}

@@ -1,0 +1,45 @@
+"""Dates in the site's language through Babel, with no OS locale involved."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date, format_datetime
+
+
+def date_long(value: dt.date, locale: str) -> str:
+    """27. marraskuuta 2026"""
+    return format_date(value, "long", locale=locale)
+
+
+def date_short(value: dt.date, locale: str) -> str:
+    """27.11.2026"""
+    return format_date(value, "short", locale=locale)
+
+
+def month_year(value: dt.date, locale: str) -> str:
+    """marraskuu 2026 (nominative, for headings)"""
+    return format_date(value, "LLLL yyyy", locale=locale)
+
+
+def month_name(month: int, locale: str) -> str:
+    """marraskuu (nominative, for headings within a year)"""
+    return format_date(dt.date(2000, month, 1), "LLLL", locale=locale)
+
+
+def iso_date(value: dt.date) -> str:
+    """Machine-readable date for <time datetime>."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="minutes")
+    return value.isoformat()
+
+
+def date_filters(locale: str) -> dict:
+    """Jinja filters bound to ``locale``."""
+    return {
+        "date_long": lambda value: date_long(value, locale),
+        "date_short": lambda value: date_short(value, locale),
+        "month_year": lambda value: month_year(value, locale),
+        "month_name": lambda month: month_name(month, locale),
+        "iso_date": iso_date,
+    }

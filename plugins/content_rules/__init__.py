@@ -1,0 +1,72 @@
+"""Content rules: strict dates, required post fields, existing link targets.
+
+Each rule is a plain function (``dates``, ``rules``); this module only wires
+them to Pelican: a Markdown reader that parses dates strictly, and a check
+of every post and page as Pelican creates it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from pelican import signals
+from pelican.contents import Article, Page
+from pelican.readers import MarkdownReader
+
+from strict_build import ContentError, report
+
+from .dates import parse_post_date
+from .rules import missing_references, post_problems
+
+logger = logging.getLogger(__name__)
+
+DATE_FIELDS = {"date": "Date", "modified": "Modified"}
+
+
+class StrictMarkdownReader(MarkdownReader):
+    """Pelican's Markdown reader with our date parsing and clear errors."""
+
+    def process_metadata(self, name, value):
+        if name in DATE_FIELDS:
+            return parse_post_date(value, DATE_FIELDS[name])
+        return super().process_metadata(name, value)
+
+    def read(self, source_path):
+        try:
+            return super().read(source_path)
+        except ContentError as error:
+            report(logger, error.problem(source_path))
+            raise
+
+
+def use_strict_reader(readers):
+    for extension in StrictMarkdownReader.file_extensions:
+        readers.reader_classes[extension] = StrictMarkdownReader
+
+
+def check_content(content):
+    if not isinstance(content, (Article, Page)) or not content.source_path:
+        return
+    settings = content.settings
+    problems = []
+    if isinstance(content, Article):
+        problems += post_problems(
+            content.source_path,
+            content.metadata,
+            settings.get("ALLOWED_CATEGORIES", ()),
+            settings.get("DEFAULT_CATEGORY", ""),
+            content._content or "",
+        )
+    references = [
+        (m.group("what"), m.group("value"))
+        for m in content._get_intrasite_link_regex().finditer(content._content or "")
+        if m.group("what") in ("filename", "static", "attach")
+    ]
+    problems += missing_references(content.source_path, references, settings["PATH"])
+    for problem in problems:
+        report(logger, problem)
+
+
+def register():
+    signals.readers_init.connect(use_strict_reader)
+    signals.content_object_init.connect(check_content)

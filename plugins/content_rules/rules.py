@@ -1,0 +1,103 @@
+"""What a blog post must declare, checked on each post as it is read."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from urllib.parse import unquote, urlsplit
+
+from strict_build import Problem
+
+# Texts `invoke new-post` writes for the author to replace; a published post
+# must not keep them.
+PLACEHOLDER_SUMMARY = "Kirjoita tähän yhden tai kahden virkkeen tiivistelmä."
+PLACEHOLDER_BODY = "Kirjoita kirjoituksen teksti tähän."
+
+REQUIRED_POST_FIELDS = {
+    "author": ("Author", "Lisää rivi Author: Kirjoittajan nimi."),
+    "summary": (
+        "Summary",
+        "Lisää rivi Summary: yhden tai kahden virkkeen tiivistelmä. "
+        "Se näkyy listauksissa, syötteissä ja hakukoneissa.",
+    ),
+}
+
+
+def post_problems(
+    source: str, metadata: dict, allowed_categories: Iterable[str], default_category: str,
+    body: str = "",
+) -> list[Problem]:
+    """Front-matter problems of one post (title and date are Pelican's own)."""
+    problems = []
+    if metadata.get("status", "published") == "published":
+        if PLACEHOLDER_SUMMARY in str(metadata.get("summary", "")):
+            problems.append(Problem(
+                source, "Summary", "tiivistelmä on yhä pohjan malliteksti.",
+                "Kirjoita Summary-kenttään oma tiivistelmä ennen julkaisua.",
+            ))
+        if PLACEHOLDER_BODY in body:
+            problems.append(Problem(
+                source, "teksti", "tekstissä on yhä pohjan malliteksti.",
+                f"Poista rivi \"{PLACEHOLDER_BODY}\" ja kirjoita oma teksti.",
+            ))
+    allowed = list(allowed_categories)
+    category = metadata.get("category")
+    name = getattr(category, "name", None)
+    choices = ", ".join(allowed)
+    if not name or name == default_category:
+        problems.append(
+            Problem(source, "Category", "kategoria puuttuu.",
+                    f"Lisää rivi Category: ja jokin näistä: {choices}.")
+        )
+    elif name not in allowed:
+        problems.append(
+            Problem(source, "Category", f"tuntematon kategoria \"{name}\".",
+                    f"Käytä jotakin näistä: {choices}. Uuden kategorian lisää "
+                    "kehittäjä asetukseen ALLOWED_CATEGORIES.")
+        )
+    for key, (field, fix) in REQUIRED_POST_FIELDS.items():
+        value = metadata.get(key)
+        if key == "author":
+            value = getattr(value, "name", value)
+        if not value or not str(value).strip():
+            problems.append(Problem(source, field, f"pakollinen kenttä {field} puuttuu.", fix))
+    return problems
+
+
+def missing_references(
+    source: str, references: Iterable[tuple[str, str]], content_root: str
+) -> list[Problem]:
+    """Problems for {filename}, {static} and {attach} targets that do not exist.
+
+    ``references`` are (kind, target) pairs as written in the source, e.g.
+    ("static", "/images/kuva.jpg"); a target without a leading slash is
+    relative to the source file's folder, as Pelican reads it.
+    """
+    problems = []
+    for kind, target in references:
+        path = unquote(urlsplit(target).path)
+        if not path:
+            continue  # "{filename}#anchor" links within the same file
+        if path.startswith("/"):
+            full = os.path.join(content_root, path.lstrip("/"))
+        else:
+            full = os.path.join(os.path.dirname(source), path)
+        if os.path.isfile(full):
+            continue
+        if os.path.splitext(path)[1].lower() in IMAGE_EXTENSIONS:
+            problems.append(Problem(
+                source, "kuva", f"kuvaa {{{kind}}}{target} ei löydy.",
+                "Tarkista kuvan nimi. Kuvat ovat kansiossa content/images/, ja kuva "
+                "lisätään näin: ![Mitä kuvassa on]({static}/images/kuva.jpg)",
+            ))
+        else:
+            problems.append(Problem(
+                source, "linkki", f"linkin kohdetta {{{kind}}}{target} ei löydy.",
+                "Tarkista tiedoston nimi ja kansio. Sivut ovat kansiossa content/pages/ "
+                "({filename}/pages/liitto.md), kirjoitukset kansiossa content/posts/ "
+                "({filename}/posts/2021-01-07-nimi.md).",
+            ))
+    return problems
+
+
+IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif"}

@@ -1,0 +1,26 @@
+"""Navigation from page front matter: main menu, sections, breadcrumbs, footer."""
+
+from __future__ import annotations
+
+import logging
+
+from pelican import signals
+
+from strict_build import report
+
+from .tree import NavNode, NavTree, build_tree
+
+__all__ = ["NavNode", "NavTree", "build_tree", "register"]
+
+logger = logging.getLogger(__name__)
+
+
+def add_navigation(generator):
+    tree, problems = build_tree(generator.pages + generator.hidden_pages)
+    for problem in problems:
+        report(logger, problem)
+    generator.context["site_nav"] = tree
+
+
+def register():
+    signals.page_generator_finalized.connect(add_navigation)

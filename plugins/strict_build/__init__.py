@@ -1,0 +1,37 @@
+"""Strict, atomic builds: bad content stops the build with a clear message.
+
+The plugin part only helps the runner (``python -m strict_build``): it
+remembers which source file each output page came from, for messages, and
+stops Pelican before writing once content problems are known.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pelican import signals
+
+from .problems import ContentError, Problem, report
+from .runner import BuildAborted, BuildResult, build, current_build
+
+__all__ = ["BuildResult", "ContentError", "Problem", "build", "register", "report"]
+
+
+def remember_source(path, context):
+    log = current_build()
+    content = context.get("article") or context.get("page")
+    if log is None or content is None or not content.source_path:
+        return
+    output = context.get("OUTPUT_PATH", "")
+    log.sources[os.path.relpath(path, output).replace(os.sep, "/")] = content.source_path
+
+
+def stop_if_content_is_bad(generators):
+    log = current_build()
+    if log is not None and log.problems:
+        raise BuildAborted()
+
+
+def register():
+    signals.content_written.connect(remember_source)
+    signals.all_generators_finalized.connect(stop_if_content_is_bad)

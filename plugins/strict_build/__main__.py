@@ -1,0 +1,59 @@
+"""Command line: build a site strictly into an output folder.
+
+    python -m strict_build SETTINGS OUTPUT [-e KEY=JSON ...]
+
+Exit status 0 when the site was built and swapped into OUTPUT, 1 when the
+content has problems (OUTPUT keeps its previous build), 2 on bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from .runner import build
+
+
+def parse_overrides(pairs: list[str]) -> dict:
+    overrides = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        try:
+            overrides[key] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key] = value
+    return overrides
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m strict_build", description=__doc__)
+    parser.add_argument("settings", help="Pelican settings file")
+    parser.add_argument("output", help="output folder, replaced only on success")
+    parser.add_argument(
+        "-e", "--extra-settings", action="append", default=[], metavar="KEY=JSON",
+        help="override one setting (value parsed as JSON, else taken as text)",
+    )
+    args = parser.parse_args(argv)
+    result = build(args.settings, args.output, parse_overrides(args.extra_settings))
+    root = os.getcwd()
+    if result.ok:
+        print(f"Sivusto rakennettu kansioon {os.path.relpath(result.output, root)} "
+              f"({result.seconds:.1f} s).")
+        return 0
+    for problem in sorted(result.problems, key=lambda p: (p.source, p.field)):
+        print(problem.text(root), file=sys.stderr)
+        print(file=sys.stderr)
+    count = len(result.problems)
+    noun = "virhe" if count == 1 else "virhettä"
+    print(
+        f"Rakentaminen epäonnistui: {count} {noun}. Sivusto ei päivittynyt: "
+        f"kansiossa {os.path.relpath(result.output, root)} on yhä edellinen toimiva versio.",
+        file=sys.stderr,
+    )
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Turn Pelican's own log messages into problems a writer can act on.
+
+Pelican reports bad content through log records whose message templates are
+constant strings; matching on them (not on formatted text) keeps this robust.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from .problems import Problem
+
+FIELD_NAMES = {"title": "Title", "date": "Date"}
+MISSING_FIXES = {
+    "title": "Lisää tiedoston alkuun rivi Title: Otsikko.",
+    "date": "Lisää tiedoston alkuun rivi Date: 2021-03-29 (vuosi-kuukausi-päivä).",
+}
+
+
+def problem_from_record(record: logging.LogRecord) -> Problem | None:
+    """Return the problem a Pelican warning or error describes.
+
+    ``None`` means the record needs no message of its own (it repeats one of
+    ours). Records we don't recognise still become problems, so nothing that
+    Pelican warns about can pass silently.
+    """
+    problem = getattr(record, "problem", None)
+    if problem is not None:
+        return problem
+    template, args = record.msg, record.args or ()
+    if template == "Skipping %s: could not find information about '%s'":
+        source, prop = str(args[0]), str(args[1])
+        field = FIELD_NAMES.get(prop, prop.capitalize())
+        return Problem(
+            source,
+            field,
+            f"pakollinen kenttä {field} puuttuu.",
+            MISSING_FIXES.get(prop, f"Lisää tiedoston alkuun rivi {field}: …"),
+        )
+    if template.startswith("Unknown status '%s' for file %s"):
+        return Problem(
+            str(args[1]),
+            "Status",
+            f"tuntematon tila \"{args[0]}\".",
+            "Kirjoita Status: published (julkaistu) tai Status: draft (luonnos).",
+        )
+    if template == "Could not process %s":
+        return Problem(
+            str(args[0]),
+            "",
+            "tiedostoa ei voitu lukea.",
+            "Tarkista, että tiedoston alussa on kentät muodossa Kenttä: arvo "
+            "ja niiden jälkeen tyhjä rivi.",
+        )
+    if template == "Unable to find '%s', skipping url replacement.":
+        return Problem(
+            "",
+            "linkki",
+            f"linkin kohdetta {args[0]} ei löydy.",
+            "Tarkista linkin tiedostonimi ja kansio (esim. {filename}/pages/liitto.md).",
+        )
+    if template == "Empty alt attribute for image %s in %s":
+        return Problem(
+            str(args[1]),
+            "kuva",
+            f"kuvalta {args[0]} puuttuu vaihtoehtoinen teksti.",
+            "Kirjoita kuvan sisältö hakasulkeisiin: ![Mitä kuvassa on](…).",
+        )
+    return Problem(
+        "",
+        "",
+        record.getMessage(),
+        "Korjaa yllä kuvattu asia; ellei viesti kerro tarpeeksi, pyydä apua kehittäjältä.",
+    )

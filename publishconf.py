@@ -1,0 +1,17 @@
+"""Settings for the production build (make build): pelicanconf plus these."""
+
+import os
+import sys
+
+sys.path.append(os.path.dirname(os.path.abspath(__file__)))
+
+from pelicanconf import *  # noqa: E402,F403
+
+SITEURL = PUBLIC_SITEURL  # noqa: F405
+RELATIVE_URLS = False
+# Drafts are previewed in development only: never written in production.
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+# Build from the files themselves, not from a cache that settings may have outdated.
+LOAD_CONTENT_CACHE = False
+CACHE_CONTENT = False

@@ -1,0 +1,184 @@
+"""Tasks for building, serving and writing the site (``invoke --list``).
+
+The Makefile calls these, so ``make`` and ``invoke`` always agree. Every
+build goes through ``python -m strict_build``: problems in the content stop
+the build with a message, and ``output/`` keeps the last good build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from invoke import task
+
+ROOT = Path(__file__).resolve().parent
+PLUGINS = ROOT / "plugins"
+DEV_SETTINGS = ROOT / "pelicanconf.py"
+PUBLISH_SETTINGS = ROOT / "publishconf.py"
+OUTPUT = ROOT / "output"
+CACHE = ROOT / ".cache"
+CONTENT = ROOT / "content"
+HOST, PORT = "127.0.0.1", 8000
+WATCHED = ["content", "theme", "plugins", "pelicanconf.py", "publishconf.py"]
+
+sys.path.insert(0, str(PLUGINS))
+
+
+def run_build(settings: Path, output: Path = OUTPUT, *extra: str) -> bool:
+    """Build in a child process, so that edited plugins are always reloaded."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(PLUGINS), os.environ.get("PYTHONPATH")]))}
+    command = [sys.executable, "-m", "strict_build", str(settings), str(output), *extra]
+    return subprocess.run(command, cwd=ROOT, env=env).returncode == 0
+
+
+def _require(ok: bool) -> None:
+    if not ok:
+        sys.exit(1)
+
+
+@task
+def clean(c):
+    """Remove the built site and the build cache."""
+    for path in (OUTPUT, CACHE):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@task
+def build(c):
+    """Build the development site into output/."""
+    _require(run_build(DEV_SETTINGS))
+
+
+@task
+def rebuild(c):
+    """Build the development site from scratch, ignoring the cache."""
+    clean(c)
+    build(c)
+
+
+@task
+def preview(c):
+    """Build the production site into output/ (make build)."""
+    _require(run_build(PUBLISH_SETTINGS))
+
+
+@task
+def regenerate(c):
+    """Rebuild the development site whenever a source file changes."""
+    from watchfiles import watch
+
+    run_build(DEV_SETTINGS)
+    for _changes in watch(*(ROOT / p for p in WATCHED)):
+        run_build(DEV_SETTINGS)
+
+
+def _serve_forever(directory: Path) -> None:
+    import functools
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(directory))
+    with ThreadingHTTPServer((HOST, PORT), handler) as server:
+        print(f"Sivusto osoitteessa http://localhost:{PORT}/ (lopeta: Ctrl+C)")
+        server.serve_forever()
+
+
+@task
+def serve(c):
+    """Serve output/ at http://localhost:8000 without rebuilding."""
+    _serve_forever(OUTPUT)
+
+
+@task
+def reserve(c):
+    """Build, then serve."""
+    build(c)
+    serve(c)
+
+
+@task
+def livereload(c):
+    """Build, serve at http://localhost:8000, rebuild and reload on every change (make serve)."""
+    from livereload import Server
+
+    if not run_build(DEV_SETTINGS) and not (OUTPUT / "index.html").exists():
+        print("Korjaa yllä olevat virheet; sivusto rakennetaan uudelleen, kun tallennat.")
+    server = Server()
+    for path in WATCHED:
+        server.watch(str(ROOT / path), lambda: run_build(DEV_SETTINGS), delay=0.5)
+    print(f"Sivusto osoitteessa http://localhost:{PORT}/ – muutokset päivittyvät "
+          "selaimeen itsestään (lopeta: Ctrl+C)")
+    server.serve(host=HOST, port=PORT, root=str(OUTPUT), open_url_delay=None)
+
+
+@task
+def publish(c):
+    """Build the production site and upload it with rsync to $PUBLISH_TARGET."""
+    target = os.environ.get("PUBLISH_TARGET")
+    if not target:
+        sys.exit("Aseta PUBLISH_TARGET, esimerkiksi käyttäjä@palvelin:/var/www/konservatorioliitto.fi/")
+    preview(c)
+    c.run(f"rsync --delete --checksum -pthrvz {shlex.quote(str(OUTPUT))}/ {shlex.quote(target)}")
+
+
+def new_post_text(title: str, day: dt.date, category: str, author: str) -> tuple[str, str]:
+    """File name and contents of a new draft post."""
+    from content_rules.rules import PLACEHOLDER_BODY, PLACEHOLDER_SUMMARY
+    from pelican.utils import slugify
+
+    slug = slugify(title, regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\A\s*", ""),
+                                      (r"(?u)\s*\Z", ""), (r"[-\s]+", "-")])
+    text = (
+        f"Title: {title}\n"
+        f"Date: {day.isoformat()}\n"
+        f"Slug: {slug}\n"
+        f"Category: {category}\n"
+        f"Tags: \n"
+        f"Author: {author}\n"
+        f"Summary: {PLACEHOLDER_SUMMARY}\n"
+        f"Status: draft\n"
+        f"\n"
+        f"{PLACEHOLDER_BODY} Väliotsikot aloitetaan merkeillä ##.\n"
+    )
+    return f"{day.isoformat()}-{slug}.md", text
+
+
+@task(help={
+    "title": "the post's title in Finnish",
+    "category": "one of ALLOWED_CATEGORIES in pelicanconf.py",
+    "author": "the author shown with the post",
+    "folder": "where to write the file (default content/posts)",
+})
+def new_post(c, title, category="Liiton toiminta", author="Konservatorioliiton toimisto",
+             folder=str(CONTENT / "posts")):
+    """Create a draft post with all the front matter a post needs."""
+    from pelicanconf import ALLOWED_CATEGORIES
+
+    if category not in ALLOWED_CATEGORIES:
+        sys.exit(f"Tuntematon kategoria \"{category}\". Valitse jokin näistä: "
+                 + ", ".join(ALLOWED_CATEGORIES))
+    name, text = new_post_text(title, dt.date.today(), category, author)
+    path = Path(folder) / name
+    if path.exists():
+        sys.exit(f"Tiedosto {path} on jo olemassa: valitse toinen otsikko.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"Luotiin luonnos {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}. "
+          "Kun teksti on valmis, vaihda Status: draft -> Status: published.")
+
+
+@task
+def translations(c):
+    """Extract UI strings from the templates and update every catalog."""
+    theme = ROOT / "theme"
+    pybabel = Path(sys.executable).with_name("pybabel")
+    c.run(f"{pybabel} extract -F {theme}/babel.cfg -o {theme}/translations/messages.pot "
+          f"--no-location --sort-output --project=konservatorioliitto.fi {theme}")
+    c.run(f"{pybabel} update -i {theme}/translations/messages.pot -d {theme}/translations "
+          f"--ignore-obsolete --no-fuzzy-matching")
