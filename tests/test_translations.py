@@ -1,0 +1,35 @@
+"""Every UI string in the templates has a Finnish translation."""
+
+from __future__ import annotations
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from conftest import ROOT
+
+THEME = ROOT / "theme"
+
+
+def template_messages():
+    method_map = [("templates/**.html", "jinja2")]
+    options = {"templates/**.html": {"extensions": "jinja2.ext.i18n",
+                                     "trim_blocks": "True", "lstrip_blocks": "True"}}
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(THEME), method_map, options_map=options
+    ):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_finnish_catalog_translates_every_template_string():
+    with open(THEME / "translations" / "fi" / "LC_MESSAGES" / "messages.po", "rb") as po:
+        catalog = read_po(po)
+    messages = template_messages()
+    assert len(messages) > 20
+    for msgid in messages:
+        message = catalog.get(msgid)
+        assert message is not None, f"not in the catalog: {msgid!r}"
+        translations = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(translations), f"untranslated: {msgid!r}"
+        assert not message.fuzzy, f"fuzzy: {msgid!r}"
