@@ -111,7 +111,8 @@ def livereload(c):
         print("Korjaa yllä olevat virheet; sivusto rakennetaan uudelleen, kun tallennat.")
     server = Server()
     for path in WATCHED:
-        server.watch(str(ROOT / path), lambda: run_build(DEV_SETTINGS), delay=0.5)
+        server.watch(str(ROOT / path), lambda: run_build(DEV_SETTINGS), delay=0.5,
+                     ignore=lambda name: "__pycache__" in name or name.endswith((".pyc", "~")))
     print(f"Sivusto osoitteessa http://localhost:{PORT}/ – muutokset päivittyvät "
           "selaimeen itsestään (lopeta: Ctrl+C)")
     server.serve(host=HOST, port=PORT, root=str(OUTPUT), open_url_delay=None)
