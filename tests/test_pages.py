@@ -1,0 +1,198 @@
+"""The association's pages: structure, navigation and the plan's facts."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+
+import pytest
+
+from conftest import ROOT, SITEURL
+
+PAGES_DIR = ROOT / "content" / "pages"
+
+
+def page_fields(path):
+    fields = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            break
+        key, _, value = line.partition(":")
+        fields[key.strip().lower()] = value.strip()
+    return fields
+
+
+# Pages that are written to their own URL (stubs with an empty Save_as are
+# menu entries for generated listings or the front page's introduction).
+PAGES = {
+    fields["slug"]: fields
+    for fields in map(page_fields, sorted(PAGES_DIR.rglob("*.md")))
+    if "save_as" not in fields
+}
+
+
+def text_of(site, slug: str) -> str:
+    main = site.html(f"{slug}/").find("main")
+    return re.sub(r"\s+", " ", main.get_text(" "))
+
+
+def test_six_or_seven_top_level_sections(site):
+    nav = site.html("index.html").find("nav", attrs={"aria-label": "Päävalikko"})
+    labels = [a.get_text() for a in nav.find_all("a")]
+    assert 5 <= len(labels) <= 7
+    assert labels == ["Liitto", "Jäsenet", "Ajankohtaista", "Koulutus ja tutkimus",
+                      "Vaikuttaminen", "Yhteystiedot"]
+
+
+def test_every_page_has_one_h1_and_its_own_meta_description(site):
+    assert len(PAGES) >= 20
+    for slug, fields in PAGES.items():
+        page = site.html(f"{slug}/")
+        assert len(page.find_all("h1")) == 1, slug
+        assert page.find("h1").get_text() == fields["title"], slug
+        description = page.find("meta", attrs={"name": "description"})["content"]
+        assert description == fields["summary"] and len(description) > 40, slug
+
+
+def test_urls_come_from_the_explicit_slug(site):
+    for slug, fields in PAGES.items():
+        assert re.fullmatch(r"[a-z0-9-]+(/[a-z0-9-]+)*", slug), slug
+        assert site.exists(f"{slug}/index.html"), slug
+
+
+def test_every_section_page_links_all_its_subpages(site):
+    sections = {slug for slug in PAGES if "/" not in slug}
+    checked = 0
+    for section in sections:
+        children = [s for s in PAGES if s.startswith(section + "/")]
+        if not children:
+            continue
+        page = site.html(f"{section}/")
+        links = {a["href"] for a in page.find("main").find_all("a", href=True)}
+        for child in children:
+            assert f"{SITEURL}/{child}/" in links, (section, child)
+            checked += 1
+        side = page.find("nav", class_="section-nav")
+        assert {a["href"] for a in side.find_all("a")} >= {f"{SITEURL}/{c}/" for c in children}
+    assert checked >= 15
+
+
+def test_subpages_show_their_section_navigation(site):
+    page = site.html("vaikuttaminen/teosto/")
+    side = page.find("nav", class_="section-nav")
+    assert side["aria-label"] == "Osio: Vaikuttaminen"
+    assert side.find("a", attrs={"aria-current": "page"}).get_text() == "Teosto-sopimukset"
+
+
+def test_no_page_is_an_orphan(site):
+    """Every page is reachable through menus alone (main, section, footer, section lists)."""
+    home = site.html("index.html")
+    start = [a["href"] for a in home.select("nav.main-nav a, footer nav a")]
+    seen, queue = set(), deque(start)
+    while queue:
+        url = queue.popleft()
+        if not url.startswith(SITEURL) or url in seen:
+            continue
+        seen.add(url)
+        path = url[len(SITEURL) + 1:]
+        if not path.endswith("/") or not site.exists(path):
+            continue
+        page = site.html(path)
+        for a in page.select("nav.main-nav a, nav.section-nav a, section.subpages a, footer nav a"):
+            queue.append(a["href"])
+    missing = [slug for slug in PAGES if f"{SITEURL}/{slug}/" not in seen]
+    assert missing == []
+
+
+def test_front_page_introduces_and_leads_on(site):
+    home = site.html("index.html")
+    intro = home.find("section", class_="intro").find("p").get_text()
+    assert 1 <= intro.count(". ") + intro.endswith(".") <= 3
+    cards = home.select("#sections-heading ~ ul a")
+    assert len(cards) >= 5
+    assert len(home.select(".post-card")) == 5
+
+
+# Names the action plan gives, by the page that is about them. Stems match
+# Finnish inflection ("Kulta ry" in "Kulta ry:n").
+NAMES_BY_PAGE = {
+    "jasenet": [
+        "Helsingin Konservatorion Säätiö sr", "Helsingin Konservatorio",
+        "Invalidisäätiö", "Ammattiopisto Live",
+        "Jyväskylän koulutuskuntayhtymä Gradia", "Gradia Jyväskylä",
+        "Joensuun kaupunki", "Joensuun konservatorio",
+        "Kajaanin kaupunki", "Kainuun konservatorio",
+        "Keski-Pohjanmaan konservatorion kannatusyhdistys ry", "Keski-Pohjanmaan Konservatorio",
+        "Kuopion konservatorion kannatusyhdistys ry", "Kuopion konservatorio",
+        "Kotkan-Haminan seudun koulutuskuntayhtymä", "Kymen Konservatorio",
+        "Lahden Konservatorio Oy", "Lahden konservatorio",
+        "Oulun kaupunki", "Oulun konservatorio",
+        "Länsirannikon Koulutus Oy WinNova", "Palmgren-konservatorio",
+        "Pop & Jazz Konservatorion Säätiö", "Pop & Jazz Konservatorio",
+        "Kemi-Tornionlaakson koulutuskuntayhtymä Lappia", "Pop & Jazz Konservatorio Lappia",
+        "Tampereen Musiikkiopiston Säätiö", "Tampereen konservatorio",
+        "Turun musiikinopetus Oy", "Turun konservatorio ja musiikkiopisto",
+        "Svenska Österbottens förbund för Utbildning och Kultur", "Yrkesakademin i Österbotten",
+    ],
+    "liitto": ["16", "11", "Tampereen konservatorio", "Ammattiopisto Live", "2022–2026"],
+    "liitto/strategia": ["2022–2026"],
+    "liitto/jasenyydet": ["Suomen musiikkineuvosto", "FMC", "Kulta ry"],
+    "liitto/rahoitus": ["jäsenmaksu", "valtionavustu", "ansio- ja kunniamerk", "hankeavustu"],
+    "liitto/hallinto": ["puheenjohtaja", "kolme", "varajäsen", "kollegio", "viisi kertaa",
+                        "toiminnanjohtaja", "harjoittelij", "graafik", "kääntäj",
+                        "Arabiankatu 2", "00560 Helsinki", "Erityisen tuen työryhmä"],
+    "liitto/ansio-ja-kunniamerkit": ["hakemuksesta"],
+    "liitto/viestinta": ["jäsentiedote", "Konservatoriopalsta", "WhatsApp", "Mailchimp",
+                         "facebook.com/konservatorioliitto", "instagram.com/konservatorioliitto",
+                         "twitter.com/konservatoriot",
+                         "linkedin.com/company/suomen-konservatorioliitto"],
+    "koulutus-ja-tutkimus/koulutukset": [
+        "Toimistopäivät", "Suomen musiikkioppilaitosten liit", "Lahden konservatorio",
+        "Lahden musiikkioppilaito", "musiikkikasvatuspäiv", "17.–19.11.2021",
+        "Suomen musiikkikasvatusseura – FiSME ry", "Visma", "Pitääkö olla huolissaan 2",
+        "Taiteen perusopetusliit", "palautekysel", "hybridi"],
+    "koulutus-ja-tutkimus/tutkimukset": [
+        "2012", "Kyllä hyvät aina töitä saa", "Plussana tanssitaito", "1 500", "Cupore",
+        "Suomen musiikkioppilaitosten liit", "Vipu", "2020", "opettajien työ"],
+    "koulutus-ja-tutkimus/hankkeet": [
+        "Floor Is Yours!", "Työterveyslaito", "Musiikin opintopolut", "Cupore",
+        "Suomen musiikkioppilaitosten liit", "Luo oma duuni", "Ammattiopisto Liven",
+        "Haaga-Helia", "Keuda", "Ammattiopisto Luovi", "keväällä 2021"],
+    "vaikuttaminen": ["opetus- ja kulttuuriministeriö", "Opetushallitu", "lausun"],
+    "vaikuttaminen/tyoryhmat": [
+        "Oikeus osata", "työelämäpalauteryhmä", "musiikkikoulutus- ja kasvatustyöryhmä",
+        "Floor Is Yours!", "ohjausryhmä", "Musiikkikoulutuksen visio 2030",
+        "Musiikkialan ammatillisesti suuntautuneen koulutuksen yhteistyöfoorumi",
+        "AMKE ry", "Osaamisen ennakointifoorumi"],
+    "vaikuttaminen/kuntavaalit-2021": ["Kulta ry", "Suomen musiikkineuvosto"],
+    "vaikuttaminen/musiikkikoulutuksen-visio-2030": [
+        "joulukuussa 2020", "Taideyliopiston Sibelius-Akatemia", "ammattikorkeakoulu",
+        "Suomen musiikkioppilaitosten liit"],
+    "vaikuttaminen/yhteistyo": [
+        "Suomen musiikkineuvosto", "Kulta ry", "Taideyliopiston Sibelius-Akatemia",
+        "ARENE", "Suomen musiikkioppilaitosten liit",
+        "Ammattiosaamisen kehittämisyhdistys AMKE ry", "Sivistystyönantaj",
+        "Muusikkojen liit", "Taiteen perusopetusliit",
+        "Suomen musiikkikasvatusseura – FiSME ry", "Suomen musiikinopettajien liit",
+        "SMOL", "Teosto"],
+    "vaikuttaminen/kansainvalisyys": ["Erasmus+"],
+    "vaikuttaminen/tasa-arvo-ja-moninaisuus": ["moninaisuu", "turvallinen", "etäkokou"],
+    "vaikuttaminen/taide-ja-kulttuuri-alueilla": ["konsert", "soitinlainau", "oopper",
+                                                   "musikaal", "festivaal", "työssä oppi"],
+    "vaikuttaminen/teosto": ["Teosto", "musiikinesitysoikeus", "verkkokäyttösopimu",
+                             "2021–2022"],
+    "yhteystiedot": ["Arabiankatu 2", "00560 Helsinki", "0997495-2"],
+}
+
+
+@pytest.mark.parametrize("slug", sorted(NAMES_BY_PAGE))
+def test_the_plans_names_appear_on_the_page_about_them(site, slug):
+    text = text_of(site, slug).lower()
+    missing = [name for name in NAMES_BY_PAGE[slug] if name.lower() not in text]
+    assert missing == []
+
+
+def test_legal_pages_say_plainly_that_they_are_being_prepared(site):
+    for slug in ("saavutettavuusseloste", "tietosuojaseloste"):
+        text = text_of(site, slug).lower()
+        assert "valmisteil" in text or "valmistel" in text, slug
