@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from pelican import signals
-from pelican.contents import Article, Page
+from pelican.contents import Article, Content, Static
 from pelican.readers import MarkdownReader
 
 from strict_build import ContentError, report
@@ -45,7 +45,7 @@ def use_strict_reader(readers):
 
 
 def check_content(content):
-    if not isinstance(content, (Article, Page)) or not content.source_path:
+    if not isinstance(content, Content) or isinstance(content, Static) or not content.source_path:
         return
     settings = content.settings
     problems = []

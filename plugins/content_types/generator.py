@@ -1,0 +1,127 @@
+"""One generator for all our Markdown content types.
+
+Each content type (member institutions, channels, events, members' content)
+is a ``TypedContent`` subclass with a schema, read from its own folder by a
+``TypedContentGenerator`` subclass. The loop follows Pelican's own
+``PagesGenerator``: read (through the reader cache), validate, register the
+source for ``{filename}`` links, put the items in the context, write.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import ClassVar
+
+from pelican.contents import Content
+from pelican.generators import CachingGenerator
+
+from strict_build import Problem, report
+
+from .schema import Field, validate
+
+logger = logging.getLogger(__name__)
+
+
+class TypedContent(Content):
+    """A Markdown file whose front matter follows ``schema``."""
+
+    schema: ClassVar[tuple[Field, ...]] = ()
+    mandatory_properties = ("title",)
+    allowed_statuses = ("published",)
+    default_status = "published"
+
+    def check(self) -> list[Problem]:
+        """Validate the front matter; typed values become ``self.fields``."""
+        self.fields, problems = validate(self.metadata, self.get_schema(), self.source_path)
+        return problems + self.extra_problems()
+
+    def get_schema(self) -> tuple[Field, ...]:
+        """The schema; subclasses whose choices come from settings override this."""
+        return self.schema
+
+    def extra_problems(self) -> list[Problem]:
+        """Checks across fields, for subclasses."""
+        return []
+
+
+class TypedContentGenerator(CachingGenerator):
+    """Reads one folder of one content type into ``context[context_name]``."""
+
+    content_class: ClassVar[type[TypedContent]]
+    paths_setting: ClassVar[str]  # e.g. "DIRECTORY_PATHS"
+    context_name: ClassVar[str]  # e.g. "institutions"
+    item_name: ClassVar[str]  # template variable for one item, e.g. "institution"
+    reserved_slugs: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, *args, **kwargs):
+        self.items: list[TypedContent] = []
+        super().__init__(*args, **kwargs)
+
+    def generate_context(self):
+        items, slugs = [], {}
+        for path in self.get_files(self.settings.get(self.paths_setting, [])):
+            item = self.get_cached_data(path, None)
+            if item is None:
+                try:
+                    item = self.readers.read_file(
+                        base_path=self.path, path=path,
+                        content_class=self.content_class, context=self.context,
+                    )
+                except Exception:
+                    logger.exception("Could not process %s", path, exc_info=False)
+                    self._add_failed_source_path(path)
+                    continue
+                if not item.is_valid():
+                    self._add_failed_source_path(path)
+                    continue
+                self.cache_data(path, item)
+            problems = item.check() + self._slug_problems(item, slugs)
+            for problem in problems:
+                report(logger, problem)
+            if problems:
+                continue
+            slugs[item.slug] = item.source_path
+            self.add_source_path(item)
+            items.append(item)
+        self.items = self.order(items)
+        self.context[self.context_name] = self.public(self.items)
+        self.finalize_context()
+        self.save_cache()
+        self.readers.save_cache()
+
+    def _slug_problems(self, item, slugs) -> list[Problem]:
+        if item.slug in self.reserved_slugs:
+            return [Problem(item.source_path, "Slug", f"osoite \"{item.slug}\" on varattu.",
+                            "Anna tiedostolle toinen Slug.")]
+        if item.slug in slugs:
+            return [Problem(item.source_path, "Slug",
+                            f"osoite \"{item.slug}\" on jo tiedostolla {slugs[item.slug]}.",
+                            "Anna tiedostolle oma Slug: kahdella ei voi olla samaa osoitetta.")]
+        return []
+
+    def order(self, items):
+        """Items in the order templates list them."""
+        return items
+
+    def public(self, items):
+        """The items that may appear in public output."""
+        return items
+
+    def finalize_context(self):
+        """Add derived data to the context once all items are read."""
+
+    def refresh_metadata_intersite_links(self):
+        for item in self.items:
+            item.refresh_metadata_intersite_links()
+
+    def generate_output(self, writer):
+        for item in self.public(self.items):
+            if item.save_as:
+                template = self.get_template(item.template)
+                writer.write_file(item.save_as, template, self.context,
+                                  relative_urls=self.settings["RELATIVE_URLS"],
+                                  url=item.url, **{self.item_name: item})
+        self.write_indexes(writer)
+
+    def write_indexes(self, writer):
+        """Listing pages, feeds and data files, for subclasses."""

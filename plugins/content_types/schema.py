@@ -1,0 +1,134 @@
+"""Front-matter schemas: which fields a content type has and what they may hold.
+
+A schema is a tuple of ``Field``s; ``validate`` turns the raw strings of a
+Markdown file's front matter into typed values and, for anything wrong, a
+``Problem`` that names the file, the field and the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from strict_build import Problem
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+PHONE = re.compile(r"\+?[0-9][0-9 ()-]{4,}[0-9]")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # as the writer types it, e.g. "Organiser"
+    kind: str = "text"  # text, choice, choices, url, email, phone, int, coordinates
+    required: bool = False
+    choices: Mapping[str, str] | None = None  # what may be written -> stored value
+    default: object = None
+    example: str = ""  # shown in messages: "Region: Uusimaa"
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+
+class Invalid(ValueError):
+    def __init__(self, message: str, fix: str):
+        super().__init__(message)
+        self.message, self.fix = message, fix
+
+
+def _choice(field: Field, raw: str):
+    wanted = raw.strip()
+    for written, value in field.choices.items():
+        if written.casefold() == wanted.casefold():
+            return value
+    allowed = ", ".join(field.choices)
+    raise Invalid(f"tuntematon arvo \"{wanted}\".", f"Käytä jotakin näistä: {allowed}.")
+
+
+def _url(raw: str) -> str:
+    value = raw.strip()
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.netloc or " " in value or "." not in parts.netloc:
+        raise Invalid(
+            f"\"{value}\" ei ole kelvollinen verkko-osoite.",
+            "Kirjoita koko osoite https://-alkuisena, esimerkiksi https://www.esimerkki.fi/.",
+        )
+    return value
+
+
+def _email(raw: str) -> str:
+    value = raw.strip()
+    if not EMAIL.fullmatch(value):
+        raise Invalid(f"\"{value}\" ei ole kelvollinen sähköpostiosoite.",
+                      "Kirjoita osoite muodossa nimi@esimerkki.fi.")
+    return value
+
+
+def _phone(raw: str) -> str:
+    value = raw.strip()
+    if not PHONE.fullmatch(value):
+        raise Invalid(f"\"{value}\" ei ole kelvollinen puhelinnumero.",
+                      "Kirjoita numero muodossa +358 9 123 4567 tai 09 123 4567.")
+    return value
+
+
+def _int(raw: str) -> int:
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise Invalid(f"\"{raw.strip()}\" ei ole kokonaisluku.", "Kirjoita numero, esimerkiksi 3.") from None
+
+
+def _coordinates(raw: str) -> tuple[float, float]:
+    try:
+        lat, lon = (float(part) for part in raw.split(","))
+    except ValueError:
+        raise Invalid(f"\"{raw.strip()}\" ei ole koordinaattipari.",
+                      "Kirjoita leveys- ja pituusaste pilkulla erotettuina, esimerkiksi 60.170, 24.941.") from None
+    if not (59.0 <= lat <= 70.5 and 19.0 <= lon <= 32.0):
+        raise Invalid(f"koordinaatit {lat}, {lon} eivät ole Suomessa.",
+                      "Tarkista järjestys: ensin leveysaste (noin 60–70), sitten pituusaste (noin 20–31).")
+    return lat, lon
+
+
+def _split(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def convert(field: Field, raw: str):
+    if field.kind == "choice":
+        return _choice(field, raw)
+    if field.kind == "choices":
+        values = [_choice(field, part) for part in _split(raw)]
+        if not values:
+            raise Invalid("arvo puuttuu.", f"Kirjoita yksi tai useampi näistä: {', '.join(field.choices)}.")
+        return values
+    converters = {"url": _url, "email": _email, "phone": _phone, "int": _int,
+                  "coordinates": _coordinates}
+    if field.kind in converters:
+        return converters[field.kind](raw)
+    return raw.strip()
+
+
+def validate(
+    metadata: Mapping[str, object], schema: Sequence[Field], source: str
+) -> tuple[dict, list[Problem]]:
+    """Typed values of ``schema``'s fields and the problems found on the way."""
+    values, problems = {}, []
+    for field in schema:
+        raw = metadata.get(field.key)
+        if raw is None or str(raw).strip() == "":
+            if field.required:
+                example = f" {field.example}" if field.example else " …"
+                problems.append(Problem(source, field.name, f"pakollinen kenttä {field.name} puuttuu.",
+                                        f"Lisää rivi {field.name}:{example}"))
+            values[field.key] = field.default
+            continue
+        try:
+            values[field.key] = convert(field, str(raw))
+        except Invalid as error:
+            problems.append(Problem(source, field.name, error.message, error.fix))
+            values[field.key] = field.default
+    return values, problems
