@@ -24,13 +24,6 @@ CONTACT = {
     "city": "Helsinki",
     "business_id": "0997495-2",
 }
-# Public channels of the action plan (the channels content type replaces this).
-PUBLIC_CHANNELS = [
-    ("Facebook", "https://www.facebook.com/konservatorioliitto"),
-    ("Instagram", "https://www.instagram.com/konservatorioliitto"),
-    ("Twitter", "https://twitter.com/konservatoriot"),
-    ("LinkedIn", "https://www.linkedin.com/company/suomen-konservatorioliitto"),
-]
 
 PATH = "content"
 # Only posts are articles and only pages are pages: later content types
@@ -43,7 +36,8 @@ IGNORE_FILES = [".#*", "*~", "*.swp", ".DS_Store"]
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Listed explicitly: with PLUGINS unset Pelican loads every installed plugin.
-PLUGINS = ["strict_build", "content_rules", "babel_i18n", "site_nav"]
+PLUGINS = ["strict_build", "content_rules", "babel_i18n", "site_nav", "content_types",
+           "member_directory", "channels"]
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True,
                      "lstrip_blocks": True}
 
@@ -127,6 +121,30 @@ CACHE_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".cache", 
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CHECK_MODIFIED_METHOD = "sha256"
+
+# Member directory (content/directory/): a page per institution under /jasenet/.
+DIRECTORY_PATHS = ["directory"]
+DIRECTORY_URL = "jasenet/"
+INSTITUTION_URL = "jasenet/{slug}/"
+INSTITUTION_SAVE_AS = INSTITUTION_URL + "index.html"
+DIRECTORY_JSON_SAVE_AS = "directory.json"
+
+# Members' groups: who may see internal channels, events and members' content.
+MEMBER_GROUPS = {
+    "jasenet": "Jäsenoppilaitokset",
+    "hallitus": "Hallitus",
+    "kollegio": "Kollegio",
+    "talouspaallikot": "Talouspäälliköt",
+    "opiskelijahallinto": "Opiskelijahallinto",
+}
+
+# Communication channels (content/channels/). The newsletter form posts to
+# the Mailchimp list's own signup address ("…list-manage.com/subscribe/post?u=…&id=…");
+# until it is set here, the Viestintä page shows no form.
+CHANNEL_PATHS = ["channels"]
+CHANNEL_URL = ""
+CHANNEL_SAVE_AS = ""
+NEWSLETTER_SIGNUP_URL = None
 
 MARKDOWN = {
     "extension_configs": {
