@@ -143,9 +143,7 @@ NAMES_BY_PAGE = {
                         "Arabiankatu 2", "00560 Helsinki", "Erityisen tuen työryhmä"],
     "liitto/ansio-ja-kunniamerkit": ["hakemuksesta"],
     "liitto/viestinta": ["jäsentiedote", "Konservatoriopalsta", "WhatsApp", "Mailchimp",
-                         "facebook.com/konservatorioliitto", "instagram.com/konservatorioliitto",
-                         "twitter.com/konservatoriot",
-                         "linkedin.com/company/suomen-konservatorioliitto"],
+                         "Facebook", "Instagram", "Twitter", "LinkedIn"],
     "koulutus-ja-tutkimus/koulutukset": [
         "Toimistopäivät", "Suomen musiikkioppilaitosten liit", "Lahden konservatorio",
         "Lahden musiikkioppilaito", "musiikkikasvatuspäiv", "17.–19.11.2021",

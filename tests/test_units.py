@@ -123,3 +123,43 @@ def test_invoke_new_post_writes_a_draft_that_builds(fixture_site):
     build = fixture_site.build()
     assert build.returncode == 1
     assert "Summary" in build.stderr and "tiivistelmä" in build.stderr
+
+
+def test_finnish_sort_key_puts_a_ring_and_umlauts_after_z():
+    from member_directory.sorting import finnish_sort_key
+
+    words = ["öljy", "Åland", "ähky", "zeta", "aamu", "Ümit", "émile", "välkky", "wanha"]
+    assert sorted(words, key=finnish_sort_key) == [
+        "aamu", "émile", "välkky", "wanha", "Ümit", "zeta", "Åland", "ähky", "öljy"]
+
+
+def test_schema_validation_types_values_and_names_problems():
+    from content_types import Field, validate
+
+    schema = (Field("Region", "choice", required=True, choices={"Uusimaa": "Uusimaa"}),
+              Field("Offers", "choices", choices={"musiikki": "musiikki", "tanssi": "tanssi"}),
+              Field("Order", "int", default=100), Field("Coordinates", "coordinates"))
+    values, problems = validate({"region": "uusimaa", "offers": "Tanssi, musiikki",
+                                 "coordinates": "60.1, 24.9"}, schema, "x.md")
+    assert problems == []
+    assert values == {"region": "Uusimaa", "offers": ["tanssi", "musiikki"], "order": 100,
+                      "coordinates": (60.1, 24.9)}
+    _values, problems = validate({"order": "kolmas"}, schema, "x.md")
+    assert [(p.field, p.source) for p in problems] == [("Region", "x.md"), ("Order", "x.md")]
+
+
+def test_map_projection_and_pins():
+    from member_directory.mapping import Pin, project, render_map
+
+    x_west, _ = project(60.0, 21.0)
+    x_east, _ = project(60.0, 30.0)
+    _, y_south = project(60.0, 27.0)
+    _, y_north = project(70.0, 27.0)
+    assert x_west < 0 < x_east and y_north > y_south
+    svg = render_map([Pin(60.17, 24.94, "A, Helsinki", "/a/"), Pin(60.17, 24.94, "B, Helsinki", "/b/"),
+                      Pin(65.01, 25.47, "C, Oulu", "/c/")], "Kartta")
+    assert svg.count("<a ") == 3 and 'role="group"' in svg and 'aria-label="A, Helsinki"' in svg
+    import re
+    circles = re.findall(r'cx="([\d.]+)" cy="([\d.]+)"', svg)
+    assert len(set(circles)) == 3, "pins in the same city are spread apart"
+    assert 'role="img"' in render_map([Pin(60.17, 24.94, "A")], "Kartta")
