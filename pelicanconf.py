@@ -37,7 +37,7 @@ THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Listed explicitly: with PLUGINS unset Pelican loads every installed plugin.
 PLUGINS = ["strict_build", "content_rules", "babel_i18n", "site_nav", "content_types",
-           "member_directory", "channels"]
+           "member_directory", "channels", "event_calendar"]
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True,
                      "lstrip_blocks": True}
 
@@ -137,6 +137,18 @@ MEMBER_GROUPS = {
     "talouspaallikot": "Talouspäälliköt",
     "opiskelijahallinto": "Opiskelijahallinto",
 }
+
+# Activity calendar (content/events/).
+EVENT_PATHS = ["events"]
+EVENTS_URL = "tapahtumat/"
+EVENT_URL = "tapahtumat/{when_year}/{slug}/"
+EVENT_SAVE_AS = EVENT_URL + "index.html"
+EVENTS_TODAY = None  # "YYYY-MM-DD" fixes the build's idea of today (tests); None = the real date
+# SEQUENCE and DTSTAMP of each event live in this file (relative to PATH); a
+# build records changed events there, so commit it with the events.
+EVENTS_SEQUENCE_FILE = "events/sequences.json"
+EVENTS_RECORD_CHANGES = True
+EVENTS_DEFAULT_STAMP = "2020-12-01T00:00:00+00:00"
 
 # Communication channels (content/channels/). The newsletter form posts to
 # the Mailchimp list's own signup address ("…list-manage.com/subscribe/post?u=…&id=…");

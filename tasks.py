@@ -174,12 +174,49 @@ def new_post(c, title, category="Liiton toiminta", author="Konservatorioliiton t
           "Kun teksti on valmis, vaihda Status: draft -> Status: published.")
 
 
+def new_event_text(title: str, uid: str) -> tuple[str, str]:
+    """File name and contents of a new event; the Uid is written once and never changed."""
+    from pelican.utils import slugify
+
+    slug = slugify(title, regex_subs=[(r"[^\w\s-]", ""), (r"[-\s]+", "-")])
+    text = (
+        f"Title: {title}\n"
+        f"Slug: {slug}\n"
+        f"Uid: {uid}\n"
+        f"When: \n"
+        f"Kind: \n"
+        f"Status: alustava\n"
+        f"Audience: julkinen\n"
+        f"Location: \n"
+        f"Summary: \n"
+        f"\n"
+    )
+    return f"{slug}.md", text
+
+
+@task(help={"title": "the event's title in Finnish",
+            "folder": "where to write the file (default content/events)"})
+def new_event(c, title, folder=str(CONTENT / "events")):
+    """Create an event file with a permanent id (Uid)."""
+    import uuid
+
+    name, text = new_event_text(title, str(uuid.uuid4()))
+    path = Path(folder) / name
+    if path.exists():
+        sys.exit(f"Tiedosto {path} on jo olemassa: anna tapahtumalle toinen otsikko "
+                 "tai muokkaa olemassa olevaa tiedostoa.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"Luotiin {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}. "
+          "Täytä When, Kind, Location ja Summary; älä muuta Uid-riviä.")
+
+
 @task
 def translations(c):
     """Extract UI strings from the templates and update every catalog."""
     theme = ROOT / "theme"
     pybabel = Path(sys.executable).with_name("pybabel")
     c.run(f"{pybabel} extract -F {theme}/babel.cfg -o {theme}/translations/messages.pot "
-          f"--no-location --sort-output --project=konservatorioliitto.fi {theme}")
+          f"--no-location --sort-output --project=konservatorioliitto.fi {theme} {PLUGINS}")
     c.run(f"{pybabel} update -i {theme}/translations/messages.pot -d {theme}/translations "
           f"--ignore-obsolete --no-fuzzy-matching")

@@ -15,7 +15,7 @@ from pelican import signals
 from strict_build import Problem, report
 
 from .catalogs import catalog_path, load_translations
-from .dates import date_filters
+from .dates import date_filters, weekday_names
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ def localise_environment(generator):
         return
     env.install_gettext_translations(translations, newstyle=True)
     env.filters.update(date_filters(lang))
+    env.globals["weekday_names"] = weekday_names(lang)
 
 
 def register():

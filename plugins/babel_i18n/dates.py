@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, get_day_names
 
 
 def date_long(value: dt.date, locale: str) -> str:
@@ -32,6 +32,13 @@ def iso_date(value: dt.date) -> str:
     if isinstance(value, dt.datetime):
         return value.isoformat(timespec="minutes")
     return value.isoformat()
+
+
+def weekday_names(locale: str) -> list[tuple[str, str]]:
+    """(abbreviated, full) names of the weekdays, Monday first."""
+    short = get_day_names("abbreviated", locale=locale)
+    wide = get_day_names("wide", locale=locale)
+    return [(short[day], wide[day]) for day in range(7)]
 
 
 def date_filters(locale: str) -> dict:

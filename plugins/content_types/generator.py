@@ -10,6 +10,7 @@ source for ``{filename}`` links, put the items in the context, write.
 from __future__ import annotations
 
 import logging
+import os
 from typing import ClassVar
 
 from pelican.contents import Content
@@ -52,6 +53,7 @@ class TypedContentGenerator(CachingGenerator):
     context_name: ClassVar[str]  # e.g. "institutions"
     item_name: ClassVar[str]  # template variable for one item, e.g. "institution"
     reserved_slugs: ClassVar[frozenset[str]] = frozenset()
+    unique_fields: ClassVar[tuple[str, ...]] = ()  # e.g. ("uid",): no two files may share one
 
     def __init__(self, *args, **kwargs):
         self.items: list[TypedContent] = []
@@ -59,6 +61,7 @@ class TypedContentGenerator(CachingGenerator):
 
     def generate_context(self):
         items, slugs = [], {}
+        seen = {key: {} for key in self.unique_fields}
         for path in self.get_files(self.settings.get(self.paths_setting, [])):
             item = self.get_cached_data(path, None)
             if item is None:
@@ -75,12 +78,13 @@ class TypedContentGenerator(CachingGenerator):
                     self._add_failed_source_path(path)
                     continue
                 self.cache_data(path, item)
-            problems = item.check() + self._slug_problems(item, slugs)
+            problems = item.check()
+            problems += self._slug_problems(item, slugs) + self._unique_problems(item, seen)
             for problem in problems:
                 report(logger, problem)
             if problems:
                 continue
-            slugs[item.slug] = item.source_path
+            slugs[item.url or item.slug] = item.source_path
             self.add_source_path(item)
             items.append(item)
         self.items = self.order(items)
@@ -93,11 +97,29 @@ class TypedContentGenerator(CachingGenerator):
         if item.slug in self.reserved_slugs:
             return [Problem(item.source_path, "Slug", f"osoite \"{item.slug}\" on varattu.",
                             "Anna tiedostolle toinen Slug.")]
-        if item.slug in slugs:
+        address = item.url or item.slug
+        if address in slugs:
             return [Problem(item.source_path, "Slug",
-                            f"osoite \"{item.slug}\" on jo tiedostolla {slugs[item.slug]}.",
+                            f"osoite \"{item.slug}\" on jo tiedostolla {slugs[address]}.",
                             "Anna tiedostolle oma Slug: kahdella ei voi olla samaa osoitetta.")]
         return []
+
+    def _unique_problems(self, item, seen) -> list[Problem]:
+        problems = []
+        for key, owners in seen.items():
+            value = item.fields.get(key)
+            if value is None:
+                continue
+            if value in owners:
+                name = next(f.name for f in item.get_schema() if f.key == key)
+                problems.append(Problem(
+                    item.source_path, name, f"sama {name} on jo tiedostolla {owners[value]}.",
+                    f"Jokaisella tiedostolla on oma {name}. Jos kopioit tiedoston, "
+                    "luo uusi tunniste komennolla invoke new-event.",
+                ))
+            else:
+                owners[value] = item.source_path
+        return problems
 
     def order(self, items):
         """Items in the order templates list them."""
@@ -125,3 +147,10 @@ class TypedContentGenerator(CachingGenerator):
 
     def write_indexes(self, writer):
         """Listing pages, feeds and data files, for subclasses."""
+
+    def write_data(self, save_as: str, data: bytes | str) -> None:
+        """Write a data file (JSON, iCalendar) into the output."""
+        path = os.path.join(self.output_path, save_as)
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with open(path, "wb") as out:
+            out.write(data.encode("utf-8") if isinstance(data, str) else data)

@@ -8,6 +8,7 @@ Markdown file's front matter into typed values and, for anything wrong, a
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -21,7 +22,7 @@ PHONE = re.compile(r"\+?[0-9][0-9 ()-]{4,}[0-9]")
 @dataclass(frozen=True)
 class Field:
     name: str  # as the writer types it, e.g. "Organiser"
-    kind: str = "text"  # text, choice, choices, url, email, phone, int, coordinates
+    kind: str = "text"  # text, choice, choices, url, email, phone, int, coordinates, uuid
     required: bool = False
     choices: Mapping[str, str] | None = None  # what may be written -> stored value
     default: object = None
@@ -93,6 +94,16 @@ def _coordinates(raw: str) -> tuple[float, float]:
     return lat, lon
 
 
+def _uuid(raw: str) -> str:
+    value = raw.strip().lower()
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise Invalid(f"\"{raw.strip()}\" ei ole kelvollinen tunniste (UUID).",
+                      "Luo tunniste komennolla invoke new-event tai kopioi se muuttamattomana; "
+                      "tunnistetta ei saa muuttaa eikä kopioida toiselle tapahtumalle.") from None
+
+
 def _split(raw: str) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
@@ -106,7 +117,7 @@ def convert(field: Field, raw: str):
             raise Invalid("arvo puuttuu.", f"Kirjoita yksi tai useampi näistä: {', '.join(field.choices)}.")
         return values
     converters = {"url": _url, "email": _email, "phone": _phone, "int": _int,
-                  "coordinates": _coordinates}
+                  "coordinates": _coordinates, "uuid": _uuid}
     if field.kind in converters:
         return converters[field.kind](raw)
     return raw.strip()

@@ -122,16 +122,8 @@ class DirectoryGenerator(TypedContentGenerator):
                               relative_urls=self.settings["RELATIVE_URLS"], url=listing.url,
                               listing=listing, listing_kind=kind)
         records = [i.public_record(self.settings.get("SITEURL", "")) for i in self.items]
-        self._write_json(self.settings["DIRECTORY_JSON_SAVE_AS"], {"institutions": records})
-
-    def _write_json(self, save_as, data):
-        import os
-
-        path = os.path.join(self.output_path, save_as)
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        with open(path, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, indent=1, sort_keys=True)
-            out.write("\n")
+        self.write_data(self.settings["DIRECTORY_JSON_SAVE_AS"], json.dumps(
+            {"institutions": records}, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
 
 
 def add_generator(pelican):

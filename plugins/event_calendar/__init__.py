@@ -1,0 +1,275 @@
+"""Activity calendar: events in content/events/ become pages and iCalendar feeds.
+
+Public events get a page each, the year's calendar (by the action plan's
+groups and by month), month grids, upcoming and past lists, a page per kind,
+a subscribe page and .ics feeds. Events for a members' group stay on the
+generator (``internal``) for the members' section and reach no public output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pelican import signals
+
+from babel_i18n.catalogs import load_translations
+from content_types import TypedContentGenerator
+from strict_build import Problem, report
+
+from . import ics, links
+from .events import ATTENDANCE, KINDS, STATUSES, Event
+from .grid import month_grid
+from .state import SequenceState, fingerprint
+from .when import N_, format_when
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Feed:
+    name: str  # English msgid, translated in templates
+    save_as: str
+    url: str  # absolute https URL
+    items: list = field(default_factory=list)
+
+    @property
+    def webcal(self) -> str:
+        return links.webcal(self.url)
+
+    @property
+    def google(self) -> str:
+        return links.google_subscribe(self.url)
+
+    def outlook(self, title: str) -> str:
+        return links.outlook_subscribe(self.url, title)
+
+
+@dataclass
+class MonthView:
+    year: int
+    month: int
+    url: str
+    dated: list  # exact dates in this month
+    uncertain: list  # one occasion this month, day not known
+    ongoing: list  # periods covering this month
+
+    @property
+    def first(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def grid(self):
+        return month_grid(self.year, self.month, self.dated)
+
+
+def build_today(settings) -> dt.date:
+    fixed = settings.get("EVENTS_TODAY")
+    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+
+
+def split_upcoming(events, today: dt.date):
+    """Upcoming (not yet ended, soonest first) and past (latest first)."""
+    upcoming = sorted((e for e in events if e.when.last >= today),
+                      key=lambda e: (e.when.first, e.when.last, e.title))
+    past = sorted((e for e in events if e.when.last < today),
+                  key=lambda e: (e.when.last, e.when.first, e.title), reverse=True)
+    return upcoming, past
+
+
+class EventsGenerator(TypedContentGenerator):
+    content_class = Event
+    paths_setting = "EVENT_PATHS"
+    context_name = "events"
+    item_name = "event"
+    unique_fields = ("uid",)
+
+    def order(self, items):
+        return sorted(items, key=lambda e: (e.when.first, e.when.last, e.title))
+
+    def public(self, items):
+        groups = self.settings.get("MEMBER_GROUPS", {})
+        return [item for item in items if item.fields["audience"] not in groups]
+
+    def finalize_context(self):
+        settings = self.settings
+        self.internal = [e for e in self.items if e not in self.public(self.items)]
+        events = self.public(self.items)
+        self.absolute = (settings.get("SITEURL") or settings.get("PUBLIC_SITEURL", "")).rstrip("/")
+        self._check_hosts(events)
+        self._revise(self.items)
+        for event in events:
+            self._decorate(event)
+        today = build_today(settings)
+        upcoming, past = split_upcoming(events, today)
+        years = sorted({year for e in events for year in range(e.when.first.year, e.when.last.year + 1)})
+        base = settings["EVENTS_URL"]
+        self.feeds = self._feeds(events)
+        self.context["calendar"] = {
+            "today": today,
+            "upcoming": upcoming,
+            "past": past,
+            "years": years,
+            "kinds": [k for k in KINDS.values() if any(e.fields["kind"] == k.key for e in events)],
+            "by_kind": {k: [e for e in events if e.fields["kind"] == k] for k in KINDS},
+            "months": {year: self._months(events, year) for year in years},
+            "feeds": self.feeds,
+            "kind_feeds": self.kind_feeds,
+            "url": base,
+        }
+
+    # --- derived data --------------------------------------------------------
+
+    def _check_hosts(self, events):
+        institutions = {i.slug: i for i in self.context.get("institutions", [])}
+        for institution in institutions.values():
+            institution.events = []
+        for event in self.items:
+            host = event.fields["host"]
+            if host and host not in institutions:
+                report(logger, Problem(event.source_path, "Host",
+                                       f"jäsenoppilaitosta \"{host}\" ei ole hakemistossa.",
+                                       "Käytä oppilaitoksen Slug-arvoa kansiosta content/directory/."))
+            event.host = institutions.get(host)
+        for event in events:
+            if event.host:
+                event.host.events.append(event)
+
+    def _revise(self, events):
+        settings = self.settings
+        path = settings.get("EVENTS_SEQUENCE_FILE")
+        default = dt.datetime.fromisoformat(settings.get("EVENTS_DEFAULT_STAMP",
+                                                         "2020-12-01T00:00:00+00:00"))
+        self.state = SequenceState(Path(settings["PATH"]) / path if path else None, default)
+        # Recording uses the clock only when an event is new or changed; the
+        # result is stored, so the next build of the same content is identical.
+        now = dt.datetime.now(dt.timezone.utc) if settings.get("EVENTS_RECORD_CHANGES") else None
+        for event in events:
+            f = event.fields
+            print_ = fingerprint({"title": event.title, "when": f["when"], "tz": f["timezone"],
+                                  "precision": f["precision"], "status": f["status"],
+                                  "location": f["location"], "attendance": f["attendance"],
+                                  "online": f["online"]})
+            event.sequence, event.stamp = self.state.revision(f["uid"], print_, now)
+
+    def _decorate(self, event):
+        absolute = self.absolute
+        page_url = f"{absolute}/{event.url}"
+        f = event.fields
+        location = f["location"] or ""
+        event.ics_save_as = f"{event.url}{event.slug}.ics"
+        event.ics_url = f"{self.settings.get('SITEURL', '')}/{event.ics_save_as}"
+        event.in_feeds = not event.when.uncertain
+        details = "\n\n".join(p for p in (event.plain_summary, page_url) if p)
+        if event.in_feeds:
+            event.google_link = links.google_link(event.title, event.when, details, location)
+            event.outlook_link = links.outlook_link(event.title, event.when, details, location)
+        event.ics_item = ics.IcsEvent(
+            uid=f["uid"], title=event.title, when=event.when, status=f["status"], url=page_url,
+            stamp=event.stamp, sequence=event.sequence, description=event.plain_summary,
+            location=location, categories=(event.event_kind.slug,),
+        )
+        organizer = {"@type": "Organization", "name": self.settings["SITENAME"],
+                     "url": self.settings.get("PUBLIC_SITEURL", absolute)}
+        data = event.schema_ld(absolute, organizer)
+        event.json_ld = json.dumps(data, ensure_ascii=False) if data else None
+
+    def _months(self, events, year):
+        base = self.settings["EVENTS_URL"]
+        months = []
+        for month in range(1, 13):
+            first = dt.date(year, month, 1)
+            last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+            touching = [e for e in events if e.when.first <= last and e.when.last >= first]
+            months.append(MonthView(
+                year, month, f"{base}{year}/{month:02d}/",
+                dated=[e for e in touching if e.when.exact],
+                uncertain=[e for e in touching if e.when.uncertain],
+                ongoing=[e for e in touching if e.when.period],
+            ))
+        return months
+
+    def _feeds(self, events):
+        base = self.settings["EVENTS_URL"]
+        url = f"{self.absolute}/{base}"
+        in_feeds = [e for e in events if e.in_feeds]
+        feeds = [Feed(N_("All events"), f"{base}kalenteri.ics", f"{url}kalenteri.ics", in_feeds)]
+        self.kind_feeds = {}
+        for kind in KINDS.values():
+            items = [e for e in in_feeds if e.fields["kind"] == kind.key]
+            if items:
+                feed = Feed(kind.label, f"{base}{kind.slug}.ics", f"{url}{kind.slug}.ics", items)
+                self.kind_feeds[kind.key] = feed
+                feeds.append(feed)
+        tentative = [e for e in events if e.when.uncertain]
+        if tentative:
+            feeds.append(Feed(N_("Events whose date is not yet known"), f"{base}alustavat.ics",
+                              f"{url}alustavat.ics", tentative))
+        return feeds
+
+    # --- output --------------------------------------------------------------
+
+    def write_indexes(self, writer):
+        calendar = self.context["calendar"]
+        base = self.settings["EVENTS_URL"]
+        pages = [(f"{base}index.html", base, "events", {})]
+        pages.append((f"{base}tilaa/index.html", f"{base}tilaa/", "events_subscribe", {}))
+        for kind in calendar["kinds"]:
+            url = f"{base}{kind.slug}/"
+            pages.append((url + "index.html", url, "events_kind", {"kind": kind}))
+        for year in calendar["years"]:
+            url = f"{base}{year}/"
+            pages.append((url + "index.html", url, "events_year", {"year": year}))
+            url = f"{base}{year}/kuukausittain/"
+            pages.append((url + "index.html", url, "events_months", {"year": year}))
+            for month in calendar["months"][year]:
+                pages.append((month.url + "index.html", month.url, "events_month", {"month": month}))
+        for save_as, url, template, extra in pages:
+            writer.write_file(save_as, self.get_template(template), self.context,
+                              relative_urls=self.settings["RELATIVE_URLS"], url=url, **extra)
+        gettext = self._translations().gettext
+        for feed in self.feeds:
+            items = [self._tentative(e.ics_item, gettext) if e.when.uncertain else e.ics_item
+                     for e in feed.items]
+            name = f"{self.settings['SITENAME']}: {gettext(feed.name)}"
+            self.write_data(feed.save_as, ics.feed(items, name, name, f"{self.absolute}/{base}"))
+        for event in self.public(self.items):
+            if event.in_feeds:
+                self.write_data(event.ics_save_as, ics.single(event.ics_item))
+        self.state.save()
+
+    @staticmethod
+    def _tentative(item, gettext):
+        from dataclasses import replace
+
+        title = gettext(N_("%(title)s (date to be confirmed)")) % {"title": item.title}
+        return replace(item, title=title, status="alustava")
+
+    def _translations(self):
+        return load_translations(os.path.join(self.settings["THEME"], "translations"),
+                                 self.settings.get("DEFAULT_LANG", "fi"))
+
+
+def add_template_filters(generator):
+    """when_text for every template (the front page and institution pages list events too)."""
+    settings = generator.settings
+    lang = settings.get("DEFAULT_LANG", "fi")
+    try:
+        gettext = load_translations(os.path.join(settings["THEME"], "translations"), lang).gettext
+    except FileNotFoundError:
+        return  # babel_i18n reports the missing catalog
+    generator.env.filters["when_text"] = lambda when: format_when(when, lang, gettext)
+    generator.env.globals.update(EVENT_STATUSES=STATUSES, EVENT_ATTENDANCE=ATTENDANCE)
+
+
+def add_generator(pelican):
+    return EventsGenerator
+
+
+def register():
+    signals.generator_init.connect(add_template_filters)
+    signals.get_generators.connect(add_generator)

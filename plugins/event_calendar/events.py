@@ -1,0 +1,150 @@
+"""The Event content type: front matter, derived dates, links and structured data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from content_types import Field, Invalid, TypedContent
+from strict_build import Problem
+
+from .when import N_, When, parse_when
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    slug: str
+    label: str  # English msgid, translated in templates
+
+
+# The groups of the action plan's activity calendar, in its order.
+KINDS = {k.key: k for k in (
+    Kind("kokous", "kokoukset", N_("Meetings")),
+    Kind("koulutus", "koulutukset", N_("Member trainings")),
+    Kind("seminaari", "seminaarit", N_("Seminars")),
+    Kind("kysely", "kyselyt", N_("Surveys")),
+    Kind("hanke", "hankkeet", N_("Projects of the year")),
+)}
+STATUSES = {"alustava": N_("Tentative"), "vahvistettu": N_("Confirmed"),
+            "peruttu": N_("Cancelled"), "siirretty": N_("Postponed")}
+ATTENDANCE = {"paikan päällä": N_("On site"), "verkossa": N_("Online"),
+              "hybridi": N_("On site and online")}
+PRECISION = {"tarkentuu": "tarkentuu", "jakso": "jakso"}
+SCHEMA_STATUS = {"alustava": "EventScheduled", "vahvistettu": "EventScheduled",
+                 "peruttu": "EventCancelled", "siirretty": "EventPostponed"}
+SCHEMA_ATTENDANCE = {"paikan päällä": "OfflineEventAttendanceMode",
+                     "verkossa": "OnlineEventAttendanceMode",
+                     "hybridi": "MixedEventAttendanceMode"}
+
+
+class Event(TypedContent):
+    default_template = "event"
+    default_status = "vahvistettu"
+
+    def __init__(self, content, metadata=None, *args, **kwargs):
+        # The URL holds the year; Pelican computes URLs before our schema runs,
+        # so take it from the raw When (a bad When fails the schema anyway).
+        metadata = dict(metadata or {})
+        year = re.match(r"\s*(\d{4})", str(metadata.get("when", "")))
+        metadata["when_year"] = year.group(1) if year else "ajankohta"
+        # Pelican itself turns a Timezone field into a ZoneInfo and fails on an
+        # unknown one; keep it aside so that our check can name the problem.
+        self.unknown_timezone = None
+        if metadata.get("timezone"):
+            try:
+                ZoneInfo(str(metadata["timezone"]))
+            except (ZoneInfoNotFoundError, ValueError):
+                self.unknown_timezone = str(metadata.pop("timezone"))
+        super().__init__(content, metadata, *args, **kwargs)
+
+    def _has_valid_status(self) -> bool:
+        return True  # Status holds the event's state, validated by the schema
+
+    def get_schema(self):
+        groups = {group: group for group in self.settings.get("MEMBER_GROUPS", {})}
+        return (
+            Field("Uid", "uuid", required=True, example="(invoke new-event luo tunnisteen)"),
+            Field("When", required=True, example="2021-11-17/2021-11-19"),
+            Field("Timezone", default=self.settings.get("TIMEZONE", "Europe/Helsinki")),
+            Field("Precision", "choice", choices=PRECISION),
+            Field("Kind", "choice", required=True, choices={k: k for k in KINDS}, example="kokous"),
+            Field("Status", "choice", choices={s: s for s in STATUSES}, default="vahvistettu"),
+            Field("Audience", "choice", required=True, choices={"julkinen": "julkinen", **groups},
+                  example="julkinen"),
+            Field("Location", example="Tampere"),
+            Field("Attendance", "choice", choices={a: a for a in ATTENDANCE},
+                  default="paikan päällä"),
+            Field("Online", "url"),
+            Field("Registration", "url"),
+            Field("Host", example="lahden-konservatorio"),
+            Field("Previous-When", example="2020-09"),
+        )
+
+    def extra_problems(self) -> list[Problem]:
+        self.when = self.previous_when = None
+        fields = self.fields
+        if self.unknown_timezone:
+            return [Problem(self.source_path, "Timezone",
+                            f"aikavyöhykettä \"{self.unknown_timezone}\" ei tunneta.",
+                            "Jätä kenttä pois (Suomen aika) tai kirjoita esim. Europe/Helsinki.")]
+        zone = ZoneInfo(fields["timezone"])
+        problems = []
+        for key, name in (("when", "When"), ("previous-when", "Previous-When")):
+            if not fields.get(key):
+                continue
+            try:
+                parsed = parse_when(fields[key], zone).with_precision(fields["precision"])
+            except Invalid as error:
+                problems.append(Problem(self.source_path, name, error.message, error.fix))
+                continue
+            setattr(self, key.replace("-", "_"), parsed)
+        return problems
+
+    @property
+    def event_kind(self) -> Kind:
+        return KINDS[self.fields["kind"]]
+
+    def schema_ld(self, siteurl: str, organizer: dict) -> dict | None:
+        """schema.org Event, only for a public event on a known day."""
+        when = self.when
+        if not when.exact:
+            return None
+
+        def moment(value):
+            return value.isoformat(timespec="minutes") if isinstance(value, dt.datetime) else value.isoformat()
+
+        timed = when.kind == "timed"
+        data = {
+            "@context": "https://schema.org",
+            "@type": "EducationEvent" if self.fields["kind"] == "koulutus" else "Event",
+            "name": self.title,
+            "url": f"{siteurl}/{self.url}",
+            "startDate": moment(when.starts if timed else when.first),
+            "endDate": moment(when.ends if timed else when.last),  # inclusive in schema.org
+            "eventStatus": "https://schema.org/" + SCHEMA_STATUS[self.fields["status"]],
+            "eventAttendanceMode": "https://schema.org/" + SCHEMA_ATTENDANCE[self.fields["attendance"]],
+            "organizer": organizer,
+            "inLanguage": self.settings.get("DEFAULT_LANG", "fi"),
+        }
+        if self.previous_when and self.previous_when.exact and self.fields["status"] != "siirretty":
+            data["eventStatus"] = "https://schema.org/EventRescheduled"
+            data["previousStartDate"] = moment(self.previous_when.first)
+        locations = []
+        if self.fields["attendance"] != "verkossa" and self.fields["location"]:
+            locations.append({"@type": "Place", "name": self.fields["location"],
+                              "address": self.fields["location"]})
+        if self.fields["attendance"] != "paikan päällä":
+            locations.append({"@type": "VirtualLocation",
+                              "url": self.fields["online"] or f"{siteurl}/{self.url}"})
+        if locations:
+            data["location"] = locations[0] if len(locations) == 1 else locations
+        if self.plain_summary:
+            data["description"] = self.plain_summary
+        return data
+
+    @property
+    def plain_summary(self) -> str:
+        return re.sub(r"<[^>]+>", "", str(self.metadata.get("summary") or "")).strip()
