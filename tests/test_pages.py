@@ -40,7 +40,7 @@ def test_six_or_seven_top_level_sections(site):
     nav = site.html("index.html").find("nav", attrs={"aria-label": "Päävalikko"})
     labels = [a.get_text() for a in nav.find_all("a")]
     assert 5 <= len(labels) <= 7
-    assert labels == ["Liitto", "Jäsenet", "Ajankohtaista", "Koulutus ja tutkimus",
+    assert labels == ["Liitto", "Jäsenet", "Ajankohtaista", "Tapahtumat", "Koulutus ja tutkimus",
                       "Vaikuttaminen", "Yhteystiedot"]
 
 

@@ -1,0 +1,461 @@
+"""Activity calendar: dates, pages, iCalendar feeds, links and structured data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from conftest import ROOT, SITEURL
+
+UTC = dt.timezone.utc
+HELSINKI = ZoneInfo("Europe/Helsinki")
+TODAY = "2021-06-15"
+MARKER = "SISAINEN-TAPAHTUMA-91b2"
+
+
+def event(title, when, kind="seminaari", **fields):
+    values = {"Title": title, "Uid": str(uuid.uuid5(uuid.NAMESPACE_URL, title)), "When": when,
+              "Kind": kind, "Audience": "julkinen", "Summary": f"Kuvaus: {title}."}
+    values.update({k.replace("_", "-").title(): v for k, v in fields.items()})
+    return "\n".join(f"{k}: {v}" for k, v in values.items() if v is not None) + "\n\nTeksti.\n"
+
+
+FIXTURE_EVENTS = {
+    "paiva": event("Päivän seminaari", "2021-03-10", location="Helsinki"),
+    "marraskuu": event("Marraskuun päivät", "2021-11-28/2021-11-30", location="Tampere"),
+    "vuodenvaihde": event("Vuodenvaihteen leiri", "2021-12-30/2021-12-31", kind="koulutus"),
+    "kesaaika": event("Kesäajan webinaari", "2021-03-28 01:30-05:00", kind="koulutus",
+                      attendance="verkossa"),
+    "talviaika": event("Talviajan kokous", "2021-10-31 02:00-05:00", kind="kokous",
+                       location="Lahti"),
+    "kuukausi": event("Helmikuun kokous", "2021-02", kind="kokous"),
+    "jakso": event("Syksyn kysely", "2021-09/2021-11", kind="kysely"),
+    "kausi": event("Syksyn valmistelu", "2021-syksy", kind="kysely"),
+    "peruttu": event("Peruttu seminaari", "2021-05-05", status="peruttu", location="Oulu"),
+    "siirretty": event("Siirretty seminaari", "2021-09-01", status="siirretty", location="Turku"),
+    "muuttunut": event("Muuttunut seminaari", "2021-10-05", previous_when="2021-09-07",
+                       location="Kuopio"),
+    "hallitus": event(f"{MARKER} hallituksen kokous", "2021-04-20", kind="kokous",
+                      audience="hallitus", location=f"Salainen paikka {MARKER}"),
+}
+
+
+def build_calendar(site, **overrides):
+    for name, text in FIXTURE_EVENTS.items():
+        site.write(f"events/{name}.md", text)
+    site.write("pages/tapahtumat.md", "Title: Tapahtumat\nSlug: tapahtumat\nUrl: tapahtumat/\n"
+               "Save_as:\nNav: 1\nSummary: Kalenteri.\n\nJohdanto.\n")
+    settings = {"EVENTS_TODAY": TODAY, "EVENTS_RECORD_CHANGES": False, **overrides}
+    build = site.build(**settings)
+    assert build.returncode == 0, build.stderr
+    return build
+
+
+@pytest.fixture(scope="module")
+def calendar_site(tmp_path_factory):
+    from conftest import FixtureSite
+
+    return build_calendar(FixtureSite(tmp_path_factory.mktemp("calendar")))
+
+
+def page(build, slug):
+    return build.html(f"tapahtumat/2021/{slug}/")
+
+
+def vevents(build, path):
+    calendar = Calendar.from_ical(build.output.joinpath(path).read_bytes())
+    events = {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
+    for component in calendar.walk():
+        assert not component.errors, (path, component.name, component.errors)
+    return calendar, events
+
+
+def slug_of(title):
+    from tasks import new_event_text
+
+    return new_event_text(title, "x")[0][:-3]
+
+
+# --- dates on pages -------------------------------------------------------------
+
+@pytest.mark.parametrize("title, text", [
+    ("Päivän seminaari", "10.3.2021"),
+    ("Marraskuun päivät", "28.–30.11.2021"),
+    ("Vuodenvaihteen leiri", "30.–31.12.2021"),
+    ("Kesäajan webinaari", "28.3.2021 klo 1.30–5.00"),
+    ("Helmikuun kokous", "helmikuu 2021 (päivä tarkentuu)"),
+    ("Syksyn kysely", "syys–marraskuu 2021"),
+    ("Syksyn valmistelu", "syksy 2021"),
+])
+def test_finnish_dates_honest_about_precision(calendar_site, title, text):
+    facts = page(calendar_site, slug_of(title)).find("dl", class_="facts")
+    assert facts.find("dd").get_text(strip=True) == text
+
+
+def test_month_only_date_never_becomes_a_day(calendar_site):
+    _cal, events = vevents(calendar_site, "tapahtumat/kalenteri.ics")
+    assert "Helmikuun kokous" not in events
+    _cal, tentative = vevents(calendar_site, "tapahtumat/alustavat.ics")
+    item = tentative["Helmikuun kokous (ajankohta tarkentuu)"]
+    assert item["DTSTART"].dt == dt.date(2021, 2, 1) and item["DTEND"].dt == dt.date(2021, 3, 1)
+    assert item["STATUS"] == "TENTATIVE" and item["TRANSP"] == "TRANSPARENT"
+    body = page(calendar_site, slug_of("Helmikuun kokous"))
+    assert not body.find("time")
+    assert not body.find("a", string="Google-kalenteri")
+    assert not body.find("script", type="application/ld+json")
+    assert not calendar_site.exists(f"tapahtumat/2021/{slug_of('Helmikuun kokous')}/"
+                                    f"{slug_of('Helmikuun kokous')}.ics")
+
+
+# --- iCalendar ------------------------------------------------------------------
+
+def test_all_day_events_have_exclusive_ends(calendar_site):
+    _cal, events = vevents(calendar_site, "tapahtumat/kalenteri.ics")
+    expected = {
+        "Päivän seminaari": (dt.date(2021, 3, 10), dt.date(2021, 3, 11)),
+        "Marraskuun päivät": (dt.date(2021, 11, 28), dt.date(2021, 12, 1)),
+        "Vuodenvaihteen leiri": (dt.date(2021, 12, 30), dt.date(2022, 1, 1)),
+        "Syksyn kysely": (dt.date(2021, 9, 1), dt.date(2021, 12, 1)),
+        "Syksyn valmistelu": (dt.date(2021, 9, 1), dt.date(2021, 12, 1)),
+    }
+    for title, (start, end) in expected.items():
+        item = events[title]
+        assert item["DTSTART"].dt == start and not isinstance(item["DTSTART"].dt, dt.datetime)
+        assert item["DTEND"].dt == end
+        assert item["TRANSP"] == "TRANSPARENT"
+    raw = calendar_site.read("tapahtumat/kalenteri.ics")
+    assert "DTSTART;VALUE=DATE:20211128\r\nDTEND;VALUE=DATE:20211201" in raw
+
+
+def test_timed_events_are_right_across_daylight_saving_changes(calendar_site):
+    calendar, events = vevents(calendar_site, "tapahtumat/kalenteri.ics")
+    spring, autumn = events["Kesäajan webinaari"], events["Talviajan kokous"]
+    assert spring["DTSTART"].params["TZID"] == "Europe/Helsinki"
+    assert spring["DTSTART"].dt.astimezone(UTC) == dt.datetime(2021, 3, 27, 23, 30, tzinfo=UTC)
+    assert spring["DTEND"].dt.astimezone(UTC) == dt.datetime(2021, 3, 28, 2, 0, tzinfo=UTC)
+    assert autumn["DTSTART"].dt.astimezone(UTC) == dt.datetime(2021, 10, 30, 23, 0, tzinfo=UTC)
+    assert autumn["DTEND"].dt.astimezone(UTC) == dt.datetime(2021, 10, 31, 3, 0, tzinfo=UTC)
+    raw = calendar_site.read("tapahtumat/kalenteri.ics")
+    assert "DTSTART;TZID=Europe/Helsinki:20210328T013000" in raw
+
+
+def test_vtimezone_agrees_with_zoneinfo(calendar_site):
+    calendar, _events = vevents(calendar_site, "tapahtumat/kalenteri.ics")
+    [timezone] = calendar.walk("VTIMEZONE")
+    assert timezone["TZID"] == "Europe/Helsinki"
+    observances = {(c.name, c["DTSTART"].dt) for c in timezone.subcomponents}
+    assert ("DAYLIGHT", dt.datetime(2021, 3, 28, 3, 0)) in observances
+    assert ("STANDARD", dt.datetime(2021, 10, 31, 4, 0)) in observances
+    tz = timezone.to_tz(lookup_tzid=False)
+    moment = dt.datetime(2021, 1, 1, tzinfo=UTC)
+    while moment < dt.datetime(2022, 1, 1, tzinfo=UTC):
+        assert moment.astimezone(tz).utcoffset() == moment.astimezone(HELSINKI).utcoffset(), moment
+        moment += dt.timedelta(minutes=30)
+
+
+def test_protocol_rules(calendar_site):
+    for path in sorted(calendar_site.output.glob("tapahtumat/**/*.ics")):
+        raw = path.read_bytes()
+        assert b"\r\n" in raw and not raw.replace(b"\r\n", b"").count(b"\n")
+        calendar = Calendar.from_ical(raw)
+        tzids = {str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")}
+        for item in calendar.walk("VEVENT"):
+            assert item.to_ical().decode().count("DTSTAMP:") == 1
+            assert item["DTSTAMP"].to_ical().decode().endswith("Z")
+            assert str(item["STATUS"]).isupper()
+            start, end = item["DTSTART"].dt, item["DTEND"].dt
+            assert end > start
+            for prop in ("DTSTART", "DTEND"):
+                if isinstance(item[prop].dt, dt.datetime):
+                    assert item[prop].params["TZID"] in tzids
+            uuid.UUID(str(item["UID"]))
+
+
+def test_feeds_are_named_but_single_event_files_are_not(calendar_site):
+    calendar, _ = vevents(calendar_site, "tapahtumat/kalenteri.ics")
+    assert calendar["NAME"] == calendar["X-WR-CALNAME"]
+    assert calendar["REFRESH-INTERVAL"].dt == dt.timedelta(hours=12)
+    single = calendar_site.read(f"tapahtumat/2021/{slug_of('Päivän seminaari')}/"
+                                f"{slug_of('Päivän seminaari')}.ics")
+    for prop in ("NAME:", "X-WR-CALNAME", "REFRESH-INTERVAL"):
+        assert prop not in single
+    assert single.count("BEGIN:VEVENT") == 1
+
+
+def test_status_and_kind_feeds(calendar_site):
+    _cal, events = vevents(calendar_site, "tapahtumat/kalenteri.ics")
+    assert events["Peruttu seminaari"]["STATUS"] == "CANCELLED"
+    assert events["Siirretty seminaari"]["STATUS"] == "TENTATIVE"
+    assert events["Päivän seminaari"]["STATUS"] == "CONFIRMED"
+    _cal, seminars = vevents(calendar_site, "tapahtumat/seminaarit.ics")
+    assert "Päivän seminaari" in seminars and "Syksyn kysely" not in seminars
+
+
+def test_uid_is_the_front_matter_id(calendar_site):
+    _cal, events = vevents(calendar_site, "tapahtumat/kalenteri.ics")
+    assert str(events["Päivän seminaari"]["UID"]) == str(uuid.uuid5(uuid.NAMESPACE_URL, "Päivän seminaari"))
+
+
+# --- links ------------------------------------------------------------------------
+
+def link_params(body, text):
+    href = body.find("a", string=text)["href"]
+    return urlsplit(href), parse_qs(urlsplit(href).query)
+
+
+def test_google_and_outlook_links(calendar_site):
+    body = page(calendar_site, slug_of("Marraskuun päivät"))
+    url, google = link_params(body, "Google-kalenteri")
+    assert url.netloc == "calendar.google.com" and google["dates"] == ["20211128/20211201"]
+    url, outlook = link_params(body, "Outlook")
+    assert outlook["startdt"] == ["2021-11-28"] and outlook["enddt"] == ["2021-12-01"]
+    assert outlook["allday"] == ["true"]
+    assert "+" not in url.query, "Outlook needs %20 for spaces"
+    body = page(calendar_site, slug_of("Vuodenvaihteen leiri"))
+    assert link_params(body, "Google-kalenteri")[1]["dates"] == ["20211230/20220101"]
+    body = page(calendar_site, slug_of("Kesäajan webinaari"))
+    assert link_params(body, "Google-kalenteri")[1]["dates"] == ["20210327T233000Z/20210328T020000Z"]
+    _url, outlook = link_params(body, "Outlook")
+    assert outlook["startdt"] == ["2021-03-27T23:30:00Z"] and "allday" not in outlook
+    ics = body.find("a", string="Kalenteritiedosto (.ics)")["href"]
+    assert calendar_site.exists(ics[len(SITEURL) + 1:])
+
+
+def test_subscribe_page(calendar_site):
+    body = calendar_site.html("tapahtumat/tilaa/")
+    hrefs = [a["href"] for a in body.find("main").find_all("a")]
+    assert "webcal://konservatorioliitto.fi/tapahtumat/kalenteri.ics" in hrefs
+    assert f"{SITEURL}/tapahtumat/kalenteri.ics" in hrefs
+    assert any(h.startswith("https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2F") for h in hrefs)
+    assert any(h.startswith("https://outlook.live.com/owa?") and "addsubscription" in h for h in hrefs)
+    text = body.get_text(" ")
+    for service in ("Google", "Outlook", "Apple"):
+        assert body.find("h3", string=service), service
+
+
+# --- structured data ------------------------------------------------------------------
+
+def json_ld(body):
+    script = body.find("script", type="application/ld+json")
+    return json.loads(script.string) if script else None
+
+
+def test_json_ld_only_for_public_events_with_a_known_day(calendar_site):
+    seminar = json_ld(page(calendar_site, slug_of("Marraskuun päivät")))
+    assert seminar["@type"] == "Event"
+    assert seminar["startDate"] == "2021-11-28" and seminar["endDate"] == "2021-11-30"
+    assert seminar["eventStatus"] == "https://schema.org/EventScheduled"
+    assert seminar["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
+    assert seminar["location"]["name"] == "Tampere"
+    webinar = json_ld(page(calendar_site, slug_of("Kesäajan webinaari")))
+    assert webinar["@type"] == "EducationEvent"
+    assert webinar["startDate"] == "2021-03-28T01:30+02:00" and webinar["endDate"] == "2021-03-28T05:00+03:00"
+    assert webinar["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
+    assert webinar["location"]["@type"] == "VirtualLocation"
+    assert json_ld(page(calendar_site, slug_of("Peruttu seminaari")))["eventStatus"] == \
+        "https://schema.org/EventCancelled"
+    assert json_ld(page(calendar_site, slug_of("Siirretty seminaari")))["eventStatus"] == \
+        "https://schema.org/EventPostponed"
+    moved = json_ld(page(calendar_site, slug_of("Muuttunut seminaari")))
+    assert moved["eventStatus"] == "https://schema.org/EventRescheduled"
+    assert moved["previousStartDate"] == "2021-09-07"
+    for title in ("Helmikuun kokous", "Syksyn kysely", "Syksyn valmistelu"):
+        assert json_ld(page(calendar_site, slug_of(title))) is None, title
+
+
+def test_banners_for_cancelled_postponed_and_moved_events(calendar_site):
+    assert "Peruttu." in page(calendar_site, slug_of("Peruttu seminaari")).find("p", class_="notice").get_text()
+    assert "Siirretty." in page(calendar_site, slug_of("Siirretty seminaari")).find("p", class_="notice").get_text()
+    moved = page(calendar_site, slug_of("Muuttunut seminaari")).find("p", class_="notice").get_text()
+    assert "7.9.2021" in moved
+
+
+# --- listings -------------------------------------------------------------------------
+
+def titles(section):
+    return [h.get_text() for h in section.select(".event-item__title")]
+
+
+def test_upcoming_and_past_follow_the_builds_today(calendar_site):
+    body = calendar_site.html("tapahtumat/")
+    upcoming = titles(body.select_one("[data-upcoming]"))
+    past = titles(body.select_one("[data-past]"))
+    assert upcoming[:3] == ["Siirretty seminaari", "Syksyn kysely", "Syksyn valmistelu"]
+    assert past[:3] == ["Peruttu seminaari", "Kesäajan webinaari", "Päivän seminaari"]
+    assert "Helmikuun kokous" in past
+    assert set(upcoming).isdisjoint(past)
+    for item in body.select("[data-upcoming] li"):
+        assert item["data-end"] >= TODAY
+    for item in body.select("[data-past] li"):
+        assert item["data-end"] < TODAY
+    assert body.find("script", src=f"{SITEURL}/theme/js/event-lists.js")
+
+
+def test_year_page_grouped_as_in_the_plan(calendar_site):
+    body = calendar_site.html("tapahtumat/2021/")
+    headings = [h.get_text() for h in body.find("main").find_all("h2")]
+    assert headings == ["Kokoukset", "Jäsenkoulutukset", "Yhteistyöseminaarit", "Kyselyt"]
+    months = calendar_site.html("tapahtumat/2021/kuukausittain/")
+    february = months.find("h2", string="Helmikuu 2021").find_parent("section")
+    assert february.find("h3", string="Ajankohta tarkentuu")
+    october = months.find("h2", string="Lokakuu 2021").find_parent("section")
+    assert october.find("h3", string="Käynnissä")
+
+
+def test_month_grid_spans_multi_day_events(calendar_site):
+    body = calendar_site.html("tapahtumat/2021/11/")
+    grid = body.find("table", class_="month-grid")
+    assert grid.find("caption").get_text() == "Marraskuu 2021"
+    cells = [td for td in grid.find_all("td") if td.find("a", string="Marraskuun päivät")]
+    positions = [td.find("li")["class"][1] for td in cells]
+    assert positions == ["grid-event--start", "grid-event--middle", "grid-event--end"]
+    assert [td.find(class_="visually-hidden").get_text() for td in cells] == [
+        "28. marraskuuta 2021", "29. marraskuuta 2021", "30. marraskuuta 2021"]
+    assert [th.get_text() for th in grid.find_all("th")][:2] == ["ma", "ti"]
+    assert body.find("a", string="Syksyn kysely"), "ongoing periods are listed under the grid"
+
+
+def test_kind_pages(calendar_site):
+    body = calendar_site.html("tapahtumat/seminaarit/")
+    assert body.find("h1").get_text() == "Yhteistyöseminaarit"
+    assert "Päivän seminaari" in titles(body) and "Syksyn kysely" not in titles(body)
+
+
+def test_members_only_event_is_absent_from_public_output(calendar_site):
+    members_uid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{MARKER} hallituksen kokous"))
+    for file in calendar_site.output.rglob("*"):
+        assert MARKER.lower() not in file.name.lower()
+        if file.is_file():
+            data = file.read_bytes()
+            assert MARKER.encode() not in data, file
+            assert members_uid.encode() not in data, file
+
+
+# --- reproducibility and sequence -------------------------------------------------------
+
+def snapshot(build):
+    return {p.relative_to(build.output).as_posix(): p.read_bytes()
+            for p in build.output.rglob("*.ics")}
+
+
+def test_two_builds_are_byte_identical_and_changes_raise_sequence(fixture_site):
+    first = snapshot(build_calendar(fixture_site, EVENTS_RECORD_CHANGES=True))
+    state = json.loads((fixture_site.content / "events" / "sequences.json").read_text())
+    assert len(state) == len(FIXTURE_EVENTS)
+    second = snapshot(build_calendar(fixture_site, EVENTS_RECORD_CHANGES=True))
+    assert first == second and len(first) > 10
+    FIXTURE_EVENTS_CHANGED = FIXTURE_EVENTS["paiva"].replace("When: 2021-03-10", "When: 2021-03-12")
+    fixture_site.write("events/paiva.md", FIXTURE_EVENTS_CHANGED)
+    build = fixture_site.build(EVENTS_TODAY=TODAY, EVENTS_RECORD_CHANGES=True)
+    assert build.returncode == 0, build.stderr
+    _cal, events = vevents(build, "tapahtumat/kalenteri.ics")
+    assert events["Päivän seminaari"]["SEQUENCE"] == 1
+    assert events["Marraskuun päivät"]["SEQUENCE"] == 0
+    assert events["Päivän seminaari"]["DTSTART"].dt == dt.date(2021, 3, 12)
+
+
+# --- bad content ---------------------------------------------------------------------------
+
+BAD_EVENTS = {
+    "impossible-date": (event("A", "2021-02-31"), "When", "ei ole kalenterissa"),
+    "end-before-start": (event("A", "2021-11-19/2021-11-17"), "When", "loppu on ennen alkua"),
+    "unreadable-date": (event("A", "17.11.2021"), "When", "ei voi lukea"),
+    "time-without-end": (event("A", "2021-03-29 13:00"), "When", "puuttuu päättymisaika"),
+    "missing-when": (event("A", None), "When", "pakollinen kenttä When puuttuu"),
+    "unknown-kind": (event("A", "2021-03-01", kind="juhla"), "Kind", "tuntematon arvo \"juhla\""),
+    "unknown-status": (event("A", "2021-03-01", status="valmis"), "Status", "tuntematon arvo \"valmis\""),
+    "unknown-audience": (event("A", "2021-03-01", audience="kaikki"), "Audience",
+                         "tuntematon arvo \"kaikki\""),
+    "missing-uid": (event("A", "2021-03-01").replace("Uid:", "X-Uid:"), "Uid",
+                    "pakollinen kenttä Uid puuttuu"),
+    "invalid-uid": (event("A", "2021-03-01", uid="tapahtuma-1"), "Uid", "ei ole kelvollinen tunniste"),
+    "unknown-timezone": (event("A", "2021-03-01 10:00-11:00", timezone="Europe/Tampere"), "Timezone",
+                         "aikavyöhykettä \"Europe/Tampere\" ei tunneta"),
+    "unknown-host": (event("A", "2021-03-01", host="olematon"), "Host", "ei ole hakemistossa"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_EVENTS))
+def test_bad_events_fail_with_file_field_and_fix(fixture_site, case):
+    text, field, message = BAD_EVENTS[case]
+    fixture_site.write("events/huono.md", text)
+    build = fixture_site.build(EVENTS_RECORD_CHANGES=False)
+    assert build.returncode == 1
+    assert "content/events/huono.md" in build.stderr
+    assert f"kenttä:   {field}" in build.stderr
+    assert message in build.stderr and "korjaus:" in build.stderr
+    assert "Traceback" not in build.stderr
+    assert not fixture_site.output.exists()
+
+
+def test_duplicate_event_ids(fixture_site):
+    fixture_site.write("events/a.md", event("Sama", "2021-03-01"))
+    fixture_site.write("events/b.md", event("Sama", "2021-04-01").replace("Title: Sama", "Title: Toinen"))
+    build = fixture_site.build(EVENTS_RECORD_CHANGES=False)
+    assert build.returncode == 1
+    assert "kenttä:   Uid" in build.stderr and "on jo tiedostolla" in build.stderr
+
+
+def test_invoke_new_event_writes_a_permanent_id(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "invoke", "new-event", "Kevään seminaari",
+                           "--folder", str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "kevaan-seminaari.md").read_text(encoding="utf-8")
+    uid = next(line.split(": ")[1] for line in text.splitlines() if line.startswith("Uid: "))
+    assert uuid.UUID(uid).version == 4
+
+
+# --- the real site -------------------------------------------------------------------------
+
+def test_real_calendar_has_the_plans_events(site):
+    body = site.html("tapahtumat/2021/")
+    text = body.find("main").get_text(" ")
+    for title in ("Vuosikokous", "Syyskokous", "Opintohallinnon Visma-webinaari", "Pitääkö olla huolissaan 2",
+                  "Viestintäkoulutus", "Toimistopäivät", "Valtakunnalliset musiikkikasvatuspäivät",
+                  "Jäsenkysely", "Opiskelijakyselyt", "Kuntavaalikampanjointi", "Luo oma duuni -hanke"):
+        assert title in text, title
+    days = site.html("tapahtumat/2021/valtakunnalliset-musiikkikasvatuspaivat/")
+    assert days.find("dl", class_="facts").find("dd").get_text(strip=True) == "17.–19.11.2021"
+    google = days.find("a", string="Google-kalenteri")["href"]
+    assert "dates=20211117%2F20211120" in google or "dates=20211117/20211120" in google
+    data = json.loads(days.find("script", type="application/ld+json").string)
+    assert (data["startDate"], data["endDate"]) == ("2021-11-17", "2021-11-19")
+    raw = site.read("tapahtumat/kalenteri.ics")
+    assert "DTSTART;VALUE=DATE:20211117\r\nDTEND;VALUE=DATE:20211120" in raw
+
+
+def test_real_board_and_college_meetings_stay_private(site):
+    private = []
+    for path in (ROOT / "content" / "events").glob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        if "Audience: hallitus" in text or "Audience: kollegio" in text:
+            private.append(next(l.split(": ")[1] for l in text.splitlines() if l.startswith("Uid: ")))
+    assert len(private) == 10
+    for file in site.text_files():
+        data = file.read_text(encoding="utf-8")
+        for uid in private:
+            assert uid not in data, file
+        assert "Hallituksen kokous" not in data and "Kollegion kokous" not in data, file
+
+
+def test_host_institution_lists_its_events(site):
+    body = site.html("jasenet/lahden-konservatorio/")
+    section = body.find("h2", string="Tapahtumat täällä").find_parent("section")
+    assert {a.get_text() for a in section.find_all("a")} == {"Vuosikokous", "Toimistopäivät"}
+    toimisto = site.html("tapahtumat/2021/toimistopaivat/")
+    assert "syyskuu 2020" in toimisto.find("p", class_="notice").get_text()
+
+
+def test_front_page_shows_next_events(site):
+    front = site.html("index.html")
+    assert front.select_one("[data-upcoming]") is not None
+    assert front.find("a", string="Kaikki tapahtumat")
