@@ -37,7 +37,7 @@ THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Listed explicitly: with PLUGINS unset Pelican loads every installed plugin.
 PLUGINS = ["strict_build", "content_rules", "babel_i18n", "site_nav", "content_types",
-           "member_directory", "channels", "event_calendar"]
+           "member_directory", "channels", "event_calendar", "members_area"]
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True,
                      "lstrip_blocks": True}
 
@@ -149,6 +149,24 @@ EVENTS_TODAY = None  # "YYYY-MM-DD" fixes the build's idea of today (tests); Non
 EVENTS_SEQUENCE_FILE = "events/sequences.json"
 EVENTS_RECORD_CHANGES = True
 EVENTS_DEFAULT_STAMP = "2020-12-01T00:00:00+00:00"
+
+# Members' section (content/members/): encrypted at build time, opened in the
+# browser with the group's password. Development builds use these documented,
+# public passwords; publishconf.py demands real ones from the environment.
+MEMBERS_PATHS = ["members"]
+MEMBERS_URL = "jasenalue/"
+MEMBERITEM_URL = "jasenalue/{id}/"
+MEMBERITEM_SAVE_AS = ""  # the generator writes encrypted pages itself
+MEMBERS_SALT_FILE = "members/keyring-salt.json"
+MEMBERS_KDF_ITERATIONS = 600_000
+MEMBERS_PASSWORDS = "development"
+MEMBERS_DEV_PASSWORDS = {
+    "jasenet": "kehitys-jasenet-salasana",
+    "hallitus": "kehitys-hallitus-salasana",
+    "kollegio": "kehitys-kollegio-salasana",
+    "talouspaallikot": "kehitys-talouspaallikot-salasana",
+    "opiskelijahallinto": "kehitys-opiskelijahallinto-salasana",
+}
 
 # Communication channels (content/channels/). The newsletter form posts to
 # the Mailchimp list's own signup address ("…list-manage.com/subscribe/post?u=…&id=…");

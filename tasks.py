@@ -113,6 +113,11 @@ def livereload(c):
     for path in WATCHED:
         server.watch(str(ROOT / path), lambda: run_build(DEV_SETTINGS), delay=0.5,
                      ignore=lambda name: "__pycache__" in name or name.endswith((".pyc", "~")))
+    from pelicanconf import MEMBERS_DEV_PASSWORDS
+
+    print("Jäsenalueen kehityssalasanat (vain tähän esikatseluun):")
+    for group, password in MEMBERS_DEV_PASSWORDS.items():
+        print(f"  {group}: {password}")
     print(f"Sivusto osoitteessa http://localhost:{PORT}/ – muutokset päivittyvät "
           "selaimeen itsestään (lopeta: Ctrl+C)")
     server.serve(host=HOST, port=PORT, root=str(OUTPUT), open_url_delay=None)
@@ -209,6 +214,42 @@ def new_event(c, title, folder=str(CONTENT / "events")):
     path.write_text(text, encoding="utf-8")
     print(f"Luotiin {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}. "
           "Täytä When, Kind, Location ja Summary; älä muuta Uid-riviä.")
+
+
+def new_member_text(title: str, item_id: str, day: dt.date, material: bool) -> tuple[str, str]:
+    """File name and contents of a new bulletin or material for the members' section."""
+    from pelican.utils import slugify
+
+    slug = slugify(title, regex_subs=[(r"[^\w\s-]", ""), (r"[-\s]+", "-")])
+    lines = [f"Title: {title}", f"Id: {item_id}", f"Date: {day.isoformat()}", "Groups: jasenet"]
+    lines.append("File: tiedostot/" if material else "Attachments: ")
+    lines.append("Summary: ")
+    return f"{day.isoformat()}-{slug}.md", "\n".join(lines) + "\n\n"
+
+
+def _new_member_item(title: str, folder: Path, material: bool) -> None:
+    import secrets
+
+    name, text = new_member_text(title, secrets.token_hex(16), dt.date.today(), material)
+    path = folder / name
+    if path.exists():
+        sys.exit(f"Tiedosto {path} on jo olemassa: valitse toinen otsikko.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"Luotiin {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}. "
+          "Täytä Groups, Summary ja teksti" + (" sekä File." if material else "."))
+
+
+@task(help={"title": "the bulletin's title", "folder": "default content/members/tiedotteet"})
+def new_bulletin(c, title, folder=str(CONTENT / "members" / "tiedotteet")):
+    """Create a members' bulletin with its permanent, opaque id."""
+    _new_member_item(title, Path(folder), material=False)
+
+
+@task(help={"title": "the material's title", "folder": "default content/members/materiaalit"})
+def new_material(c, title, folder=str(CONTENT / "members" / "materiaalit")):
+    """Create a members' material description; put the file in content/members/tiedostot/."""
+    _new_member_item(title, Path(folder), material=True)
 
 
 @task

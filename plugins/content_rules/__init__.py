@@ -8,6 +8,7 @@ of every post and page as Pelican creates it.
 from __future__ import annotations
 
 import logging
+import os
 
 from pelican import signals
 from pelican.contents import Article, Content, Static
@@ -62,7 +63,11 @@ def check_content(content):
         for m in content._get_intrasite_link_regex().finditer(content._content or "")
         if m.group("what") in ("filename", "static", "attach")
     ]
-    problems += missing_references(content.source_path, references, settings["PATH"])
+    private = [os.path.join(settings["PATH"], p) for p in settings.get("MEMBERS_PATHS", [])]
+    if any(os.path.commonpath([os.path.abspath(content.source_path), os.path.abspath(r)])
+           == os.path.abspath(r) for r in private):
+        private = []  # the members' own pages may link their files
+    problems += missing_references(content.source_path, references, settings["PATH"], private)
     for problem in problems:
         report(logger, problem)
 

@@ -65,7 +65,8 @@ def post_problems(
 
 
 def missing_references(
-    source: str, references: Iterable[tuple[str, str]], content_root: str
+    source: str, references: Iterable[tuple[str, str]], content_root: str,
+    private_roots: Iterable[str] = (),
 ) -> list[Problem]:
     """Problems for {filename}, {static} and {attach} targets that do not exist.
 
@@ -82,6 +83,15 @@ def missing_references(
             full = os.path.join(content_root, path.lstrip("/"))
         else:
             full = os.path.join(os.path.dirname(source), path)
+        private = [r for r in private_roots
+                   if os.path.commonpath([os.path.abspath(full), os.path.abspath(r)]) == os.path.abspath(r)]
+        if private:
+            problems.append(Problem(
+                source, "linkki", f"linkki {{{kind}}}{target} osoittaa jäsenalueen tiedostoon.",
+                "Jäsenalueen sisältö on salattu, eikä sitä voi linkittää tiedostona: "
+                "linkitä jäsenalueen sivuun (/jasenalue/) tai siirrä julkinen tiedosto kansioon content/images/.",
+            ))
+            continue
         if os.path.isfile(full):
             continue
         if os.path.splitext(path)[1].lower() in IMAGE_EXTENSIONS:

@@ -54,6 +54,7 @@ class TypedContentGenerator(CachingGenerator):
     item_name: ClassVar[str]  # template variable for one item, e.g. "institution"
     reserved_slugs: ClassVar[frozenset[str]] = frozenset()
     unique_fields: ClassVar[tuple[str, ...]] = ()  # e.g. ("uid",): no two files may share one
+    registers_sources: ClassVar[bool] = True  # {filename} links may point at these files
 
     def __init__(self, *args, **kwargs):
         self.items: list[TypedContent] = []
@@ -85,7 +86,8 @@ class TypedContentGenerator(CachingGenerator):
             if problems:
                 continue
             slugs[item.url or item.slug] = item.source_path
-            self.add_source_path(item)
+            if self.registers_sources:
+                self.add_source_path(item)
             items.append(item)
         self.items = self.order(items)
         self.context[self.context_name] = self.public(self.items)

@@ -12,9 +12,9 @@ import os
 from pelican import signals
 
 from .problems import ContentError, Problem, report
-from .runner import BuildAborted, BuildResult, build, current_build
+from .runner import BuildAborted, BuildResult, build, current_build, notice
 
-__all__ = ["BuildResult", "ContentError", "Problem", "build", "register", "report"]
+__all__ = ["BuildResult", "ContentError", "Problem", "build", "notice", "register", "report"]
 
 
 def remember_source(path, context):

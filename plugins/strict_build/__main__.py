@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     result = build(args.settings, args.output, parse_overrides(args.extra_settings))
     root = os.getcwd()
+    for text in result.notices:
+        print(f"HUOMIO: {text}", file=sys.stderr)
     if result.ok:
         print(f"Sivusto rakennettu kansioon {os.path.relpath(result.output, root)} "
               f"({result.seconds:.1f} s).")

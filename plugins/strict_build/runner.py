@@ -33,6 +33,7 @@ class BuildLog(logging.Handler):
         self.problems: list[Problem] = []
         self.sources: dict[str, str] = {}  # output file -> its source file
         self.content_root = ""  # Pelican names some files relative to PATH
+        self.notices: list[str] = []  # worth telling, not worth failing for
 
     def emit(self, record: logging.LogRecord) -> None:
         problem = problem_from_record(record)
@@ -71,11 +72,18 @@ def current_build() -> BuildLog | None:
     return _current
 
 
+def notice(text: str) -> None:
+    """Tell the person building something that does not stop the build."""
+    if _current is not None and text not in _current.notices:
+        _current.notices.append(text)
+
+
 @dataclass
 class BuildResult:
     problems: list[Problem]
     seconds: float
     output: Path
+    notices: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -129,7 +137,7 @@ def build(
         _remove(staging)
     else:
         _swap(staging, output)
-    return BuildResult(log.problems, time.monotonic() - started, output)
+    return BuildResult(log.problems, time.monotonic() - started, output, log.notices)
 
 
 def _unexpected(exc: Exception) -> Problem:
