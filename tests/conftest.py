@@ -48,14 +48,24 @@ class Build:
         return sorted(p for p in self.output.rglob("*") if p.suffix in suffixes)
 
 
-def run_build(output: Path, settings: str = "publishconf.py", **overrides) -> Build:
+# Production builds need the members' passwords from the environment; tests
+# use strong throwaway ones, never the documented development passwords.
+GROUPS = ["jasenet", "hallitus", "kollegio", "talouspaallikot", "opiskelijahallinto"]
+TEST_PASSWORDS = {group: f"testi {group} salalause oikea hevonen paristo" for group in GROUPS}
+PASSWORD_ENV = {f"MEMBERS_PASSWORD_{g.upper()}": p for g, p in TEST_PASSWORDS.items()}
+
+
+def run_build(output: Path, settings: str = "publishconf.py", env: dict | None = None,
+              **overrides) -> Build:
     """Build with the same command `make build` uses."""
     import json
 
     extra = []
     for key, value in overrides.items():
         extra += ["-e", f"{key}={json.dumps(value)}"]
-    env = {**os.environ, "PYTHONPATH": str(PLUGINS)}
+    base = {k: v for k, v in os.environ.items()
+            if not k.startswith("MEMBERS_PASSWORD_") and k != "MEMBERS_SECRETS_FILE"}
+    env = {**base, **(PASSWORD_ENV if env is None else env), "PYTHONPATH": str(PLUGINS)}
     proc = subprocess.run(
         [sys.executable, "-m", "strict_build", str(ROOT / settings), str(output), *extra],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
@@ -96,10 +106,92 @@ class FixtureSite:
         file.write_text(text, encoding="utf-8")
         return file
 
-    def build(self, settings="publishconf.py", **overrides) -> Build:
-        return run_build(self.output, settings, PATH=str(self.content), **overrides)
+    def build(self, settings="publishconf.py", env=None, **overrides) -> Build:
+        return run_build(self.output, settings, env=env, PATH=str(self.content), **overrides)
 
 
 @pytest.fixture
 def fixture_site(tmp_path) -> FixtureSite:
     return FixtureSite(tmp_path)
+
+
+# --- a real browser ---------------------------------------------------------------
+
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _browser_executable() -> str | None:
+    """Debian's chromium, else Playwright's own (installing it if we can)."""
+    if os.path.exists(DEBIAN_CHROMIUM):
+        return DEBIAN_CHROMIUM
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        path = playwright.chromium.executable_path
+    if path and os.path.exists(path):
+        return path
+    subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=False)
+    return path if path and os.path.exists(path) else None
+
+
+@pytest.fixture(scope="session")
+def playwright_browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = _browser_executable()
+    if executable is None:
+        # Never a silent skip: the members' section is only tested in a real browser.
+        pytest.fail("No Chromium for the browser tests: install Debian's chromium "
+                    "(apt-get install chromium) or run python -m playwright install chromium.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
+        browser.executable = executable
+        browser.playwright = playwright
+        yield browser
+        browser.close()
+
+
+class StaticServer:
+    """Serves a folder on 127.0.0.1 (a secure context), optionally with extra headers."""
+
+    def __init__(self, folder: Path, headers: dict | None = None):
+        import functools
+        import threading
+        from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+        extra = headers or {}
+
+        class Handler(SimpleHTTPRequestHandler):
+            def end_headers(self):
+                for name, value in extra.items():
+                    self.send_header(name, value)
+                super().end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                          functools.partial(Handler, directory=str(folder)))
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def serve():
+    servers = []
+
+    def start(folder, headers=None):
+        server = StaticServer(folder, headers)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.close()

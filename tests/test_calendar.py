@@ -234,7 +234,6 @@ def test_subscribe_page(calendar_site):
     assert f"{SITEURL}/tapahtumat/kalenteri.ics" in hrefs
     assert any(h.startswith("https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2F") for h in hrefs)
     assert any(h.startswith("https://outlook.live.com/owa?") and "addsubscription" in h for h in hrefs)
-    text = body.get_text(" ")
     for service in ("Google", "Outlook", "Apple"):
         assert body.find("h3", string=service), service
 

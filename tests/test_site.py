@@ -7,7 +7,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import feedparser
-import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, SITEURL

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 import sys
 from types import SimpleNamespace
@@ -15,7 +14,7 @@ from content_rules.dates import parse_post_date
 from site_nav.tree import build_tree
 from strict_build import ContentError
 from strict_build.links import resolve
-from conftest import ROOT, PLUGINS
+from conftest import ROOT
 
 
 @pytest.mark.parametrize("text, expected", [
