@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from content_types import Field, Invalid, TypedContent
 from strict_build import Problem
 
-from .when import N_, When, parse_when  # noqa: F401 - When is the type of Event.when
+from .when import N_, parse_when
 
 
 @dataclass(frozen=True)
