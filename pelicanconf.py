@@ -30,14 +30,20 @@ PATH = "content"
 # (directory, events, channels, members) live in folders of their own.
 ARTICLE_PATHS = ["posts"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images"]
+# Content images are not copied as they are: responsive_images publishes
+# resized copies without their metadata. Files linked with {static} are still
+# copied; the site's icons and manifest come from theme/root/.
+STATIC_PATHS = []
 IGNORE_FILES = [".#*", "*~", "*.swp", ".DS_Store"]
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Listed explicitly: with PLUGINS unset Pelican loads every installed plugin.
+# Order matters at the end of a build: pages first, then the search index over
+# them, then the compressed copies of everything.
 PLUGINS = ["strict_build", "content_rules", "babel_i18n", "site_nav", "content_types",
-           "member_directory", "channels", "event_calendar", "members_area"]
+           "member_directory", "channels", "event_calendar", "members_area", "assets",
+           "responsive_images", "social_cards", "site_meta", "site_search", "precompress"]
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True,
                      "lstrip_blocks": True}
 
@@ -55,6 +61,8 @@ USE_FOLDER_AS_CATEGORY = False
 # A post states its Date itself; the date in the file name is only for sorting files.
 FILENAME_METADATA = ""
 AUTHOR = None
+# Authors that are an organisation or a role, not a person (for structured data).
+ORGANISATION_AUTHORS = ["Konservatorioliiton toimisto", "Toiminnanjohtaja"]
 WITH_FUTURE_DATES = False  # a post dated in the future is not published yet
 DEFAULT_PAGINATION = 10
 SUMMARY_MAX_LENGTH = 40
@@ -91,7 +99,9 @@ DAY_ARCHIVE_SAVE_AS = ""
 INDEX_URL = "ajankohtaista/"
 INDEX_SAVE_AS = INDEX_URL + "index.html"
 FRONT_SAVE_AS = "index.html"
-DIRECT_TEMPLATES = ["front", "index", "categories", "tags", "authors", "archives"]
+DIRECT_TEMPLATES = ["front", "index", "categories", "tags", "authors", "archives", "search", "404"]
+SEARCH_URL = "haku/"
+SEARCH_SAVE_AS = SEARCH_URL + "index.html"
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
@@ -175,6 +185,13 @@ CHANNEL_PATHS = ["channels"]
 CHANNEL_URL = ""
 CHANNEL_SAVE_AS = ""
 NEWSLETTER_SIGNUP_URL = None
+
+# Search, images, social cards, compression.
+SEARCH_INDEX = True  # Pagefind over the public output after every build
+IMAGE_SOURCE_DIR = "images"
+IMAGE_OUTPUT_DIR = "kuvat"
+SOCIAL_CARD_DIR = "kortit"
+PRECOMPRESS = False  # gzip and brotli copies: production only
 
 MARKDOWN = {
     "extension_configs": {

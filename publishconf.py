@@ -15,6 +15,8 @@ DRAFT_PAGE_SAVE_AS = ""
 # Build from the files themselves, not from a cache that settings may have outdated.
 LOAD_CONTENT_CACHE = False
 CACHE_CONTENT = False
+PRECOMPRESS = True
+
 # Members' passwords come from MEMBERS_PASSWORD_<GROUP> or MEMBERS_SECRETS_FILE;
 # the build stops when one is missing or is a development password.
 MEMBERS_PASSWORDS = "production"

@@ -112,12 +112,12 @@ def build(
     quiet = _silence_other_handlers(root)
     _current = log
     try:
-        settings = read_settings(
-            str(settings_file),
-            override={**(overrides or {}), "OUTPUT_PATH": str(staging)},
-        )
-        log.content_root = settings["PATH"]
         try:
+            settings = read_settings(
+                str(settings_file),
+                override={**(overrides or {}), "OUTPUT_PATH": str(staging)},
+            )
+            log.content_root = settings["PATH"]
             Pelican(settings).run()
         except BuildAborted:
             pass

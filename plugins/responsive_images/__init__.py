@@ -1,0 +1,76 @@
+"""Content images processed at build time with Pillow.
+
+Each <img> in a post or page that points into content/images/ becomes an
+<img> with WebP variants in srcset, a metadata-free fallback, width and height
+(no layout shift) and lazy loading after the first image. Originals are never
+published, so their EXIF and GPS data stay on the author's machine. Variants
+are cached between builds; an oversized original gets a notice.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from pelican import signals
+from pelican.contents import Content, Static
+
+from strict_build import notice
+
+from .images import ATTR, IMG, RASTER, img_tag, oversized, plan, render
+
+
+def resolve(src: str, source_path: str, content_root: str) -> Path | None:
+    path = unquote(urlsplit(src).path)
+    for prefix in ("{static}", "{attach}", "|static|"):
+        if path.startswith(prefix):
+            path = path[len(prefix):]
+    if not path or "://" in src or path.startswith("//"):
+        return None
+    full = (Path(content_root) / path.lstrip("/")) if path.startswith("/") else \
+        Path(source_path).parent / path
+    return full.resolve() if full.suffix.lower() in RASTER and full.is_file() else None
+
+
+def rewrite_images(content):
+    if not isinstance(content, Content) or isinstance(content, Static) or not content._content:
+        return
+    settings = content.settings
+    images = Path(settings["PATH"], settings.get("IMAGE_SOURCE_DIR", "images")).resolve()
+    registry = settings.setdefault("IMAGE_VARIANTS", {})
+    siteurl = settings.get("SITEURL", "")
+    seen = 0
+
+    def replace(match):
+        nonlocal seen
+        attrs = {m.group("name").lower(): m.group("value") for m in ATTR.finditer(match.group("attrs"))}
+        source = resolve(attrs.get("src", ""), content.source_path, settings["PATH"])
+        if source is None or images not in source.parents:
+            return match.group(0)
+        webp, fallback, size = plan(source, settings.get("IMAGE_OUTPUT_DIR", "kuvat"))
+        for variant in (*webp, fallback):
+            registry[variant.name] = variant
+        if oversized(source, size):
+            notice(f"Kuva {os.path.relpath(source)} on suuri ({size[0]}×{size[1]} px, "
+                   f"{source.stat().st_size / 1024 / 1024:.1f} Mt): pienennä se ennen lisäämistä, "
+                   "esimerkiksi enintään 2560 px leveäksi.")
+        seen += 1
+        return img_tag(attrs, webp, fallback, siteurl, eager=seen == 1)
+
+    content._content = IMG.sub(replace, content._content)
+
+
+def write_variants(pelican):
+    settings = pelican.settings
+    output = Path(settings["OUTPUT_PATH"])
+    cache = Path(settings["CACHE_PATH"]) / "images"
+    variants = list(settings.get("IMAGE_VARIANTS", {}).values())
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        list(pool.map(lambda v: render(v, output / v.name, cache), variants))
+
+
+def register():
+    signals.content_object_init.connect(rewrite_images)
+    signals.finalized.connect(write_variants)

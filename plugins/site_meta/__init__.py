@@ -1,0 +1,54 @@
+"""What browsers, search engines and web servers read at the site root:
+icons and manifest, sitemap.xml, robots.txt and header files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from pelican import signals
+
+from .headers import apache_htaccess, netlify_headers, security_headers
+from .sitemap import page_urls, robots_txt, sitemap_xml
+
+# Never in the sitemap: the members' section, drafts, the error page, the search page.
+EXCLUDED = ("jasenalue/", "luonnokset/", "404.html", "haku/")
+
+
+def record_dates(path, context):
+    # The writer's context is a shallow copy: SITEMAP_DATES is the dict set up at start.
+    content = context.get("article") or context.get("page")
+    settings = context
+    if content is None or not hasattr(content, "date"):
+        return
+    output = Path(settings["OUTPUT_PATH"])
+    relative = Path(path).relative_to(output).as_posix().removesuffix("index.html")
+    stamp = getattr(content, "modified", None) or content.date
+    settings.setdefault("SITEMAP_DATES", {})[relative] = stamp.date().isoformat()
+
+
+def write_files(pelican):
+    settings = pelican.settings
+    output = Path(settings["OUTPUT_PATH"])
+    # The theme's files for the site root: icons and the web app manifest.
+    for path in sorted((Path(settings["THEME"]) / "root").glob("*")):
+        shutil.copyfile(path, output / path.name)
+    siteurl = settings.get("PUBLIC_SITEURL") or settings.get("SITEURL", "")
+    urls = page_urls(output, EXCLUDED)
+    dates = settings.get("SITEMAP_DATES", {})
+    (output / "sitemap.xml").write_text(sitemap_xml(siteurl, urls, dates), encoding="utf-8")
+    (output / "robots.txt").write_text(robots_txt(siteurl), encoding="utf-8")
+    headers = security_headers(settings.get("NEWSLETTER_SIGNUP_URL"))
+    theme = settings.get("THEME_STATIC_DIR", "theme")
+    (output / "_headers").write_text(netlify_headers(headers, [f"/{theme}/*"]), encoding="utf-8")
+    (output / ".htaccess").write_text(apache_htaccess(headers), encoding="utf-8")
+
+
+def share_dates(pelican):
+    pelican.settings["SITEMAP_DATES"] = {}
+
+
+def register():
+    signals.initialized.connect(share_dates)
+    signals.content_written.connect(record_dates)
+    signals.finalized.connect(write_files)
