@@ -66,6 +66,8 @@ def run_build(output: Path, settings: str = "publishconf.py", env: dict | None =
     base = {k: v for k, v in os.environ.items()
             if not k.startswith("MEMBERS_PASSWORD_") and k != "MEMBERS_SECRETS_FILE"}
     env = {**base, **(PASSWORD_ENV if env is None else env), "PYTHONPATH": str(PLUGINS)}
+    if "CACHE_PATH" not in overrides:  # keep test builds out of the developer's cache
+        extra += ["-e", f"CACHE_PATH={json.dumps(str(output.parent / 'cache'))}"]
     proc = subprocess.run(
         [sys.executable, "-m", "strict_build", str(ROOT / settings), str(output), *extra],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,

@@ -190,7 +190,19 @@ def test_the_plans_names_appear_on_the_page_about_them(site, slug):
     assert missing == []
 
 
-def test_legal_pages_say_plainly_that_they_are_being_prepared(site):
-    for slug in ("saavutettavuusseloste", "tietosuojaseloste"):
-        text = text_of(site, slug).lower()
-        assert "valmisteil" in text or "valmistel" in text, slug
+def test_accessibility_statement_has_the_sections_the_law_requires(site):
+    page = site.html("saavutettavuusseloste/")
+    headings = [h.get_text() for h in page.find("main").find_all("h2")]
+    for required in ("Saavutettavuuden tila", "Ei-saavutettava sisältö", "Miten saavutettavuus on arvioitu",
+                     "Palaute ja yhteydenotot", "Valvontaviranomainen"):
+        assert any(required in h for h in headings), required
+    text = text_of(site, "saavutettavuusseloste")
+    assert "Traficom" in text and "axe" in text and "WCAG 2.1" in text and "14" in text
+    assert page.find("a", href="https://www.saavutettavuusvaatimukset.fi/")
+
+
+def test_privacy_notice_covers_what_the_site_processes(site):
+    text = text_of(site, "tietosuojaseloste").lower()
+    for topic in ("evä", "lokit", "mailchimp", "indexeddb", "tietosuojavaltuutettu", "0997495-2",
+                  "suostumus", "oikeutettu etu"):
+        assert topic in text, topic
