@@ -197,3 +197,55 @@ def serve():
     yield start
     for server in servers:
         server.close()
+
+
+def site_headers(output: Path) -> dict[str, str]:
+    """The headers _headers gives to every page (the /* block)."""
+    headers, in_block = {}, False
+    for line in (output / "_headers").read_text(encoding="utf-8").splitlines():
+        if not line.startswith(" "):
+            in_block = line.strip() == "/*"
+            continue
+        if in_block:
+            name, _, value = line.strip().partition(": ")
+            headers[name] = value
+    return headers
+
+
+class RoutedSite:
+    """Serves a production build at its real https origin inside the browser.
+
+    Every request to the site's host is answered from the output folder with
+    the headers of _headers; a request to any other host is refused and
+    recorded, so tests can assert there were none.
+    """
+
+    def __init__(self, context, output: Path, siteurl: str = SITEURL, headers: dict | None = None):
+        import mimetypes
+
+        self.output, self.siteurl = output, siteurl
+        self.headers = site_headers(output) if headers is None else headers
+        self.requests, self.foreign = [], []
+
+        def answer(route):
+            url = route.request.url
+            path = url[len(siteurl):].split("?")[0].split("#")[0] or "/"
+            file = output / path.lstrip("/")
+            if path.endswith("/"):
+                file = file / "index.html"
+            self.requests.append(url)
+            if not file.is_file():
+                route.fulfill(status=404, path=str(output / "404.html"),
+                              headers={**self.headers, "Content-Type": "text/html; charset=utf-8"})
+                return
+            kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
+                kind += "; charset=utf-8"
+            route.fulfill(status=200, path=str(file), headers={**self.headers, "Content-Type": kind})
+
+        def refuse(route):
+            self.foreign.append(route.request.url)
+            route.abort()
+
+        context.route("**/*", refuse)
+        context.route(f"{siteurl}/**", answer)

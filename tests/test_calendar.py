@@ -459,3 +459,27 @@ def test_front_page_shows_next_events(site):
     front = site.html("index.html")
     assert front.select_one("[data-upcoming]") is not None
     assert front.find("a", string="Kaikki tapahtumat")
+
+
+def test_browser_moves_events_that_ended_since_the_build(playwright_browser, tmp_path):
+    """Built on 1.1.2021, visited on 15.6.2021: the page must not show old events as upcoming."""
+    from conftest import FixtureSite, RoutedSite
+
+    build = build_calendar(FixtureSite(tmp_path), EVENTS_TODAY="2021-01-01")
+    built_upcoming = titles(build.html("tapahtumat/").select_one("[data-upcoming]"))
+    assert "Päivän seminaari" in built_upcoming
+    context = playwright_browser.new_context()
+    RoutedSite(context, build.output)
+    page = context.new_page()
+    page.clock.set_fixed_time("2021-06-15T12:00:00")
+    page.goto(SITEURL + "/tapahtumat/")
+    upcoming = page.locator("[data-upcoming] .event-item__title").all_text_contents()
+    past = page.locator("[data-past] .event-item__title").all_text_contents()
+    assert upcoming[:3] == ["Siirretty seminaari", "Syksyn kysely", "Syksyn valmistelu"]
+    assert past[:3] == ["Peruttu seminaari", "Kesäajan webinaari", "Päivän seminaari"]
+    front = context.new_page()
+    front.clock.set_fixed_time("2021-06-15T12:00:00")
+    front.goto(SITEURL + "/")
+    shown = front.locator("[data-upcoming] li:visible .event-item__title").all_text_contents()
+    assert shown == ["Siirretty seminaari", "Syksyn kysely", "Syksyn valmistelu"]
+    context.close()

@@ -61,6 +61,10 @@ def test_every_page_is_finnish_and_has_one_h1(site):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         assert soup.html.get("lang") == "fi", page
         assert len(soup.find_all("h1")) == 1, page
+        assert soup.find("h1").get_text(strip=True), page
+        title = soup.find("title").get_text()
+        assert not title.startswith(" –") and title.strip(), page
+        assert soup.find("meta", attrs={"name": "description"})["content"].strip(), page
 
 
 def test_headings_do_not_skip_levels(site):

@@ -1,0 +1,164 @@
+"""The public site in real Chromium: accessibility, page weight, privacy and CSP."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from conftest import SITEURL, TEST_PASSWORDS, RoutedSite
+
+PAGES = {
+    "front page": "/",
+    "post": "/ajankohtaista/2020/uusi-ilme-ja-verkkosivut/",
+    "listing": "/ajankohtaista/",
+    "page": "/liitto/hallinto/",
+    "directory": "/jasenet/",
+    "institution": "/jasenet/lahden-konservatorio/",
+    "calendar": "/tapahtumat/",
+    "event": "/tapahtumat/2021/valtakunnalliset-musiikkikasvatuspaivat/",
+    "search": "/haku/?q=konservatorio",
+    "404": "/ei-ole-olemassa/",
+    "members' login": "/jasenalue/",
+}
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BUDGET_BYTES = 60 * 1024
+BUDGET_REQUESTS = 15
+WATCH_STORAGE = """
+(() => {
+  window.__storageUse = [];
+  const note = (what) => window.__storageUse.push(what);
+  const cookie = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie');
+  Object.defineProperty(document, 'cookie', {
+    get() { note('cookie read'); return cookie.get.call(document); },
+    set(v) { note('cookie write'); cookie.set.call(document, v); },
+  });
+  for (const name of ['getItem', 'setItem', 'removeItem', 'clear', 'key']) {
+    const original = Storage.prototype[name];
+    Storage.prototype[name] = function (...args) { note('storage ' + name); return original.apply(this, args); };
+  }
+  for (const name of ['localStorage', 'sessionStorage']) {
+    const descriptor = Object.getOwnPropertyDescriptor(window, name);
+    Object.defineProperty(window, name, { get() { note(name); return descriptor.get.call(window); } });
+  }
+})();
+"""
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+def open_page(browser, site, path, **options):
+    context = browser.new_context(**options)
+    routed = RoutedSite(context, site.output)
+    page = context.new_page()
+    page.goto(SITEURL + path)
+    page.wait_for_load_state("networkidle")
+    return context, routed, page
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_axe_violations(playwright_browser, site, axe, name, scheme):
+    context, _routed, page = open_page(playwright_browser, site, PAGES[name], bypass_csp=True,
+                                       color_scheme=scheme)
+    if name == "search":
+        page.wait_for_selector(".search-results li")
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG},
+                                     "resultTypes": ["violations"]})
+    context.close()
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_budget_privacy_and_strict_csp(playwright_browser, site, name):
+    context = playwright_browser.new_context()
+    context.add_init_script(WATCH_STORAGE)
+    routed = RoutedSite(context, site.output)
+    page = context.new_page()
+    problems, weights = [], []
+    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+
+    def weigh(response):
+        kind = response.headers.get("content-type", "")
+        if any(t in kind for t in ("html", "css", "javascript", "font")):
+            weights.append(len(gzip.compress(response.body(), 9)))
+
+    page.on("response", weigh)
+    path = PAGES[name].split("?")[0]  # first load: no query typed yet
+    response = page.goto(SITEURL + path)
+    page.wait_for_load_state("networkidle")
+    assert response.status == (404 if name == "404" else 200)
+    assert routed.foreign == [], "no request to another host"
+    assert len(routed.requests) <= BUDGET_REQUESTS, routed.requests
+    assert sum(weights) <= BUDGET_BYTES, f"{sum(weights)} bytes compressed"
+    assert context.cookies() == []
+    assert page.evaluate("window.__storageUse") == []
+    assert [p for p in problems if "Content Security Policy" in p or "Refused" in p] == []
+    assert [p for p in problems if "404" not in p] == [], problems
+    context.close()
+
+
+def test_features_work_under_the_strict_csp(playwright_browser, site):
+    context = playwright_browser.new_context()
+    RoutedSite(context, site.output)
+    page = context.new_page()
+    blocked = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(SITEURL + "/haku/?q=kuntavaalit")
+    page.wait_for_selector(".search-results li")
+    titles = page.locator(".search-results h2").all_text_contents()
+    assert any("Kuntavaalit" in t for t in titles)
+    page.fill("#search-q", "konservatoriot")  # Finnish stemming finds "konservatorio"
+    page.wait_for_function("() => true")
+    page.wait_for_selector(".search-results li")
+    page.goto(SITEURL + "/jasenet/")
+    page.select_option("#filter-region", "Uusimaa")
+    assert page.text_content(".directory-count") == "Näytetään 3 / 16 oppilaitosta"
+    assert page.locator(".institution-cards li:visible").count() == 3
+    page.goto(SITEURL + "/tapahtumat/")
+    assert page.locator("[data-upcoming] li").count() + page.locator("[data-past] li").count() > 10
+    page.goto(SITEURL + "/jasenalue/")
+    page.wait_for_selector("form[data-login]:not([hidden])")
+    page.fill("#members-password", TEST_PASSWORDS["jasenet"])
+    page.click("form[data-login] button[type=submit]")
+    page.wait_for_selector(".members-entry")
+    assert "Esimerkki: jäsentiedote tammikuu 2021" in page.locator(".members-entry__title").all_text_contents()
+    assert blocked == []
+    context.close()
+
+
+def test_events_are_resorted_by_the_visitors_date(playwright_browser, site):
+    """The build fixed no date; the browser's clock decides upcoming and past."""
+    context = playwright_browser.new_context()
+    RoutedSite(context, site.output)
+    page = context.new_page()
+    page.clock.set_fixed_time("2021-06-15T12:00:00")
+    page.goto(SITEURL + "/tapahtumat/")
+    upcoming = page.locator("[data-upcoming] li").evaluate_all("els => els.map(e => e.dataset.end)")
+    past = page.locator("[data-past] li").evaluate_all("els => els.map(e => e.dataset.end)")
+    assert upcoming and past
+    assert all(end >= "2021-06-15" for end in upcoming)
+    assert all(end < "2021-06-15" for end in past)
+    starts = page.locator("[data-upcoming] li").evaluate_all("els => els.map(e => e.dataset.start)")
+    assert starts == sorted(starts)
+    context.close()
+
+
+def test_directory_map_pins_take_keyboard_focus(playwright_browser, site):
+    context = playwright_browser.new_context()
+    RoutedSite(context, site.output)
+    page = context.new_page()
+    page.goto(SITEURL + "/jasenet/")
+    names = []
+    page.focus("svg.map a")
+    for _ in range(16):
+        names.append(page.evaluate("document.activeElement.getAttribute('aria-label')"))
+        page.keyboard.press("Tab")
+    assert len(set(names)) == 16 and all(names)
+    context.close()
