@@ -21,6 +21,11 @@ def card_name(title: str) -> str:
     return f"{digest}.jpg"
 
 
+@functools.lru_cache(maxsize=16)
+def _font(path: str, size: int):
+    return ImageFont.truetype(path, size)
+
+
 @functools.lru_cache(maxsize=4)
 def _background(site_name: str, font_dir: str) -> Image.Image:
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
@@ -29,7 +34,7 @@ def _background(site_name: str, font_dir: str) -> Image.Image:
         y = HEIGHT - 150 + line * 14
         draw.line([(MARGIN, y), (WIDTH - MARGIN, y)], fill=(110, 60, 125), width=3)
     draw.rectangle([MARGIN, MARGIN - 30, MARGIN + 120, MARGIN - 22], fill=ACCENT)
-    font = ImageFont.truetype(str(Path(font_dir) / "DejaVuSans.ttf"), 34)
+    font = _font(str(Path(font_dir) / "DejaVuSans.ttf"), 34)
     draw.text((MARGIN, HEIGHT - 70), site_name, font=font, fill=ACCENT, anchor="ls")
     return image
 
@@ -52,7 +57,7 @@ def draw_card(title: str, site_name: str, font_dir: str) -> Image.Image:
     image = _background(site_name, font_dir).copy()
     draw = ImageDraw.Draw(image)
     for size in (72, 60, 50, 42):
-        font = ImageFont.truetype(str(Path(font_dir) / "DejaVuSans-Bold.ttf"), size)
+        font = _font(str(Path(font_dir) / "DejaVuSans-Bold.ttf"), size)
         lines = _wrap(draw, title, font, WIDTH - 2 * MARGIN)
         if len(lines) <= 4:
             break
