@@ -58,6 +58,8 @@ def broken_links(
     sources = sources or {}
     ids: dict[str, set[str]] = {}
     references = []  # (page, url, target, fragment)
+    # One walk of the output instead of a stat() per link: pages have ~100 links each.
+    files = {p.relative_to(output).as_posix() for p in output.rglob("*") if not p.is_dir()}
     for path in sorted(output.rglob("*.html")):
         page = path.relative_to(output).as_posix()
         html = path.read_text(encoding="utf-8")
@@ -68,8 +70,7 @@ def broken_links(
                 references.append((page, url, *resolved))
     problems = []
     for page, url, target, fragment in references:
-        file = output / target
-        if not file.is_file() and not (file / "index.html").is_file():
+        if target not in files and f"{target.rstrip('/')}/index.html" not in files:
             problems.append(_broken(page, url, sources))
         elif fragment and target in ids and fragment not in ids[target]:
             problems.append(_broken(page, url, sources, anchor=True))
