@@ -83,6 +83,17 @@ def site(tmp_path_factory) -> Build:
     return build
 
 
+def front_matter(path: Path) -> dict[str, str]:
+    """The "Key: value" lines at the top of a content file, keys in lower case."""
+    fields = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            break
+        key, _, value = line.partition(":")
+        fields[key.strip().lower()] = value.strip()
+    return fields
+
+
 def post(title="Kirjoitus", date="2021-01-05", category="Hankkeet", body="Teksti.", **fields):
     """Front matter and body of a fixture post."""
     lines = {"Title": title, "Date": date, "Category": category,

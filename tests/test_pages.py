@@ -7,26 +7,18 @@ from collections import deque
 
 import pytest
 
-from conftest import ROOT, SITEURL
+from conftest import ROOT, SITEURL, front_matter
 
 PAGES_DIR = ROOT / "content" / "pages"
 
 
-def page_fields(path):
-    fields = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            break
-        key, _, value = line.partition(":")
-        fields[key.strip().lower()] = value.strip()
-    return fields
 
 
 # Pages that are written to their own URL (stubs with an empty Save_as are
 # menu entries for generated listings or the front page's introduction).
 PAGES = {
     fields["slug"]: fields
-    for fields in map(page_fields, sorted(PAGES_DIR.rglob("*.md")))
+    for fields in map(front_matter, sorted(PAGES_DIR.rglob("*.md")))
     if "save_as" not in fields
 }
 

@@ -9,19 +9,11 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, SITEURL
+from conftest import ROOT, SITEURL, front_matter
 
 POSTS = sorted((ROOT / "content" / "posts").glob("*.md"))
 
 
-def front_matter(path: Path) -> dict[str, str]:
-    fields = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            break
-        key, _, value = line.partition(":")
-        fields[key.strip().lower()] = value.strip()
-    return fields
 
 
 PUBLISHED = [p for p in POSTS if front_matter(p).get("status", "published") == "published"]
