@@ -49,8 +49,10 @@ def compress_output(pelican):
     output = Path(settings["OUTPUT_PATH"])
     assets = output / settings.get("THEME_STATIC_DIR", "theme")
     cache = Path(settings["CACHE_PATH"]) / "compressed"
+    search = output / "pagefind"  # written meanwhile by Pagefind, its index files are compressed
     files = [p for p in output.rglob("*")
-             if p.suffix in TEXT and p.is_file() and p.stat().st_size >= MIN_SIZE]
+             if p.suffix in TEXT and search not in p.parents and p.is_file()
+             and p.stat().st_size >= MIN_SIZE]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         list(pool.map(lambda p: compress_file(
             p, ASSET_QUALITY if assets in p.parents else PAGE_QUALITY, cache), files))

@@ -7,28 +7,29 @@ index language comes from ``<html lang>`` (Finnish stemming).
 
 from __future__ import annotations
 
-import logging
 import subprocess
 import sys
 
 from pelican import signals
 
-from strict_build import Problem, report
+from strict_build import Problem, in_background
 
-logger = logging.getLogger(__name__)
+
+def _failure(process) -> Problem:
+    output = (process.stderr.read() if process.stderr else "") or ""
+    return Problem("", "haku", "hakuhakemiston luonti epäonnistui: " + output.strip()[:500],
+                   "Tämä on ohjelmointivirhe: kerro viesti kehittäjälle.")
 
 
 def index_site(pelican):
+    """Start Pagefind; the build checks its links meanwhile and waits before swapping."""
     settings = pelican.settings
     if not settings.get("SEARCH_INDEX", True):
         return
     command = [sys.executable, "-m", "pagefind", "--site", settings["OUTPUT_PATH"],
                "--output-subdir", "pagefind", "--quiet"]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode:
-        report(logger, Problem("", "haku", "hakuhakemiston luonti epäonnistui: "
-                               + (done.stderr or done.stdout).strip()[:500],
-                               "Tämä on ohjelmointivirhe: kerro viesti kehittäjälle."))
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    in_background(process, _failure)
 
 
 def register():

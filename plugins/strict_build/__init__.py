@@ -12,9 +12,10 @@ import os
 from pelican import signals
 
 from .problems import ContentError, Problem, report
-from .runner import BuildAborted, BuildResult, build, current_build, notice
+from .runner import BuildAborted, BuildResult, build, current_build, in_background, notice
 
-__all__ = ["BuildResult", "ContentError", "Problem", "build", "notice", "register", "report"]
+__all__ = ["BuildResult", "ContentError", "Problem", "build", "in_background", "notice", "register",
+           "report"]
 
 
 def remember_source(path, context):

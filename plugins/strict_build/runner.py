@@ -34,6 +34,7 @@ class BuildLog(logging.Handler):
         self.sources: dict[str, str] = {}  # output file -> its source file
         self.content_root = ""  # Pelican names some files relative to PATH
         self.notices: list[str] = []  # worth telling, not worth failing for
+        self.background: list = []  # (process, on_failure) started by plugins, awaited at the end
 
     def emit(self, record: logging.LogRecord) -> None:
         problem = problem_from_record(record)
@@ -70,6 +71,19 @@ _current: BuildLog | None = None
 def current_build() -> BuildLog | None:
     """The build in progress in this process, for our plugins' receivers."""
     return _current
+
+
+def in_background(process, on_failure) -> None:
+    """Let a plugin's subprocess run on while the build checks its links.
+
+    ``on_failure(process)`` returns the Problem to report if it fails.
+    """
+    if _current is None:
+        process.wait()
+        if process.returncode:
+            raise RuntimeError(on_failure(process).message)
+    else:
+        _current.background.append((process, on_failure))
 
 
 def notice(text: str) -> None:
@@ -127,6 +141,10 @@ def build(
         if not log.problems:
             for problem in broken_links(staging, settings.get("SITEURL", ""), log.sources):
                 log.add(problem)
+        for process, on_failure in log.background:
+            process.wait()
+            if process.returncode:
+                log.add(on_failure(process))
     finally:
         _current = None
         root.removeHandler(log)
