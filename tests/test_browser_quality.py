@@ -162,3 +162,13 @@ def test_directory_map_pins_take_keyboard_focus(playwright_browser, site):
         page.keyboard.press("Tab")
     assert len(set(names)) == 16 and all(names)
     context.close()
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_readable_at_320_pixels_without_horizontal_scrolling(playwright_browser, site, name):
+    """WCAG 1.4.10 reflow: 320 CSS pixels, which is also 1280 pixels at 400 % zoom."""
+    context, _routed, page = open_page(playwright_browser, site, PAGES[name],
+                                       viewport={"width": 320, "height": 800})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert width <= 320
