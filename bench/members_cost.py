@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from corpus import ROOT, copy_site, write_bulletins, write_materials  # noqa: E402
+from corpus import copy_site, write_bulletins, write_materials  # noqa: E402
 
 PASSWORDS = {f"MEMBERS_PASSWORD_{g.upper()}": f"vertailu {g} pitkä salalause"
              for g in ("jasenet", "hallitus", "kollegio", "talouspaallikot", "opiskelijahallinto")}

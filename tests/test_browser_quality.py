@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import json
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe

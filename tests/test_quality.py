@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import brotli
 import gzip
-import io
 import json
 import re
 import xml.etree.ElementTree as ET

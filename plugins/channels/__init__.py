@@ -12,7 +12,7 @@ import logging
 from pelican import signals
 
 from content_types import Field, TypedContent, TypedContentGenerator
-from content_types.schema import Invalid, _url
+from content_types.schema import Invalid, https_url
 from strict_build import Problem, report
 
 logger = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class ChannelsGenerator(TypedContentGenerator):
         if not url:
             return
         try:
-            _url(url)
+            https_url(url)
         except Invalid as error:
             report(logger, Problem("pelicanconf.py", "NEWSLETTER_SIGNUP_URL", error.message,
                                    "Kopioi Mailchimpin tilauslomakkeen action-osoite sellaisenaan."))

@@ -48,7 +48,8 @@ def _choice(field: Field, raw: str):
     raise Invalid(f"tuntematon arvo \"{wanted}\".", f"Käytä jotakin näistä: {allowed}.")
 
 
-def _url(raw: str) -> str:
+def https_url(raw: str) -> str:
+    """An absolute https URL, or Invalid."""
     value = raw.strip()
     parts = urlsplit(value)
     if parts.scheme != "https" or not parts.netloc or " " in value or "." not in parts.netloc:
@@ -116,7 +117,7 @@ def convert(field: Field, raw: str):
         if not values:
             raise Invalid("arvo puuttuu.", f"Kirjoita yksi tai useampi näistä: {', '.join(field.choices)}.")
         return values
-    converters = {"url": _url, "email": _email, "phone": _phone, "int": _int,
+    converters = {"url": https_url, "email": _email, "phone": _phone, "int": _int,
                   "coordinates": _coordinates, "uuid": _uuid}
     if field.kind in converters:
         return converters[field.kind](raw)

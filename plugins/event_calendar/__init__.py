@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pelican import signals
@@ -244,8 +244,6 @@ class EventsGenerator(TypedContentGenerator):
 
     @staticmethod
     def _tentative(item, gettext):
-        from dataclasses import replace
-
         title = gettext(N_("%(title)s (date to be confirmed)")) % {"title": item.title}
         return replace(item, title=title, status="alustava")
 

@@ -16,15 +16,15 @@ EXCLUDED = ("jasenalue/", "luonnokset/", "404.html", "haku/")
 
 
 def record_dates(path, context):
-    # The writer's context is a shallow copy: SITEMAP_DATES is the dict set up at start.
+    # The writer's context is a shallow copy of the settings: SITEMAP_DATES is
+    # the one dict share_dates put there, so entries added here are kept.
     content = context.get("article") or context.get("page")
-    settings = context
-    if content is None or not hasattr(content, "date"):
+    dates = context.get("SITEMAP_DATES")
+    if content is None or dates is None or not hasattr(content, "date"):
         return
-    output = Path(settings["OUTPUT_PATH"])
-    relative = Path(path).relative_to(output).as_posix().removesuffix("index.html")
+    relative = Path(path).relative_to(context["OUTPUT_PATH"]).as_posix().removesuffix("index.html")
     stamp = getattr(content, "modified", None) or content.date
-    settings.setdefault("SITEMAP_DATES", {})[relative] = stamp.date().isoformat()
+    dates[relative] = stamp.date().isoformat()
 
 
 def write_files(pelican):
