@@ -198,3 +198,13 @@ def test_privacy_notice_covers_what_the_site_processes(site):
     for topic in ("evä", "lokit", "mailchimp", "indexeddb", "tietosuojavaltuutettu", "0997495-2",
                   "suostumus", "oikeutettu etu"):
         assert topic in text, topic
+
+
+def test_quotes_and_dashes_are_published_as_typed(fixture_site):
+    # Finnish quotes are ”…” at both ends: no English “…” conversion.
+    fixture_site.write("pages/lainaus.md", 'Title: Lainaus\nSlug: lainaus\nSummary: x\n\n'
+                       'Hän sanoi ”kyllä” ja "ehkä" -- vuosina 2021–2022...\n')
+    build = fixture_site.build()
+    assert build.returncode == 0, build.stderr
+    text = build.html("lainaus/").find("main").get_text()
+    assert 'Hän sanoi ”kyllä” ja "ehkä" -- vuosina 2021–2022...' in text
