@@ -11,18 +11,21 @@ from urllib.parse import unquote, urlsplit
 from .problems import Problem
 
 # Our templates and Markdown both write attributes in double quotes.
-URL_ATTRIBUTE = re.compile(r'\s(?:href|src|action|poster)="([^"]*)"')
-SRCSET = re.compile(r'\ssrcset="([^"]*)"')
-ID_ATTRIBUTE = re.compile(r'\sid="([^"]*)"')
-EXTERNAL_SCHEMES = {"http", "https", "mailto", "tel", "webcal", "data", "javascript"}
+# One pass over a page finds its links and its anchors.
+ATTRIBUTE = re.compile(r'\s(href|src|action|poster|srcset|id)="([^"]*)"')
 
 
-def link_targets(html: str) -> list[str]:
-    """Every URL a page refers to through href, src, action, poster or srcset."""
-    urls = URL_ATTRIBUTE.findall(html)
-    for srcset in SRCSET.findall(html):
-        urls.extend(part.strip().split(" ")[0] for part in srcset.split(",") if part.strip())
-    return urls
+def links_and_ids(html: str) -> tuple[list[str], set[str]]:
+    """Every URL a page refers to (href, src, action, poster, srcset) and its ids."""
+    urls, ids = [], set()
+    for name, value in ATTRIBUTE.findall(html):
+        if name == "id":
+            ids.add(value)
+        elif name == "srcset":
+            urls.extend(part.strip().split(" ")[0] for part in value.split(",") if part.strip())
+        else:
+            urls.append(value)
+    return urls, ids
 
 
 def resolve(url: str, page: str, siteurl: str) -> tuple[str, str] | None:
@@ -60,12 +63,24 @@ def broken_links(
     references = []  # (page, url, target, fragment)
     # One walk of the output instead of a stat() per link: pages have ~100 links each.
     files = {p.relative_to(output).as_posix() for p in output.rglob("*") if not p.is_dir()}
+    # Most links (menus, footer, assets) repeat on every page: resolve an
+    # absolute URL once, a relative one once per folder, "#id" per page.
+    site_prefix = siteurl.rstrip("/") + "/" if siteurl else "/"
+    resolved_in_folder: dict[tuple[str, str], tuple[str, str] | None] = {}
     for path in sorted(output.rglob("*.html")):
         page = path.relative_to(output).as_posix()
+        folder = page.rpartition("/")[0]
         html = path.read_text(encoding="utf-8")
-        ids[page] = set(ID_ATTRIBUTE.findall(html))
-        for url in dict.fromkeys(link_targets(html)):
-            resolved = resolve(url, page, siteurl)
+        urls, ids[page] = links_and_ids(html)
+        for url in dict.fromkeys(urls):
+            if url.startswith(("#", "?")) or not url:
+                resolved = resolve(url, page, siteurl)
+            else:
+                absolute = url.startswith(("/", site_prefix)) or ":" in url.partition("/")[0]
+                key = ("", url) if absolute else (folder, url)
+                if key not in resolved_in_folder:
+                    resolved_in_folder[key] = resolve(url, page, siteurl)
+                resolved = resolved_in_folder[key]
             if resolved is not None:
                 references.append((page, url, *resolved))
     problems = []
