@@ -57,7 +57,7 @@ def test_failed_build_keeps_the_last_good_output(fixture_site):
     build = fixture_site.build()
     assert build.returncode == 1
     assert (fixture_site.output / "index.html").read_text(encoding="utf-8") == first
-    assert not list(fixture_site.root.glob(".output.*")), "staging folder left behind"
+    assert not (fixture_site.root / ".output.building").exists(), "staging folder left behind"
 
 
 def test_all_problems_are_reported_at_once(fixture_site):

@@ -16,6 +16,8 @@ import rcssmin
 import rjsmin
 from pelican import signals
 
+from strict_build import write_output
+
 MINIFIERS = {".css": rcssmin.cssmin, ".js": rjsmin.jsmin}
 
 
@@ -64,9 +66,7 @@ def write_assets(pelican):
     output = Path(settings["OUTPUT_PATH"]) / settings.get("THEME_STATIC_DIR", "theme")
     for relative, (name, data) in settings.get("ASSET_MANIFEST", {}).items():
         (output / relative).unlink(missing_ok=True)  # Pelican's copy of the readable source
-        target = output / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        write_output(output / name, data)
 
 
 def register():

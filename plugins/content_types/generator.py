@@ -16,7 +16,7 @@ from typing import ClassVar
 from pelican.contents import Content
 from pelican.generators import CachingGenerator
 
-from strict_build import Problem, report
+from strict_build import Problem, report, write_output
 
 from .schema import Field, validate
 
@@ -152,7 +152,5 @@ class TypedContentGenerator(CachingGenerator):
 
     def write_data(self, save_as: str, data: bytes | str) -> None:
         """Write a data file (JSON, iCalendar) into the output."""
-        path = os.path.join(self.output_path, save_as)
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        with open(path, "wb") as out:
-            out.write(data.encode("utf-8") if isinstance(data, str) else data)
+        write_output(os.path.join(self.output_path, save_as),
+                     data.encode("utf-8") if isinstance(data, str) else data)

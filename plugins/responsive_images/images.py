@@ -9,6 +9,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from strict_build import write_output
+
 WIDTHS = (480, 800, 1200, 1600)
 RASTER = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
 MAX_SIDE = 2560  # larger originals only slow the build and the author's upload
@@ -56,8 +58,7 @@ def render(variant: Variant, target: Path, cache: Path | None) -> None:
     """Write one variant with no EXIF, GPS or other metadata."""
     cached = cache / Path(variant.name).name if cache else None
     if cached and cached.is_file():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(cached.read_bytes())
+        write_output(target, cached.read_bytes())
         return
     with Image.open(variant.source) as original:
         image = ImageOps.exif_transpose(original)

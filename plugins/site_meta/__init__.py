@@ -3,10 +3,11 @@ icons and manifest, sitemap.xml, robots.txt and header files."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from pelican import signals
+
+from strict_build import write_output
 
 from .headers import apache_htaccess, netlify_headers, security_headers
 from .sitemap import page_urls, robots_txt, sitemap_xml
@@ -32,16 +33,16 @@ def write_files(pelican):
     output = Path(settings["OUTPUT_PATH"])
     # The theme's files for the site root: icons and the web app manifest.
     for path in sorted((Path(settings["THEME"]) / "root").glob("*")):
-        shutil.copyfile(path, output / path.name)
+        write_output(output / path.name, path.read_bytes())
     siteurl = settings.get("PUBLIC_SITEURL") or settings.get("SITEURL", "")
     urls = page_urls(output, EXCLUDED)
     dates = settings.get("SITEMAP_DATES", {})
-    (output / "sitemap.xml").write_text(sitemap_xml(siteurl, urls, dates), encoding="utf-8")
-    (output / "robots.txt").write_text(robots_txt(siteurl), encoding="utf-8")
+    write_output(output / "sitemap.xml", sitemap_xml(siteurl, urls, dates).encode("utf-8"))
+    write_output(output / "robots.txt", robots_txt(siteurl).encode("utf-8"))
     headers = security_headers(settings.get("NEWSLETTER_SIGNUP_URL"))
     theme = settings.get("THEME_STATIC_DIR", "theme")
-    (output / "_headers").write_text(netlify_headers(headers, [f"/{theme}/*"]), encoding="utf-8")
-    (output / ".htaccess").write_text(apache_htaccess(headers), encoding="utf-8")
+    write_output(output / "_headers", netlify_headers(headers, [f"/{theme}/*"]).encode("utf-8"))
+    write_output(output / ".htaccess", apache_htaccess(headers).encode("utf-8"))
 
 
 def share_dates(pelican):

@@ -22,7 +22,12 @@ def _failure(process) -> Problem:
 
 
 def index_site(pelican):
-    """Start Pagefind; the build checks its links meanwhile and waits before swapping."""
+    """Start Pagefind; the build checks its links meanwhile and waits before swapping.
+
+    The earlier build's index is gone by now (swept as stale): Pagefind does
+    not rewrite a fragment whose name it finds, so stale ones could not be told
+    from live ones afterwards.
+    """
     settings = pelican.settings
     if not settings.get("SEARCH_INDEX", True):
         return

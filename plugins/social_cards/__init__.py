@@ -1,8 +1,9 @@
 """Open Graph images: one social card per page, generated from its title.
 
-Templates call ``social_card(title)``, which names the card; the cards are
-drawn once all pages are written, in parallel threads (Pillow releases the
-GIL while drawing and encoding), and kept in the cache between builds.
+Templates call ``social_card(title)``, which names the card after its title;
+the cards of all content are drawn in another process while Pelican writes
+the pages, the rest (listings) once the pages are written. A card of an
+earlier build with the same name is the same card, so it is kept.
 """
 
 from __future__ import annotations
@@ -14,25 +15,37 @@ from pathlib import Path
 
 from pelican import signals
 
+from strict_build import filled_later, keep
+
 from .cards import card_name, render
 
-_background = {}  # build settings id -> (pool, futures): cards drawn while pages are written
+_background = {}  # build settings id -> (pool, future): cards drawn while pages are written
+
+
+def _folder(settings) -> Path:
+    return Path(settings["OUTPUT_PATH"]) / settings.get("SOCIAL_CARD_DIR", "kortit")
 
 
 def prepare(pelican):
     pelican.settings["SOCIAL_CARD_TITLES"] = set()
+    filled_later(folder=_folder(pelican.settings))
 
 
-def _cache(settings) -> Path | None:
-    if not settings.get("SOCIAL_CARD_CACHE", True):
-        return None
-    return Path(settings["CACHE_PATH"]) / "social-cards"
-
-
-def _draw_into_cache(titles, site_name, font_dir, cache):
-    scratch = cache / "scratch"
+def _missing(titles, folder: Path) -> list[str]:
+    """Titles without a card from an earlier build; those that have one keep it."""
+    missing = []
     for title in titles:
-        render(title, site_name, font_dir, scratch / card_name(title), cache)
+        target = folder / card_name(title)
+        if target.is_file():
+            keep(target)
+        else:
+            missing.append(title)
+    return missing
+
+
+def _draw(titles, site_name, font_dir, folder):
+    for title in titles:
+        render(title, site_name, font_dir, folder / card_name(title))
 
 
 def _public_content(generator):
@@ -45,19 +58,20 @@ def _public_content(generator):
 def start_drawing(generators):
     """Draw the cards of all content titles in another process while Pelican writes pages.
 
-    Writing is single-threaded Python, so the second core is free; the cards
-    land in the cache, where write_cards finds them.
+    Writing is single-threaded Python, so the second core is free.
     """
     settings = generators[0].settings
-    cache = _cache(settings)
-    if cache is None:
-        return
+    folder = _folder(settings)
     titles = sorted({re.sub(r"<[^>]+>", "", str(item.title)).strip()
                      for generator in generators
                      for item in _public_content(generator)} - {""})
+    missing = _missing(titles, folder)
+    settings["SOCIAL_CARDS_DONE"] = set(titles)
+    if not missing:
+        return
     pool = ProcessPoolExecutor(max_workers=1)
     font_dir = str(Path(settings["THEME"]) / "fonts")
-    future = pool.submit(_draw_into_cache, titles, settings["SITENAME"], font_dir, cache)
+    future = pool.submit(_draw, missing, settings["SITENAME"], font_dir, folder)
     _background[id(settings)] = (pool, future)
 
 
@@ -78,13 +92,12 @@ def write_cards(pelican):
     if pool is not None:
         future.result()
         pool.shutdown()
-    titles = sorted(settings.get("SOCIAL_CARD_TITLES", ()))
-    output = Path(settings["OUTPUT_PATH"]) / settings.get("SOCIAL_CARD_DIR", "kortit")
-    cache = _cache(settings)
+    folder = _folder(settings)
+    titles = sorted(settings.get("SOCIAL_CARD_TITLES", set()) - settings.get("SOCIAL_CARDS_DONE", set()))
     font_dir = str(Path(settings["THEME"]) / "fonts")
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        list(pool.map(lambda t: render(t, settings["SITENAME"], font_dir, output / card_name(t), cache),
-                      titles))
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as threads:
+        list(threads.map(lambda t: render(t, settings["SITENAME"], font_dir, folder / card_name(t)),
+                         _missing(titles, folder)))
 
 
 def register():

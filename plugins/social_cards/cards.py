@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from io import BytesIO
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -69,20 +70,9 @@ def draw_card(title: str, site_name: str, font_dir: str) -> Image.Image:
     return image
 
 
-def render(title: str, site_name: str, font_dir: str, target: Path, cache: Path | None) -> None:
-    """Write the card for ``title`` to ``target``, drawing it only if not cached."""
-    name = card_name(title)
-    cached = cache / name if cache else None
-    if cached and cached.is_file():
-        data = cached.read_bytes()
-    else:
-        from io import BytesIO
-
-        buffer = BytesIO()
-        draw_card(title, site_name, font_dir).save(buffer, "JPEG", quality=85, optimize=False)
-        data = buffer.getvalue()
-        if cached:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_bytes(data)
+def render(title: str, site_name: str, font_dir: str, target: Path) -> None:
+    """Write the card for ``title`` to ``target``."""
+    buffer = BytesIO()
+    draw_card(title, site_name, font_dir).save(buffer, "JPEG", quality=85, optimize=False)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    target.write_bytes(buffer.getvalue())

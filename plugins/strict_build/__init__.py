@@ -12,10 +12,12 @@ import os
 from pelican import signals
 
 from .problems import ContentError, Problem, report
-from .runner import BuildAborted, BuildResult, build, current_build, in_background, notice
+from .runner import (BuildAborted, BuildResult, build, current_build, filled_later, in_background,
+                     keep, notice, sweep_stale_pages, unchanged, write_output)
+from .writer import KeepUnchangedWriter
 
-__all__ = ["BuildResult", "ContentError", "Problem", "build", "in_background", "notice", "register",
-           "report"]
+__all__ = ["BuildResult", "ContentError", "Problem", "build", "filled_later", "in_background", "keep",
+           "notice", "register", "report", "unchanged", "write_output"]
 
 
 def remember_source(path, context):
@@ -33,6 +35,13 @@ def stop_if_content_is_bad(generators):
         raise BuildAborted()
 
 
+def keep_unchanged_writer(pelican):
+    return KeepUnchangedWriter
+
+
 def register():
+    signals.get_writer.connect(keep_unchanged_writer)
+    # Connected first of all finalized receivers: the others see only this build's pages.
+    signals.finalized.connect(sweep_stale_pages)
     signals.content_written.connect(remember_source)
     signals.all_generators_finalized.connect(stop_if_content_is_bad)

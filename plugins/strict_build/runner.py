@@ -1,9 +1,11 @@
 """Build a Pelican site strictly and atomically.
 
 Any warning or error is fatal; each is reported as a ``Problem`` naming the
-file, the field and the fix. The site is built into a sibling temporary
+file, the field and the fix. The site is built into a sibling staging
 folder and swapped into place only when the build is clean, so the output
 folder always holds the last good build (``make serve`` keeps serving it).
+The staging folder starts as the build before that one, kept aside as the
+"spare", and only changed files are written (see ``reuse``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 
 from .links import broken_links
 from .problems import Problem
+from .reuse import start_time, sweep, write_if_changed
 from .translate import problem_from_record
 
 
@@ -35,6 +38,13 @@ class BuildLog(logging.Handler):
         self.content_root = ""  # Pelican names some files relative to PATH
         self.notices: list[str] = []  # worth telling, not worth failing for
         self.background: list = []  # (process, on_failure) started by plugins, awaited at the end
+        self.started_ns = 0  # file-system time at the start: files older and not kept are stale
+        self.kept: set[str] = set()  # files left as they were, their bytes unchanged
+        self.filled_later: set[str] = set()  # folders plugins fill after the pages, reusing files
+        self.suffixes_later: tuple[str, ...] = ()  # likewise for files with these endings
+
+    def keep(self, path: str) -> None:
+        self.kept.add(os.path.normpath(path))
 
     def emit(self, record: logging.LogRecord) -> None:
         problem = problem_from_record(record)
@@ -86,6 +96,44 @@ def in_background(process, on_failure) -> None:
         _current.background.append((process, on_failure))
 
 
+def filled_later(folder: str | os.PathLike | None = None, suffix: str | None = None) -> None:
+    """Spare a folder or files of an earlier build while the pages are swept.
+
+    For plugins that fill them once the pages are written, reusing what is
+    still right (``keep``); whatever they did not reuse goes at the very end.
+    """
+    if _current is None:
+        return
+    if folder is not None:
+        _current.filled_later.add(os.path.normpath(folder))
+    if suffix is not None:
+        _current.suffixes_later += (suffix,)
+
+
+def sweep_stale_pages(pelican) -> None:
+    """Remove the earlier build's files this one did not write, before the
+    finishing plugins (sitemap, search, compression) look at the output."""
+    if _current is not None:
+        sweep(Path(pelican.settings["OUTPUT_PATH"]), _current.started_ns, _current.kept,
+              _current.filled_later, _current.suffixes_later)
+
+
+def write_output(path: str | os.PathLike, data: bytes) -> bool:
+    """Write a file into the output unless it already holds these bytes; True if written."""
+    return write_if_changed(path, data, _current.keep if _current else None)
+
+
+def keep(path: str | os.PathLike) -> None:
+    """Leave a file of an earlier build in the output: it is still right."""
+    if _current is not None:
+        _current.keep(os.fspath(path))
+
+
+def unchanged(path: str | os.PathLike) -> bool:
+    """Whether this build left ``path`` as the earlier build wrote it."""
+    return _current is not None and os.path.normpath(path) in _current.kept
+
+
 def notice(text: str) -> None:
     """Tell the person building something that does not stop the build."""
     if _current is not None and text not in _current.notices:
@@ -116,9 +164,15 @@ def build(
 
     output = Path(output).resolve()
     staging = output.with_name(f".{output.name}.building")
-    _remove(staging)
+    spare = output.with_name(f".{output.name}.spare")
     started = time.monotonic()
+    _remove(staging)  # left by a build that was stopped: its state is unknown
+    reused = spare.is_dir()
+    if reused:
+        os.rename(spare, staging)
     log = BuildLog()
+    log.started_ns = start_time(staging)
+    untouched = False  # stopped before writing anything: staging is still a whole build
     root = logging.getLogger()
     previous_level = root.level
     root.addHandler(log)
@@ -134,7 +188,7 @@ def build(
             log.content_root = settings["PATH"]
             Pelican(settings).run()
         except BuildAborted:
-            pass
+            untouched = True
         except Exception as exc:  # noqa: BLE001 - reported, never a traceback
             if not log.problems:
                 log.add(_unexpected(exc))
@@ -145,16 +199,20 @@ def build(
             process.wait()
             if process.returncode:
                 log.add(on_failure(process))
+        if not log.problems:
+            sweep(staging, log.started_ns, log.kept)
     finally:
         _current = None
         root.removeHandler(log)
         root.setLevel(previous_level)
         for handler, level in quiet:
             handler.setLevel(level)
-    if log.problems:
+    if log.problems and untouched and reused:
+        os.rename(staging, spare)
+    elif log.problems:
         _remove(staging)
     else:
-        _swap(staging, output)
+        _swap(staging, output, spare)
     return BuildResult(log.problems, time.monotonic() - started, output, log.notices)
 
 
@@ -178,13 +236,12 @@ def _silence_other_handlers(root: logging.Logger):
     return muted
 
 
-def _swap(staging: Path, output: Path) -> None:
-    retired = output.with_name(f".{output.name}.old")
-    _remove(retired)
+def _swap(staging: Path, output: Path, spare: Path) -> None:
+    """Staging becomes the output; the output, the next build's starting point."""
+    _remove(spare)
     if output.exists():
-        os.rename(output, retired)
+        os.rename(output, spare)
     os.rename(staging, output)
-    _remove(retired)
 
 
 def _remove(path: Path) -> None:

@@ -1,0 +1,135 @@
+"""Each build starts from the build before the live one and writes only what changed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from conftest import post, run_build
+
+# Pagefind names its filter files differently on every run, and the members'
+# section is encrypted with fresh keys on every build: both compared apart.
+VARYING = ("pagefind/", "jasenalue/")
+
+
+def snapshot(output: Path) -> dict[str, bytes]:
+    files = {}
+    for path in output.rglob("*"):
+        relative = path.relative_to(output).as_posix()
+        if path.is_file() and not relative.startswith(VARYING):
+            files[relative] = path.read_bytes()
+    return files
+
+
+def fragments(output: Path) -> int:
+    return len(list((output / "pagefind" / "fragment").iterdir()))
+
+
+def stamp(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_ino, info.st_mtime_ns
+
+
+def test_rebuild_rewrites_only_changes_and_equals_a_fresh_build(fixture_site):
+    site = fixture_site
+    site.write("posts/a.md", post(title="Ensimmäinen", slug="ensimmainen", tags="yhteinen"))
+    site.write("posts/b.md", post(title="Pysyvä", slug="pysyva", date="2021-01-06"))
+    site.write("posts/c.md", post(title="Poistuva", slug="poistuva", date="2021-01-07",
+                                  tags="poistuva-aihe"))
+    for _ in range(2):  # the second build leaves the first one aside as the spare
+        assert site.build().returncode == 0
+    spare = site.root / ".output.spare"
+    kept_page = "ajankohtaista/2021/pysyva/index.html"
+    before = {name: stamp(spare / name) for name in (kept_page, kept_page + ".br", kept_page + ".gz")}
+
+    site.write("posts/a.md", post(title="Ensimmäinen", slug="ensimmainen", tags="yhteinen",
+                                  body="Muutettu teksti."))
+    (site.content / "posts" / "c.md").unlink()
+    site.write("posts/d.md", post(title="Uusi", slug="uusi", date="2021-01-08"))
+    build = site.build()
+    assert build.returncode == 0, build.stderr
+    assert not spare.with_name(".output.building").exists()
+
+    assert {name: stamp(build.output / name) for name in before} == before, "unchanged files rewritten"
+    assert "Muutettu teksti." in build.read("ajankohtaista/2021/ensimmainen/")
+    for gone in ("ajankohtaista/2021/poistuva/index.html", "ajankohtaista/2021/poistuva/index.html.br",
+                 "ajankohtaista/aihe/poistuva-aihe/index.html"):
+        assert not (build.output / gone).exists(), gone
+    assert not (build.output / "ajankohtaista/2021/poistuva").exists(), "emptied folder left"
+
+    fresh = run_build(site.root / "tuore", PATH=str(site.content))
+    assert fresh.returncode == 0, fresh.stderr
+    assert snapshot(build.output) == snapshot(fresh.output)
+    assert fragments(build.output) == fragments(fresh.output), "stale search fragments left"
+
+
+def test_build_stopped_by_bad_content_keeps_the_spare(fixture_site):
+    site = fixture_site
+    site.write("posts/a.md", post(title="Hyvä", slug="hyva"))
+    for _ in range(2):
+        assert site.build().returncode == 0
+    spare = site.root / ".output.spare"
+    page = spare / "ajankohtaista/2021/hyva/index.html"
+    before = stamp(page)
+
+    site.write("posts/b.md", post(title="Huono", date="huomenna"))
+    assert site.build().returncode == 1
+    assert stamp(page) == before, "the spare was touched by a build that stopped before writing"
+    assert not spare.with_name(".output.building").exists()
+
+    (site.content / "posts" / "b.md").unlink()
+    build = site.build()
+    assert build.returncode == 0, build.stderr
+    assert stamp(build.output / "ajankohtaista/2021/hyva/index.html") == before
+    assert not os.path.exists(site.root / ".output.building")
+
+
+# --- the pure parts -----------------------------------------------------------------
+
+def test_write_if_changed_leaves_identical_files_alone(tmp_path):
+    from strict_build.reuse import write_if_changed
+
+    target = tmp_path / "a" / "b.html"
+    kept = []
+    assert write_if_changed(target, b"yksi", kept.append) is True  # folders made as needed
+    before = stamp(target)
+    assert write_if_changed(target, b"yksi", kept.append) is False
+    assert stamp(target) == before and kept == [str(target)]
+    assert write_if_changed(target, b"kaksi", kept.append) is True
+    assert target.read_bytes() == b"kaksi" and stamp(target)[0] == before[0]  # rewritten in place
+
+
+def test_sweep_removes_only_what_the_build_did_not_produce(tmp_path):
+    import time
+
+    from strict_build.reuse import start_time, sweep
+
+    def make(relative: str) -> Path:
+        path = tmp_path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x")
+        return path
+
+    for old in ("vanha/sivu.html", "pidetty.html", "sivu.html.br", "kortit/a.jpg", "tyhja/a/b.html"):
+        make(old)
+    time.sleep(0.05)  # file times are coarse: the earlier build ended before this one started
+    started = start_time(tmp_path)
+    make("uusi/sivu.html")
+    make("vanha/kirjoitettu.html")
+    removed = sweep(tmp_path, started, kept={str(tmp_path / "pidetty.html")},
+                    skip_folders={str(tmp_path / "kortit")}, skip_suffixes=(".br",))
+    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert left == ["kortit/a.jpg", "pidetty.html", "sivu.html.br", "uusi/sivu.html",
+                    "vanha/kirjoitettu.html"]
+    assert removed == 2 and not (tmp_path / "tyhja").exists()
+    assert sweep(tmp_path, started, kept=set()) == 3  # at the end nothing is spared any more
+
+
+def test_links_and_anchors_are_found_in_one_pass():
+    from strict_build.links import links_and_ids
+
+    html = ('<a href="/a/">A</a><img src="/k.jpg" srcset="/k-1.webp 1x, /k-2.webp 2x" alt="">'
+            '<h2 id="osio">x</h2><form action="/haku/"></form>')
+    urls, ids = links_and_ids(html)
+    assert urls == ["/a/", "/k.jpg", "/k-1.webp", "/k-2.webp", "/haku/"]
+    assert ids == {"osio"}
