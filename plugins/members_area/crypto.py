@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives import hashes
@@ -85,13 +86,14 @@ class Keyring:
 def make_keyring(passwords: dict[str, list[str]], salt: bytes, iterations: int) -> Keyring:
     """A fresh CEK per group, wrapped once per password of the group."""
     keys = {group: AESGCM.generate_key(bit_length=256) for group in sorted(passwords)}
-    keks: dict[str, bytes] = {}  # one derivation per distinct password
+    distinct = sorted({password for group in passwords.values() for password in group})
+    # One derivation per distinct password; OpenSSL lets go of the GIL, so in parallel.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        keks = dict(zip(distinct, pool.map(lambda p: derive_kek(p, salt, iterations), distinct)))
     groups = {}
     for group in sorted(passwords):
         slots = []
         for index, password in enumerate(passwords[group]):
-            if password not in keks:
-                keks[password] = derive_kek(password, salt, iterations)
             slots.append(seal(keks[password], keys[group], slot_aad(group, index)))
         groups[group] = {"slots": slots}
     public = {
