@@ -133,3 +133,13 @@ def test_links_and_anchors_are_found_in_one_pass():
     urls, ids = links_and_ids(html)
     assert urls == ["/a/", "/k.jpg", "/k-1.webp", "/k-2.webp", "/haku/"]
     assert ids == {"osio"}
+
+
+def test_pages_rendered_in_two_processes_equal_pages_rendered_in_one(site, tmp_path):
+    # The session's site renders every other page in a forked process.
+    serial = run_build(tmp_path / "output", EVENTS_RECORD_CHANGES=False, PARALLEL_RENDERING=False)
+    assert serial.returncode == 0, serial.stderr
+    ours, theirs = snapshot(site.output), snapshot(serial.output)
+    assert ours.keys() == theirs.keys()
+    assert [name for name in ours if ours[name] != theirs[name]] == []
+    assert any(name.startswith("kortit/") for name in ours)  # cards of pages rendered in either process

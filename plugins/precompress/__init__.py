@@ -29,29 +29,45 @@ def compressed(data: bytes, quality: int) -> tuple[bytes, bytes]:
     return gzip.compress(data, compresslevel=9, mtime=0), brotli.compress(data, quality=quality)
 
 
-def compress_file(path: Path, quality: int) -> None:
-    copies = [path.with_name(path.name + suffix) for suffix in SUFFIXES]
-    if unchanged(path) and all(copy.is_file() for copy in copies):
-        for copy in copies:
-            keep(copy)
-        return
-    for copy, data in zip(copies, compressed(path.read_bytes(), quality)):
-        write_output(copy, data)
+def compress_file(path: str, quality: int) -> None:
+    data = Path(path).read_bytes()
+    if len(data) >= MIN_SIZE:
+        for suffix, copy in zip(SUFFIXES, compressed(data, quality)):
+            write_output(path + suffix, copy)
+
+
+def text_files(output: str, skip: str):
+    """(path, reusable) for each text file; reusable when the build left it
+    unchanged and the earlier build's copies of it are there."""
+    for folder, subfolders, names in os.walk(output):
+        if folder == skip:
+            subfolders.clear()
+            continue
+        present = set(names)
+        for name in names:
+            if os.path.splitext(name)[1] in TEXT:
+                path = os.path.join(folder, name)
+                copies = [name + suffix for suffix in SUFFIXES]
+                yield path, unchanged(path) and all(copy in present for copy in copies)
 
 
 def compress_output(pelican):
     settings = pelican.settings
     if not settings.get("PRECOMPRESS"):
         return
-    output = Path(settings["OUTPUT_PATH"])
-    assets = output / settings.get("THEME_STATIC_DIR", "theme")
-    search = output / "pagefind"  # written meanwhile by Pagefind, its index files are compressed
-    files = [p for p in output.rglob("*")
-             if p.suffix in TEXT and search not in p.parents and p.is_file()
-             and p.stat().st_size >= MIN_SIZE]
+    output = os.path.normpath(settings["OUTPUT_PATH"])
+    assets = os.path.join(output, settings.get("THEME_STATIC_DIR", "theme")) + os.sep
+    search = os.path.join(output, "pagefind")  # written meanwhile by Pagefind, its files are compressed
+    work = []
+    for path, reusable in text_files(output, search):
+        if reusable:
+            for suffix in SUFFIXES:
+                keep(path + suffix)
+        else:
+            work.append(path)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         list(pool.map(lambda p: compress_file(
-            p, ASSET_QUALITY if assets in p.parents else PAGE_QUALITY), files))
+            p, ASSET_QUALITY if p.startswith(assets) else PAGE_QUALITY), work))
 
 
 def spare_copies(pelican):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from strict_build import filled_later, keep
+from strict_build import filled_later, keep, rendering_adds_to
 
 from .cards import card_name, render
 
@@ -28,6 +28,7 @@ def _folder(settings) -> Path:
 
 def prepare(pelican):
     pelican.settings["SOCIAL_CARD_TITLES"] = set()
+    rendering_adds_to("SOCIAL_CARD_TITLES")
     filled_later(folder=_folder(pelican.settings))
 
 

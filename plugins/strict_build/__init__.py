@@ -12,12 +12,12 @@ import os
 from pelican import signals
 
 from .problems import ContentError, Problem, report
-from .runner import (BuildAborted, BuildResult, build, current_build, filled_later, in_background,
-                     keep, notice, sweep_stale_pages, unchanged, write_output)
+from .runner import (BuildAborted, BuildResult, build, current_build, filled_later, finish_pages,
+                     in_background, keep, notice, rendering_adds_to, unchanged, write_output)
 from .writer import KeepUnchangedWriter
 
 __all__ = ["BuildResult", "ContentError", "Problem", "build", "filled_later", "in_background", "keep",
-           "notice", "register", "report", "unchanged", "write_output"]
+           "notice", "register", "rendering_adds_to", "report", "unchanged", "write_output"]
 
 
 def remember_source(path, context):
@@ -41,7 +41,7 @@ def keep_unchanged_writer(pelican):
 
 def register():
     signals.get_writer.connect(keep_unchanged_writer)
-    # Connected first of all finalized receivers: the others see only this build's pages.
-    signals.finalized.connect(sweep_stale_pages)
+    # Connected first of all finalized receivers: the others see this build's pages only.
+    signals.finalized.connect(finish_pages)
     signals.content_written.connect(remember_source)
     signals.all_generators_finalized.connect(stop_if_content_is_bad)

@@ -62,7 +62,7 @@ def write_if_changed(path: str | os.PathLike, data: bytes,
 
 def sweep(root: Path, since_ns: int, kept: Collection[str], skip_folders: Collection[str] = (),
           skip_suffixes: tuple[str, ...] = ()) -> int:
-    """Remove files under ``root`` untouched since ``since_ns`` and not kept.
+    """Remove files under ``root`` untouched since ``since_ns`` and not in ``kept``.
 
     Folders left empty go too. Files in ``skip_folders`` (absolute paths) and
     with ``skip_suffixes`` are spared: the build fills them later, reusing

@@ -40,8 +40,11 @@ class BuildLog(logging.Handler):
         self.background: list = []  # (process, on_failure) started by plugins, awaited at the end
         self.started_ns = 0  # file-system time at the start: files older and not kept are stale
         self.kept: set[str] = set()  # files left as they were, their bytes unchanged
+        self.written: set[str] = set()  # files written through write_output
         self.filled_later: set[str] = set()  # folders plugins fill after the pages, reusing files
         self.suffixes_later: tuple[str, ...] = ()  # likewise for files with these endings
+        self.writer = None  # the build's writer, which renders the pages at the end
+        self.rendering_adds_to: set[str] = set()  # settings (sets) templates add to
 
     def keep(self, path: str) -> None:
         self.kept.add(os.path.normpath(path))
@@ -110,17 +113,33 @@ def filled_later(folder: str | os.PathLike | None = None, suffix: str | None = N
         _current.suffixes_later += (suffix,)
 
 
-def sweep_stale_pages(pelican) -> None:
-    """Remove the earlier build's files this one did not write, before the
-    finishing plugins (sitemap, search, compression) look at the output."""
+def rendering_adds_to(setting: str) -> None:
+    """Declare a setting (a set) that templates add to while pages are rendered.
+
+    Pages are rendered in two processes; the second one's additions are
+    merged back before the ``finalized`` receivers that follow run.
+    """
     if _current is not None:
-        sweep(Path(pelican.settings["OUTPUT_PATH"]), _current.started_ns, _current.kept,
-              _current.filled_later, _current.suffixes_later)
+        _current.rendering_adds_to.add(setting)
+
+
+def finish_pages(pelican) -> None:
+    """Render the pages Pelican asked for, then remove the earlier build's files
+    this one did not write, before the finishing plugins (sitemap, search,
+    compression) look at the output."""
+    if _current is not None and _current.writer is not None:
+        _current.writer.render_pages(sorted(_current.rendering_adds_to))
+    if _current is not None:
+        sweep(Path(pelican.settings["OUTPUT_PATH"]), _current.started_ns,
+              _current.kept | _current.written, _current.filled_later, _current.suffixes_later)
 
 
 def write_output(path: str | os.PathLike, data: bytes) -> bool:
     """Write a file into the output unless it already holds these bytes; True if written."""
-    return write_if_changed(path, data, _current.keep if _current else None)
+    written = write_if_changed(path, data, _current.keep if _current else None)
+    if written and _current is not None:
+        _current.written.add(os.path.normpath(path))
+    return written
 
 
 def keep(path: str | os.PathLike) -> None:
@@ -193,14 +212,15 @@ def build(
             if not log.problems:
                 log.add(_unexpected(exc))
         if not log.problems:
-            for problem in broken_links(staging, settings.get("SITEURL", ""), log.sources):
+            cache = Path(settings["CACHE_PATH"]) / "linked-pages.pickle"
+            for problem in broken_links(staging, settings.get("SITEURL", ""), log.sources, cache):
                 log.add(problem)
         for process, on_failure in log.background:
             process.wait()
             if process.returncode:
                 log.add(on_failure(process))
         if not log.problems:
-            sweep(staging, log.started_ns, log.kept)
+            sweep(staging, log.started_ns, log.kept | log.written)
     finally:
         _current = None
         root.removeHandler(log)
