@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -236,6 +237,15 @@ def test_nothing_members_only_reaches_the_output(tmp_path):
             for needle in needles:
                 assert needle not in data, (file, needle[:20])
     assert scanned > 20
+    # The social cards show titles as pictures: none is drawn but for public pages.
+    from social_cards.cards import card_name
+
+    cards = {p.name for p in (build.output / "kortit").iterdir()}
+    for title in (f"Otsikko {marker}", f"Kokous {marker}", f"Ryhmä {marker}"):
+        assert card_name(title) not in cards, title
+    shown = {name for page in build.output.rglob("*.html")
+             for name in re.findall(r"kortit/([0-9a-f]{16}\.jpg)", page.read_text(encoding="utf-8"))}
+    assert cards == shown
     # …while members can still read it all.
     keyring = json.loads(build.read("jasenalue/avaimet.json"))
     keys = crypto.unlock(keyring, JASENET)

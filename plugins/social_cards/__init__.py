@@ -1,9 +1,11 @@
 """Open Graph images: one social card per page, generated from its title.
 
-Templates call ``social_card(title)``, which names the card after its title;
-the cards of all content are drawn in another process while Pelican writes
-the pages, the rest (listings) once the pages are written. A card of an
-earlier build with the same name is the same card, so it is kept.
+Templates call ``social_card(title)``, which names the card after its title.
+The cards of published content are drawn in another process while the build
+goes on: the posts' as soon as they are read, the rest once all content is;
+the cards only templates know of (listings) once the pages are rendered. A
+card of an earlier build with the same name is the same card, so it is kept.
+Members' items never get one: their titles must not reach public files.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from pathlib import Path
 
 from pelican import signals
 
-from strict_build import filled_later, keep, rendering_adds_to
+from strict_build import Problem, filled_later, in_background, keep, rendering_adds_to
 
 from .cards import card_name, render
 
-_background = {}  # build settings id -> (pool, future): cards drawn while pages are written
+_background = {}  # build settings id -> (pool, [futures]): cards drawn while the build goes on
 
 
 def _folder(settings) -> Path:
@@ -28,6 +30,7 @@ def _folder(settings) -> Path:
 
 def prepare(pelican):
     pelican.settings["SOCIAL_CARD_TITLES"] = set()
+    pelican.settings["SOCIAL_CARDS_DONE"] = set()
     rendering_adds_to("SOCIAL_CARD_TITLES")
     filled_later(folder=_folder(pelican.settings))
 
@@ -56,24 +59,59 @@ def _public_content(generator):
     return list(getattr(generator, "articles", [])) + list(getattr(generator, "pages", []))
 
 
-def start_drawing(generators):
-    """Draw the cards of all content titles in another process while Pelican writes pages.
+class _Drawing:
+    """The card process as the build runner waits for it, also when a build stops early."""
 
-    Writing is single-threaded Python, so the second core is free.
+    def __init__(self, pool, futures):
+        self.pool, self.futures, self.returncode, self.error = pool, futures, None, ""
+
+    def wait(self):
+        try:
+            for future in self.futures:
+                future.result()
+            self.returncode = 0
+        except Exception as exc:  # noqa: BLE001 - reported as the build's problem
+            self.returncode, self.error = 1, f"{type(exc).__name__}: {exc}"
+        finally:
+            self.pool.shutdown()
+        return self.returncode
+
+
+def _failure(drawing) -> Problem:
+    return Problem("", "jakokuva", f"jakokuvien piirtäminen epäonnistui: {drawing.error}",
+                   "Tämä on ohjelmointivirhe: kerro viesti kehittäjälle.")
+
+
+def _start(generators) -> None:
+    """Draw the cards of these generators' published content in another process.
+
+    Reading and writing are single-threaded Python, so the second core is free.
     """
     settings = generators[0].settings
-    folder = _folder(settings)
+    done = settings.setdefault("SOCIAL_CARDS_DONE", set())
     titles = sorted({re.sub(r"<[^>]+>", "", str(item.title)).strip()
                      for generator in generators
-                     for item in _public_content(generator)} - {""})
+                     for item in _public_content(generator)} - {""} - done)
+    done.update(titles)
+    folder = _folder(settings)
     missing = _missing(titles, folder)
-    settings["SOCIAL_CARDS_DONE"] = set(titles)
     if not missing:
         return
-    pool = ProcessPoolExecutor(max_workers=1)
+    if id(settings) not in _background:
+        _background[id(settings)] = (ProcessPoolExecutor(max_workers=1), [])
+        in_background(_Drawing(*_background[id(settings)]), _failure)
+    pool, futures = _background[id(settings)]
     font_dir = str(Path(settings["THEME"]) / "fonts")
-    future = pool.submit(_draw, missing, settings["SITENAME"], font_dir, folder)
-    _background[id(settings)] = (pool, future)
+    futures.append(pool.submit(_draw, missing, settings["SITENAME"], font_dir, folder))
+
+
+def start_with_posts(generator):
+    """The posts are read first and are most of the content: their cards can start."""
+    _start([generator])
+
+
+def start_with_the_rest(generators):
+    _start(generators)
 
 
 def add_card_function(generator):
@@ -89,9 +127,10 @@ def add_card_function(generator):
 
 def write_cards(pelican):
     settings = pelican.settings
-    pool, future = _background.pop(id(settings), (None, None))
-    if pool is not None:
+    pool, futures = _background.pop(id(settings), (None, []))
+    for future in futures:
         future.result()
+    if pool is not None:
         pool.shutdown()
     folder = _folder(settings)
     titles = sorted(settings.get("SOCIAL_CARD_TITLES", set()) - settings.get("SOCIAL_CARDS_DONE", set()))
@@ -104,5 +143,6 @@ def write_cards(pelican):
 def register():
     signals.initialized.connect(prepare)
     signals.generator_init.connect(add_card_function)
-    signals.all_generators_finalized.connect(start_drawing)
+    signals.article_generator_finalized.connect(start_with_posts)
+    signals.all_generators_finalized.connect(start_with_the_rest)
     signals.finalized.connect(write_cards)

@@ -89,6 +89,8 @@ def current_build() -> BuildLog | None:
 def in_background(process, on_failure) -> None:
     """Let a plugin's subprocess run on while the build checks its links.
 
+    ``process`` is a Popen or anything with ``wait()`` and ``returncode``;
+    the build waits for it before it keeps or removes the staging folder.
     ``on_failure(process)`` returns the Problem to report if it fails.
     """
     if _current is None:
