@@ -39,11 +39,12 @@ IGNORE_FILES = [".#*", "*~", "*.swp", ".DS_Store"]
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Listed explicitly: with PLUGINS unset Pelican loads every installed plugin.
-# Order matters at the end of a build: pages first, then the search index over
-# them, then the compressed copies of everything.
-PLUGINS = ["strict_build", "content_rules", "babel_i18n", "site_nav", "content_types",
-           "member_directory", "channels", "event_calendar", "members_area", "assets",
-           "responsive_images", "social_cards", "site_meta", "site_search", "precompress"]
+# Order matters at the end of a build: pages first (strict_build renders them),
+# then the search index over them (in the background), the files around the
+# pages, and last the compressed copies of everything.
+PLUGINS = ["strict_build", "site_search", "content_rules", "babel_i18n", "site_nav",
+           "content_types", "member_directory", "channels", "event_calendar", "members_area",
+           "assets", "responsive_images", "social_cards", "site_meta", "precompress"]
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True,
                      "lstrip_blocks": True}
 

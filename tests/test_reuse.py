@@ -143,3 +143,35 @@ def test_pages_rendered_in_two_processes_equal_pages_rendered_in_one(site, tmp_p
     assert ours.keys() == theirs.keys()
     assert [name for name in ours if ours[name] != theirs[name]] == []
     assert any(name.startswith("kortit/") for name in ours)  # cards of pages rendered in either process
+
+
+def test_pagefind_live_files_are_told_from_stale_ones(tmp_path):
+    import subprocess
+
+    from pagefind_bin import get_executable
+    from site_search import live_index_files
+
+    def page(name: str, text: str) -> None:
+        (tmp_path / name).write_text(
+            f'<!doctype html><html lang="fi"><body><main data-pagefind-body><h1>{text}</h1>'
+            f"<p>{text} konservatorio</p></main></body></html>", encoding="utf-8")
+
+    def index() -> set[str]:
+        subprocess.run([str(get_executable()), "--site", str(tmp_path), "--quiet"], check=True)
+        return {p.name for p in (tmp_path / "pagefind" / "fragment").iterdir()}
+
+    page("a.html", "Ensimmäinen")
+    page("b.html", "Toinen")
+    first = index()
+    page("b.html", "Muutettu")  # a new fragment; Pagefind keeps the old one's file
+    second = index()
+    assert len(first) == 2 and len(second) == 3
+    live = live_index_files(tmp_path / "pagefind")
+    fragments = {p.name for p in live if p.parent.name == "fragment"}
+    assert len(fragments) == 2 and fragments < second and len(fragments & first) == 1
+    assert {p.parent.name for p in live} == {"fragment", "index", "pagefind"}  # no filters here
+
+    meta = next((tmp_path / "pagefind").glob("*.pf_meta"))
+    for old in (tmp_path / "pagefind").glob("*.pf_meta"):
+        old.write_bytes(b"not gzip")
+    assert live_index_files(tmp_path / "pagefind") is None, meta  # unsure: rebuilt afresh

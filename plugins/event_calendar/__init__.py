@@ -13,6 +13,7 @@ import json
 import logging
 import os
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from pelican import signals
@@ -236,10 +237,10 @@ class EventsGenerator(TypedContentGenerator):
             items = [self._tentative(e.ics_item, gettext) if e.when.uncertain else e.ics_item
                      for e in feed.items]
             name = f"{self.settings['SITENAME']}: {gettext(feed.name)}"
-            self.write_data(feed.save_as, ics.feed(items, name, name, f"{self.absolute}/{base}"))
+            self.write_data(feed.save_as, partial(ics.feed, items, name, name, f"{self.absolute}/{base}"))
         for event in self.public(self.items):
             if event.in_feeds:
-                self.write_data(event.ics_save_as, ics.single(event.ics_item))
+                self.write_data(event.ics_save_as, partial(ics.single, event.ics_item))
         self.state.save()
 
     @staticmethod

@@ -16,6 +16,7 @@ import logging
 import mimetypes
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from babel.dates import format_date
@@ -135,6 +136,11 @@ class MembersGenerator(TypedContentGenerator):
                                    f"Käytä vähintään {crypto.MIN_ITERATIONS} kierrosta."))
         base = settings["MEMBERS_URL"]
         self.context["members_url"] = base
+        # The key derivations take a while and let go of the GIL: start them now,
+        # while the other generators write their pages.
+        background = ThreadPoolExecutor(max_workers=1)
+        self._keyring = background.submit(crypto.make_keyring, self.passwords, self._salt(), iterations)
+        background.shutdown(wait=False)
 
     # --- output -------------------------------------------------------------------
 
@@ -142,8 +148,7 @@ class MembersGenerator(TypedContentGenerator):
         settings = self.settings
         base = settings["MEMBERS_URL"]
         locale = settings.get("DEFAULT_LANG", "fi")
-        keyring = crypto.make_keyring(self.passwords, self._salt(),
-                                      settings.get("MEMBERS_KDF_ITERATIONS", crypto.MIN_ITERATIONS))
+        keyring = self._keyring.result()
         self.write_data(f"{base}avaimet.json", json.dumps(keyring.public, indent=1))
         template = self.get_template("members")
         entries = []

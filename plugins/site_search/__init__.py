@@ -3,39 +3,106 @@
 Only pages that mark their main content with ``data-pagefind-body`` are
 indexed, so the members' section, listings and error pages never are; the
 index language comes from ``<html lang>`` (Finnish stemming).
+
+Pagefind writes into the earlier build's index folder: it leaves a file
+alone whose (content-hashed) name is already there, which spares creating
+some thousand files per build. What the new index no longer refers to is
+then left for the build's sweep (``live_index_files``).
 """
 
 from __future__ import annotations
 
+import gzip
+import json
+import re
+import shutil
 import subprocess
-import sys
+from pathlib import Path
 
 from pelican import signals
 
-from strict_build import Problem, in_background
+from strict_build import Problem, filled_later, in_background, keep
+
+FOLDER = "pagefind"
 
 
-def _failure(process) -> Problem:
-    output = (process.stderr.read() if process.stderr else "") or ""
-    return Problem("", "haku", "hakuhakemiston luonti epäonnistui: " + output.strip()[:500],
+def _failure(search) -> Problem:
+    return Problem("", "haku", "hakuhakemiston luonti epäonnistui: " + search.error.strip()[:500],
                    "Tämä on ohjelmointivirhe: kerro viesti kehittäjälle.")
 
 
-def index_site(pelican):
-    """Start Pagefind; the build checks its links meanwhile and waits before swapping.
+def live_index_files(folder: Path) -> set[Path] | None:
+    """The content-named files the index in ``folder`` refers to, or None if unsure.
 
-    The earlier build's index is gone by now (swept as stale): Pagefind does
-    not rewrite a fragment whose name it finds, so stale ones could not be told
-    from live ones afterwards.
+    Each language's meta file (gzip'd CBOR) names its pages' fragments, its
+    index chunks and filters as "<lang>_<hex>"; there must be one fragment
+    per indexed page, else we cannot tell and return None.
     """
+    try:
+        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        live = set()
+        for lang, info in entry["languages"].items():
+            meta = folder / f"pagefind.{info['hash']}.pf_meta"
+            text = gzip.decompress(meta.read_bytes())
+            names = {n.decode() for n in re.findall(re.escape(lang).encode() + rb"_[0-9a-f]+", text)}
+            fragments = {folder / "fragment" / f"{name}.pf_fragment" for name in names}
+            fragments = {path for path in fragments if path.is_file()}
+            if len(fragments) != info["page_count"]:
+                return None
+            chunks = {folder / kind / f"{name}.pf_{kind}" for name in names for kind in ("index", "filter")}
+            live |= fragments | {meta} | {path for path in chunks if path.is_file()}
+        return live
+    except (OSError, ValueError, KeyError, EOFError, gzip.BadGzipFile):
+        return None
+
+
+class _Indexing:
+    """Pagefind running beside the build; on success, its live files are kept."""
+
+    def __init__(self, command: list[str], folder: Path):
+        self.command, self.folder = command, folder
+        self.process = self._start()
+        self.returncode, self.error = None, ""
+
+    def _start(self):
+        return subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                text=True)
+
+    def wait(self):
+        _, self.error = self.process.communicate()
+        self.returncode = self.process.returncode
+        if self.returncode:
+            return self.returncode
+        live = live_index_files(self.folder)
+        if live is None:  # an index format we cannot read: build it afresh instead
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.process = self._start()
+            _, self.error = self.process.communicate()
+            self.returncode = self.process.returncode
+            return self.returncode
+        # Pagefind rewrites its other files every time: the sweep sees them as new.
+        for path in live:
+            keep(path)
+        return self.returncode
+
+
+def spare_index(pelican):
+    if pelican.settings.get("SEARCH_INDEX", True):
+        filled_later(folder=Path(pelican.settings["OUTPUT_PATH"]) / FOLDER)
+
+
+def index_site(pelican):
+    """Start Pagefind; the build checks its links meanwhile and waits before swapping."""
     settings = pelican.settings
     if not settings.get("SEARCH_INDEX", True):
         return
-    command = [sys.executable, "-m", "pagefind", "--site", settings["OUTPUT_PATH"],
-               "--output-subdir", "pagefind", "--quiet"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    in_background(process, _failure)
+    from pagefind_bin import get_executable  # the binary itself: no Python start in between
+
+    command = [str(get_executable()), "--site", settings["OUTPUT_PATH"],
+               "--output-subdir", FOLDER, "--quiet"]
+    in_background(_Indexing(command, Path(settings["OUTPUT_PATH"]) / FOLDER), _failure)
 
 
 def register():
+    signals.initialized.connect(spare_index)
     signals.finalized.connect(index_site)

@@ -7,6 +7,8 @@
   rendering is most of a build. Everything else about a page (its path,
   Pelican's checks against writing a file twice, the ``content_written``
   signal) happens when Pelican asks for it, in order, in this process.
+  Generators can hand over other files that take work to make the same way
+  (``write_later``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ import io
 import logging
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from pelican.writers import FileOverwriteFailedError, Writer
 
@@ -28,15 +32,15 @@ MIN_PAGES_TO_FORK = 200
 
 @dataclass
 class Job:
-    template: object
-    context: dict  # the generator's context: Pelican sets its "localsiteurl" per page
-    localcontext: dict
+    produce: Callable[[], bytes]  # the file's bytes
     path: str = ""
 
-    def render(self) -> bytes:
-        if self.localcontext["localsiteurl"]:
-            self.context["localsiteurl"] = self.localcontext["localsiteurl"]
-        return self.template.render(self.localcontext).encode("utf-8")
+
+def _render_page(template, context, localcontext) -> bytes:
+    # As Pelican does before each page: contents make their links relative to it.
+    if localcontext["localsiteurl"]:
+        context["localsiteurl"] = localcontext["localsiteurl"]
+    return template.render(localcontext).encode("utf-8")
 
 
 class _Recorded:
@@ -46,7 +50,7 @@ class _Recorded:
         self._template, self._context, self._writer = template, context, writer
 
     def render(self, localcontext):
-        self._writer._pending = Job(self._template, self._context, localcontext)
+        self._writer._pending = Job(partial(_render_page, self._template, self._context, localcontext))
         return ""
 
     def __getattr__(self, name):
@@ -120,6 +124,15 @@ class KeepUnchangedWriter(Writer):
             return _JobFile(self, job)
         return TextIfChanged(filename, encoding)
 
+    def write_later(self, path: str, produce: Callable[[], bytes]) -> None:
+        """Make and write a file with the pages (in two processes), or now."""
+        if self.defer:
+            self.jobs.append(Job(produce, os.path.normpath(path)))
+        else:
+            from .runner import write_output
+
+            write_output(path, produce())
+
     def render_pages(self, shared_keys=()) -> None:
         """Render and write the recorded pages, in two processes when there are many.
 
@@ -138,7 +151,7 @@ def _render(jobs) -> None:
     from .runner import write_output
 
     for job in jobs:
-        write_output(job.path, job.render())
+        write_output(job.path, job.produce())
 
 
 def _render_in_two_processes(jobs, settings, shared_keys) -> None:
