@@ -35,4 +35,4 @@ test: $(VENV)/.test
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf output .cache .pytest_cache
+	rm -rf output .output.* .cache .pytest_cache

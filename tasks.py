@@ -45,8 +45,8 @@ def _require(ok: bool) -> None:
 
 @task
 def clean(c):
-    """Remove the built site and the build cache."""
-    for path in (OUTPUT, CACHE):
+    """Remove the built site, the builds it was made from and the build cache."""
+    for path in (OUTPUT, *OUTPUT.parent.glob(f".{OUTPUT.name}.*"), CACHE):
         shutil.rmtree(path, ignore_errors=True)
 
 
