@@ -18,6 +18,7 @@ import io
 import logging
 import os
 import pickle
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -161,7 +162,12 @@ def _render_in_two_processes(jobs, settings, shared_keys) -> None:
     log = current_build()
     read_end, write_end = os.pipe()
     gc.freeze()  # the child then copies fewer memory pages touching objects for the collector
-    pid = os.fork()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns when forking beside other threads (the social cards'
+        # pool): the child only renders templates and writes files, it takes no
+        # lock those threads hold. Pelican would turn the warning into an error.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
     if pid == 0:  # the second process: render every other page, report, exit
         os.close(read_end)
         status = 0
