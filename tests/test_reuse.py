@@ -175,3 +175,21 @@ def test_pagefind_live_files_are_told_from_stale_ones(tmp_path):
     for old in (tmp_path / "pagefind").glob("*.pf_meta"):
         old.write_bytes(b"not gzip")
     assert live_index_files(tmp_path / "pagefind") is None, meta  # unsure: rebuilt afresh
+
+
+def test_plain_pelican_without_the_runner_still_builds(fixture_site, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from conftest import PLUGINS, ROOT
+
+    fixture_site.write("posts/a.md", post(title="Suoraan Pelicanilla", slug="suoraan"))
+    output = tmp_path / "suora"
+    done = subprocess.run(
+        [sys.executable, "-m", "pelican", str(fixture_site.content), "-s", str(ROOT / "pelicanconf.py"),
+         "-o", str(output), "-e", f"CACHE_PATH={json.dumps(str(tmp_path / 'cache'))}"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(PLUGINS)}, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Suoraan Pelicanilla" in (output / "ajankohtaista/2021/suoraan/index.html").read_text("utf-8")
+    assert any((output / "kortit").iterdir()) and (output / "pagefind" / "pagefind.js").is_file()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from strict_build import Problem, filled_later, in_background, keep, rendering_adds_to
+from strict_build import Problem, current_build, filled_later, in_background, keep, rendering_adds_to
 
 from .cards import card_name, render
 
@@ -97,11 +97,14 @@ def _start(generators) -> None:
     missing = _missing(titles, folder)
     if not missing:
         return
+    font_dir = str(Path(settings["THEME"]) / "fonts")
+    if current_build() is None:  # plain `pelican`, no runner to wait for a second process
+        _draw(missing, settings["SITENAME"], font_dir, folder)
+        return
     if id(settings) not in _background:
         _background[id(settings)] = (ProcessPoolExecutor(max_workers=1), [])
         in_background(_Drawing(*_background[id(settings)]), _failure)
     pool, futures = _background[id(settings)]
-    font_dir = str(Path(settings["THEME"]) / "fonts")
     futures.append(pool.submit(_draw, missing, settings["SITENAME"], font_dir, folder))
 
 

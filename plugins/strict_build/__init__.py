@@ -16,8 +16,9 @@ from .runner import (BuildAborted, BuildResult, build, current_build, filled_lat
                      in_background, keep, notice, rendering_adds_to, unchanged, write_output)
 from .writer import KeepUnchangedWriter
 
-__all__ = ["BuildResult", "ContentError", "Problem", "build", "filled_later", "in_background", "keep",
-           "notice", "register", "rendering_adds_to", "report", "unchanged", "write_output"]
+__all__ = ["BuildResult", "ContentError", "Problem", "build", "current_build", "filled_later",
+           "in_background", "keep", "notice", "register", "rendering_adds_to", "report",
+           "unchanged", "write_output"]
 
 
 def remember_source(path, context):

@@ -89,12 +89,14 @@ class _JobFile(io.StringIO):
 class KeepUnchangedWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
-        self.defer = bool(settings and settings.get("PARALLEL_RENDERING", True))
-        self.jobs: list[Job] = []
-        self._pending: Job | None = None
         from .runner import current_build
 
         log = current_build()
+        # Recorded pages are rendered by the build runner (finish_pages); under
+        # plain `pelican` there is none, so pages are rendered as Pelican asks.
+        self.defer = bool(log is not None and settings and settings.get("PARALLEL_RENDERING", True))
+        self.jobs: list[Job] = []
+        self._pending: Job | None = None
         if log is not None:
             log.writer = self
 
