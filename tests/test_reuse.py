@@ -100,8 +100,6 @@ def test_write_if_changed_leaves_identical_files_alone(tmp_path):
 
 
 def test_sweep_removes_only_what_the_build_did_not_produce(tmp_path):
-    import time
-
     from strict_build.reuse import start_time, sweep
 
     def make(relative: str) -> Path:
@@ -112,8 +110,7 @@ def test_sweep_removes_only_what_the_build_did_not_produce(tmp_path):
 
     for old in ("vanha/sivu.html", "pidetty.html", "sivu.html.br", "kortit/a.jpg", "tyhja/a/b.html"):
         make(old)
-    time.sleep(0.05)  # file times are coarse: the earlier build ended before this one started
-    started = start_time(tmp_path)
+    started = start_time(tmp_path)  # right after: it waits for the file-system clock to tick
     make("uusi/sivu.html")
     make("vanha/kirjoitettu.html")
     removed = sweep(tmp_path, started, kept={str(tmp_path / "pidetty.html")},

@@ -14,6 +14,7 @@ to now, so producers that know nothing of this module still count.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Collection
 from pathlib import Path
 
@@ -24,12 +25,19 @@ def start_time(folder: Path) -> int:
     """The file-system clock at the start of a build into ``folder``, in ns.
 
     Read from a marker file rather than Python's clock: file times come from
-    the kernel's coarser clock, and only they are compared with it.
+    the kernel's coarser clock (some file systems count whole seconds), and
+    only they are compared with it. The clock is waited on until it ticks, so
+    that files written just before the build are older than what it returns.
     """
     folder.mkdir(parents=True, exist_ok=True)
     marker = folder / MARKER
     marker.touch()
-    started = marker.stat().st_ctime_ns
+    before = marker.stat().st_ctime_ns
+    started = before
+    while started == before:
+        time.sleep(0.001)
+        marker.touch()
+        started = marker.stat().st_ctime_ns
     marker.unlink()
     return started
 

@@ -188,9 +188,12 @@ def build(
     spare = output.with_name(f".{output.name}.spare")
     started = time.monotonic()
     _remove(staging)  # left by a build that was stopped: its state is unknown
-    reused = spare.is_dir()
+    # Telling written files from old ones needs POSIX inode change times.
+    reused = spare.is_dir() and os.name == "posix"
     if reused:
         os.rename(spare, staging)
+    else:
+        _remove(spare)
     log = BuildLog()
     log.started_ns = start_time(staging)
     untouched = False  # stopped before writing anything: staging is still a whole build
