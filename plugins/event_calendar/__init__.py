@@ -98,8 +98,8 @@ class EventsGenerator(TypedContentGenerator):
 
     def finalize_context(self):
         settings = self.settings
-        self.internal = [e for e in self.items if e not in self.public(self.items)]
         events = self.public(self.items)
+        self.internal = [e for e in self.items if e not in events]
         self.absolute = (settings.get("SITEURL") or settings.get("PUBLIC_SITEURL", "")).rstrip("/")
         self._check_hosts(events)
         self._revise(self.items)

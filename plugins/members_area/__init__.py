@@ -9,7 +9,6 @@ events of the other generators are added to the encrypted index.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import logging
@@ -188,7 +187,7 @@ class MembersGenerator(TypedContentGenerator):
         """The keyring's salt: random, made once and kept, so remembered logins survive new builds."""
         path = Path(self.settings["PATH"]) / self.settings["MEMBERS_SALT_FILE"]
         if path.is_file():
-            return base64.b64decode(json.loads(path.read_text(encoding="utf-8"))["salt"])
+            return crypto.unb64(json.loads(path.read_text(encoding="utf-8"))["salt"])
         salt = os.urandom(16)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"salt": crypto.b64(salt)}) + "\n", encoding="utf-8")
@@ -220,9 +219,8 @@ class MembersGenerator(TypedContentGenerator):
         data = path.read_bytes()
         file_id = os.urandom(16).hex()
         key = AESGCM.generate_key(bit_length=256)
-        sealed = crypto.seal(key, data, crypto.file_aad(file_id))
         self.write_data(f"{base}tiedostot/{file_id}.bin",
-                        base64.b64decode(sealed["iv"]) + base64.b64decode(sealed["data"]))
+                        crypto.seal_bytes(key, data, crypto.file_aad(file_id)))
         suffix = path.suffix.lower()
         return {"id": file_id, "url": f"{base}tiedostot/{file_id}.bin", "key": crypto.b64(key),
                 "name": path.name, "type": MIME.get(suffix) or mimetypes.guess_type(path.name)[0]

@@ -64,10 +64,16 @@ def derive_kek(password: str, salt: bytes, iterations: int) -> bytes:
     return kdf.derive(password.encode("utf-8"))
 
 
-def seal(key: bytes, plaintext: bytes, aad: bytes) -> dict:
-    """AES-256-GCM with a random 96-bit nonce: {"iv", "data"} (data = ciphertext‖tag)."""
+def seal_bytes(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
+    """AES-256-GCM with a random 96-bit nonce, as iv‖ciphertext‖tag (attachment files)."""
     iv = os.urandom(12)
-    return {"iv": b64(iv), "data": b64(AESGCM(key).encrypt(iv, plaintext, aad))}
+    return iv + AESGCM(key).encrypt(iv, plaintext, aad)
+
+
+def seal(key: bytes, plaintext: bytes, aad: bytes) -> dict:
+    """``seal_bytes`` for JSON: {"iv", "data"} (data = ciphertext‖tag)."""
+    sealed = seal_bytes(key, plaintext, aad)
+    return {"iv": b64(sealed[:12]), "data": b64(sealed[12:])}
 
 
 def open_sealed(key: bytes, sealed: dict, aad: bytes) -> bytes:

@@ -26,8 +26,16 @@ from strict_build import Problem, filled_later, in_background, keep
 FOLDER = "pagefind"
 
 
-def _failure(search) -> Problem:
-    return Problem("", "haku", "hakuhakemiston luonti epäonnistui: " + search.error.strip()[:500],
+def _run(command: list[str]) -> subprocess.Popen:
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def _problem(process: subprocess.Popen) -> Problem | None:
+    """Wait for Pagefind; the Problem to report if it failed."""
+    _, error = process.communicate()
+    if process.returncode == 0:
+        return None
+    return Problem("", "haku", "hakuhakemiston luonti epäonnistui: " + error.strip()[:500],
                    "Tämä on ohjelmointivirhe: kerro viesti kehittäjälle.")
 
 
@@ -56,36 +64,6 @@ def live_index_files(folder: Path) -> set[Path] | None:
         return None
 
 
-class _Indexing:
-    """Pagefind running beside the build; on success, its live files are kept."""
-
-    def __init__(self, command: list[str], folder: Path):
-        self.command, self.folder = command, folder
-        self.process = self._start()
-        self.returncode, self.error = None, ""
-
-    def _start(self):
-        return subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                text=True)
-
-    def wait(self):
-        _, self.error = self.process.communicate()
-        self.returncode = self.process.returncode
-        if self.returncode:
-            return self.returncode
-        live = live_index_files(self.folder)
-        if live is None:  # an index format we cannot read: build it afresh instead
-            shutil.rmtree(self.folder, ignore_errors=True)
-            self.process = self._start()
-            _, self.error = self.process.communicate()
-            self.returncode = self.process.returncode
-            return self.returncode
-        # Pagefind rewrites its other files every time: the sweep sees them as new.
-        for path in live:
-            keep(path)
-        return self.returncode
-
-
 def spare_index(pelican):
     if pelican.settings.get("SEARCH_INDEX", True):
         filled_later(folder=Path(pelican.settings["OUTPUT_PATH"]) / FOLDER)
@@ -100,7 +78,23 @@ def index_site(pelican):
 
     command = [str(get_executable()), "--site", settings["OUTPUT_PATH"],
                "--output-subdir", FOLDER, "--quiet"]
-    in_background(_Indexing(command, Path(settings["OUTPUT_PATH"]) / FOLDER), _failure)
+    folder = Path(settings["OUTPUT_PATH"]) / FOLDER
+    process = _run(command)
+
+    def finish() -> Problem | None:
+        problem = _problem(process)
+        if problem is not None:
+            return problem
+        live = live_index_files(folder)
+        if live is None:  # an index format we cannot read: build it afresh instead
+            shutil.rmtree(folder, ignore_errors=True)
+            return _problem(_run(command))
+        # Pagefind rewrites its other files every time: the sweep sees them as new.
+        for path in live:
+            keep(path)
+        return None
+
+    in_background(finish)
 
 
 def register():

@@ -59,27 +59,22 @@ def _public_content(generator):
     return list(getattr(generator, "articles", [])) + list(getattr(generator, "pages", []))
 
 
-class _Drawing:
-    """The card process as the build runner waits for it, also when a build stops early."""
+def _finisher(pool, futures):
+    """What the build runner calls to wait for the card process, also when a build stops early."""
 
-    def __init__(self, pool, futures):
-        self.pool, self.futures, self.returncode, self.error = pool, futures, None, ""
-
-    def wait(self):
+    def finish() -> Problem | None:
         try:
-            for future in self.futures:
+            for future in futures:
                 future.result()
-            self.returncode = 0
         except Exception as exc:  # noqa: BLE001 - reported as the build's problem
-            self.returncode, self.error = 1, f"{type(exc).__name__}: {exc}"
+            return Problem("", "jakokuva",
+                           f"jakokuvien piirtäminen epäonnistui: {type(exc).__name__}: {exc}",
+                           "Tämä on ohjelmointivirhe: kerro viesti kehittäjälle.")
         finally:
-            self.pool.shutdown()
-        return self.returncode
+            pool.shutdown()
+        return None
 
-
-def _failure(drawing) -> Problem:
-    return Problem("", "jakokuva", f"jakokuvien piirtäminen epäonnistui: {drawing.error}",
-                   "Tämä on ohjelmointivirhe: kerro viesti kehittäjälle.")
+    return finish
 
 
 def _start(generators) -> None:
@@ -103,7 +98,7 @@ def _start(generators) -> None:
         return
     if id(settings) not in _background:
         _background[id(settings)] = (ProcessPoolExecutor(max_workers=1), [])
-        in_background(_Drawing(*_background[id(settings)]), _failure)
+        in_background(_finisher(*_background[id(settings)]))
     pool, futures = _background[id(settings)]
     futures.append(pool.submit(_draw, missing, settings["SITENAME"], font_dir, folder))
 
@@ -129,12 +124,10 @@ def add_card_function(generator):
 
 
 def write_cards(pelican):
+    """Draw the cards only templates asked for (listings); the build runner
+    waits for the card process before the output is swept and swapped."""
     settings = pelican.settings
-    pool, futures = _background.pop(id(settings), (None, []))
-    for future in futures:
-        future.result()
-    if pool is not None:
-        pool.shutdown()
+    _background.pop(id(settings), None)
     folder = _folder(settings)
     titles = sorted(settings.get("SOCIAL_CARD_TITLES", set()) - settings.get("SOCIAL_CARDS_DONE", set()))
     font_dir = str(Path(settings["THEME"]) / "fonts")

@@ -60,7 +60,7 @@ def write_if_changed(path: str | os.PathLike, data: bytes,
     """
     if same_bytes(path, data):
         if keep is not None:
-            keep(os.path.normpath(os.fspath(path)))
+            keep(os.fspath(path))
         return False
     os.makedirs(os.path.dirname(os.fspath(path)) or ".", exist_ok=True)
     with open(path, "wb") as handle:

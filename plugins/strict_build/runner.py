@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +38,7 @@ class BuildLog(logging.Handler):
         self.sources: dict[str, str] = {}  # output file -> its source file
         self.content_root = ""  # Pelican names some files relative to PATH
         self.notices: list[str] = []  # worth telling, not worth failing for
-        self.background: list = []  # (process, on_failure) started by plugins, awaited at the end
+        self.background: list = []  # plugins' finish() for work beside the build, awaited at the end
         self.started_ns = 0  # file-system time at the start: files older and not kept are stale
         self.kept: set[str] = set()  # files left as they were, their bytes unchanged
         self.written: set[str] = set()  # files written through write_output
@@ -86,19 +87,19 @@ def current_build() -> BuildLog | None:
     return _current
 
 
-def in_background(process, on_failure) -> None:
-    """Let a plugin's subprocess run on while the build checks its links.
+def in_background(finish: Callable[[], Problem | None]) -> None:
+    """Let a plugin's work in another process run on while the build goes on.
 
-    ``process`` is a Popen or anything with ``wait()`` and ``returncode``;
-    the build waits for it before it keeps or removes the staging folder.
-    ``on_failure(process)`` returns the Problem to report if it fails.
+    ``finish()`` waits for that work and returns the Problem to report if it
+    failed; the build calls it before it keeps or removes the staging folder,
+    also when the build stops early.
     """
     if _current is None:
-        process.wait()
-        if process.returncode:
-            raise RuntimeError(on_failure(process).message)
+        problem = finish()
+        if problem is not None:
+            raise RuntimeError(problem.message)
     else:
-        _current.background.append((process, on_failure))
+        _current.background.append(finish)
 
 
 def filled_later(folder: str | os.PathLike | None = None, suffix: str | None = None) -> None:
@@ -129,11 +130,12 @@ def finish_pages(pelican) -> None:
     """Render the pages Pelican asked for, then remove the earlier build's files
     this one did not write, before the finishing plugins (sitemap, search,
     compression) look at the output."""
-    if _current is not None and _current.writer is not None:
+    if _current is None:
+        return
+    if _current.writer is not None:
         _current.writer.render_pages(sorted(_current.rendering_adds_to))
-    if _current is not None:
-        sweep(Path(pelican.settings["OUTPUT_PATH"]), _current.started_ns,
-              _current.kept | _current.written, _current.filled_later, _current.suffixes_later)
+    sweep(Path(pelican.settings["OUTPUT_PATH"]), _current.started_ns,
+          _current.kept | _current.written, _current.filled_later, _current.suffixes_later)
 
 
 def write_output(path: str | os.PathLike, data: bytes) -> bool:
@@ -220,10 +222,10 @@ def build(
             cache = Path(settings["CACHE_PATH"]) / "linked-pages.pickle"
             for problem in broken_links(staging, settings.get("SITEURL", ""), log.sources, cache):
                 log.add(problem)
-        for process, on_failure in log.background:
-            process.wait()
-            if process.returncode:
-                log.add(on_failure(process))
+        for finish in log.background:
+            problem = finish()
+            if problem is not None:
+                log.add(problem)
         if not log.problems:
             sweep(staging, log.started_ns, log.kept | log.written)
     finally:
