@@ -199,6 +199,21 @@ def test_bad_member_content(tmp_path):
     assert "tiedotteet/d.md" in build.stderr and "kenttä:   Id" in build.stderr
 
 
+def test_members_pages_cannot_embed_public_images(tmp_path):
+    # Its resized copies would be public files under /kuvat/: refused, not published.
+    from PIL import Image
+
+    site = make_members_site(tmp_path)
+    Image.new("RGB", (400, 300), (200, 30, 30)).save(site.content / "images" / "budjettikaavio.png")
+    site.write("members/tiedotteet/kuva.md", member_item(
+        "Tiedote kuvalla", body="![Kaavio]({static}/images/budjettikaavio.png)"))
+    build = site.build(SITEURL="")
+    assert build.returncode == 1
+    assert "tiedotteet/kuva.md" in build.stderr and "kenttä:   kuva" in build.stderr
+    assert "liitteeksi" in build.stderr
+    assert not build.output.exists()
+
+
 def test_public_content_cannot_link_members_files(tmp_path):
     site = make_members_site(tmp_path)
     site.write("posts/a.md", "Title: A\nDate: 2021-01-01\nCategory: Hankkeet\nAuthor: X\nSummary: s\n\n"

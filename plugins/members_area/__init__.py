@@ -47,6 +47,7 @@ class MemberItem(TypedContent):
 
     default_template = "members"
     mandatory_properties = ("title", "date")
+    members_only = True  # other plugins must not publish anything of it
 
     @property
     def item_kind(self) -> str:

@@ -9,6 +9,7 @@ are cached between builds; an oversized original gets a notice.
 
 from __future__ import annotations
 
+import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,9 +18,11 @@ from urllib.parse import unquote, urlsplit
 from pelican import signals
 from pelican.contents import Content, Static
 
-from strict_build import notice
+from strict_build import Problem, notice, report
 
 from .images import ATTR, IMG, RASTER, img_tag, oversized, plan, render
+
+logger = logging.getLogger(__name__)
 
 
 def resolve(src: str, source_path: str, content_root: str) -> Path | None:
@@ -48,6 +51,13 @@ def rewrite_images(content):
         attrs = {m.group("name").lower(): m.group("value") for m in ATTR.finditer(match.group("attrs"))}
         source = resolve(attrs.get("src", ""), content.source_path, settings["PATH"])
         if source is None or images not in source.parents:
+            return match.group(0)
+        if getattr(content, "members_only", False):  # its variants would be public files
+            report(logger, Problem(
+                content.source_path, "kuva",
+                f"jäsenalueen sivulle ei voi upottaa kuvaa {os.path.relpath(source)}: "
+                "kuvat julkaistaan salaamattomina.",
+                "Lisää kuva liitteeksi (Attachments: tiedostot/kuva.png), niin se salataan."))
             return match.group(0)
         webp, fallback, size = plan(source, settings.get("IMAGE_OUTPUT_DIR", "kuvat"))
         for variant in (*webp, fallback):

@@ -227,8 +227,7 @@
       });
       count.textContent = text("count").replace("{shown}", shown).replace("{total}", entries.length);
     }
-    filter.addEventListener("input", apply);
-    filter.addEventListener("change", apply);
+    filter.addEventListener("input", apply);  // a <select> fires "input" as well
     filter.addEventListener("submit", function (event) { event.preventDefault(); });
     apply();
     if (events.length) {

@@ -6,16 +6,18 @@ const form = root.querySelector("[data-search-form]");
 const status = root.querySelector("[data-search-status]");
 const list = root.querySelector("[data-search-results]");
 const text = (name) => root.getAttribute("data-text-" + name) || "";
-let pagefind = null;
+let loading = null;  // one import, however many searches start before it ends
 let latest = 0;
 
-async function engine() {
-  if (!pagefind) {
-    pagefind = await import(root.getAttribute("data-bundle") + "pagefind.js");
-    await pagefind.options({ excerptLength: 24 });
-    pagefind.init();
+function engine() {
+  if (!loading) {
+    loading = import(root.getAttribute("data-bundle") + "pagefind.js").then(async (pagefind) => {
+      await pagefind.options({ excerptLength: 24 });
+      pagefind.init();
+      return pagefind;
+    });
   }
-  return pagefind;
+  return loading;
 }
 
 function filters() {
@@ -72,10 +74,17 @@ async function run() {
   }
 }
 
+// Typing waits for a pause; a filter or Enter searches at once. A <select>
+// fires both "input" and "change": only "change" counts for it.
 let timer = null;
-form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 250); });
-form.addEventListener("change", run);
-form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
+const now = () => { clearTimeout(timer); run(); };
+form.addEventListener("input", (event) => {
+  if (event.target !== form.elements.q) return;
+  clearTimeout(timer);
+  timer = setTimeout(run, 250);
+});
+form.addEventListener("change", (event) => { if (event.target !== form.elements.q) now(); });
+form.addEventListener("submit", (event) => { event.preventDefault(); now(); });
 
 const params = new URLSearchParams(location.search);
 form.elements.q.value = params.get("q") || "";
