@@ -27,10 +27,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from conftest import PASSWORD_ENV as PASSWORDS  # noqa: E402
 from corpus import copy_site, write_bulletins, write_events, write_posts  # noqa: E402
 
-PASSWORDS = {f"MEMBERS_PASSWORD_{g.upper()}": f"vertailu {g} pitkä salalause"
-             for g in ("jasenet", "hallitus", "kollegio", "talouspaallikot", "opiskelijahallinto")}
 RUNS = 3
 
 
