@@ -483,3 +483,14 @@ def test_browser_moves_events_that_ended_since_the_build(playwright_browser, tmp
     shown = front.locator("[data-upcoming] li:visible .event-item__title").all_text_contents()
     assert shown == ["Siirretty seminaari", "Syksyn kysely", "Syksyn valmistelu"]
     context.close()
+
+
+def test_plain_text_of_a_summary_has_no_markup_or_entities(fixture_site):
+    # The summary is Markdown: "&" becomes "&amp;" and *x* <em>; calendars want the text.
+    fixture_site.write("events/ilta.md", event("Ilta", "2021-06-01", summary="Musiikki & *tanssi*."))
+    fixture_site.write("pages/tapahtumat.md", "Title: Tapahtumat\nSlug: tapahtumat\nUrl: tapahtumat/\n"
+                       "Save_as:\nNav: 1\nSummary: Kalenteri.\n\nJohdanto.\n")
+    build = fixture_site.build(EVENTS_TODAY=TODAY, EVENTS_RECORD_CHANGES=False)
+    assert build.returncode == 0, build.stderr
+    _cal, events = vevents(build, "tapahtumat/kalenteri.ics")
+    assert str(events["Ilta"]["DESCRIPTION"]).startswith("Musiikki & tanssi.")

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from markupsafe import Markup
+
 from content_types import Field, Invalid, TypedContent
 from strict_build import Problem
 
@@ -147,4 +149,4 @@ class Event(TypedContent):
 
     @property
     def plain_summary(self) -> str:
-        return re.sub(r"<[^>]+>", "", str(self.metadata.get("summary") or "")).strip()
+        return Markup(str(self.metadata.get("summary") or "")).striptags()

@@ -21,6 +21,7 @@ from pathlib import Path
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from markupsafe import Markup
 from pelican import signals
 
 from babel_i18n.catalogs import load_translations
@@ -196,8 +197,8 @@ class MembersGenerator(TypedContentGenerator):
 
     def _payload(self, item, base, locale) -> dict:
         html = item.content
-        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
-        summary = re.sub(r"<[^>]+>", "", str(item.metadata.get("summary") or "")).strip()
+        text = Markup(html).striptags()
+        summary = Markup(str(item.metadata.get("summary") or "")).striptags()
         attachments = [self._encrypt_file(path, base, locale) for path in item.files]
         return {
             "v": crypto.VERSION,
@@ -232,8 +233,8 @@ class MembersGenerator(TypedContentGenerator):
     @staticmethod
     def _channel(channel) -> dict:
         return {"title": channel.title, "kind": channel.fields["kind"],
-                "link": channel.fields["link"], "summary": re.sub(
-                    r"<[^>]+>", "", str(channel.metadata.get("summary") or "")).strip()}
+                "link": channel.fields["link"],
+                "summary": Markup(str(channel.metadata.get("summary") or "")).striptags()}
 
     @staticmethod
     def _event(event, when_text) -> dict:

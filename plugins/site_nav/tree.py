@@ -9,8 +9,9 @@ whether or not it has a ``Nav`` number.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+
+from markupsafe import Markup
 
 from strict_build import Problem
 
@@ -67,11 +68,6 @@ class NavTree:
         return self.nodes.get(slug.strip("/").split("/")[0])
 
 
-def _plain(html) -> str:
-    """Summaries arrive as HTML from Markdown; navigation shows plain text."""
-    return re.sub(r"<[^>]+>", "", str(html or "")).strip()
-
-
 def _order(node: NavNode):
     return (node.order, node.title)
 
@@ -114,7 +110,7 @@ def build_tree(pages) -> tuple[NavTree, list[Problem]]:
             order=nav if nav is not None else UNORDERED,
             footer=footer,
             in_menu=nav is not None,
-            summary=_plain(page.metadata.get("summary", "")),
+            summary=Markup(str(page.metadata.get("summary") or "")).striptags(),
             page=page,
         )
     for slug, node in nodes.items():

@@ -11,10 +11,10 @@ Members' items never get one: their titles must not reach public files.
 from __future__ import annotations
 
 import os
-import re
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
+from markupsafe import Markup
 from pelican import signals
 
 from strict_build import Problem, current_build, filled_later, in_background, keep, rendering_adds_to
@@ -84,7 +84,7 @@ def _start(generators) -> None:
     """
     settings = generators[0].settings
     done = settings.setdefault("SOCIAL_CARDS_DONE", set())
-    titles = sorted({re.sub(r"<[^>]+>", "", str(item.title)).strip()
+    titles = sorted({Markup(str(item.title)).striptags()
                      for generator in generators
                      for item in _public_content(generator)} - {""} - done)
     done.update(titles)
