@@ -133,13 +133,28 @@ def publish(c):
     c.run(f"rsync --delete --checksum -pthrvz {shlex.quote(str(OUTPUT))}/ {shlex.quote(target)}")
 
 
+def _slug(title: str) -> str:
+    """A Finnish title as a URL slug: ä and ö kept, punctuation dropped."""
+    from pelican.utils import slugify
+
+    return slugify(title, regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\A\s*", ""),
+                                      (r"(?u)\s*\Z", ""), (r"[-\s]+", "-")])
+
+
+def _write_new(path: Path, text: str, exists: str, done: str) -> None:
+    """Write a new content file; never over an existing one."""
+    if path.exists():
+        sys.exit(f"Tiedosto {path} on jo olemassa: {exists}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"Luotiin {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}. {done}")
+
+
 def new_post_text(title: str, day: dt.date, category: str, author: str) -> tuple[str, str]:
     """File name and contents of a new draft post."""
     from content_rules.rules import PLACEHOLDER_BODY, PLACEHOLDER_SUMMARY
-    from pelican.utils import slugify
 
-    slug = slugify(title, regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\A\s*", ""),
-                                      (r"(?u)\s*\Z", ""), (r"[-\s]+", "-")])
+    slug = _slug(title)
     text = (
         f"Title: {title}\n"
         f"Date: {day.isoformat()}\n"
@@ -170,20 +185,13 @@ def new_post(c, title, category="Liiton toiminta", author="Konservatorioliiton t
         sys.exit(f"Tuntematon kategoria \"{category}\". Valitse jokin näistä: "
                  + ", ".join(ALLOWED_CATEGORIES))
     name, text = new_post_text(title, dt.date.today(), category, author)
-    path = Path(folder) / name
-    if path.exists():
-        sys.exit(f"Tiedosto {path} on jo olemassa: valitse toinen otsikko.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    print(f"Luotiin luonnos {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}. "
-          "Kun teksti on valmis, vaihda Status: draft -> Status: published.")
+    _write_new(Path(folder) / name, text, "valitse toinen otsikko.",
+               "Se on luonnos: kun teksti on valmis, vaihda Status: draft -> Status: published.")
 
 
 def new_event_text(title: str, uid: str) -> tuple[str, str]:
     """File name and contents of a new event; the Uid is written once and never changed."""
-    from pelican.utils import slugify
-
-    slug = slugify(title, regex_subs=[(r"[^\w\s-]", ""), (r"[-\s]+", "-")])
+    slug = _slug(title)
     text = (
         f"Title: {title}\n"
         f"Slug: {slug}\n"
@@ -206,21 +214,14 @@ def new_event(c, title, folder=str(CONTENT / "events")):
     import uuid
 
     name, text = new_event_text(title, str(uuid.uuid4()))
-    path = Path(folder) / name
-    if path.exists():
-        sys.exit(f"Tiedosto {path} on jo olemassa: anna tapahtumalle toinen otsikko "
-                 "tai muokkaa olemassa olevaa tiedostoa.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    print(f"Luotiin {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}. "
-          "Täytä When, Kind, Location ja Summary; älä muuta Uid-riviä.")
+    _write_new(Path(folder) / name, text,
+               "anna tapahtumalle toinen otsikko tai muokkaa olemassa olevaa tiedostoa.",
+               "Täytä When, Kind, Location ja Summary; älä muuta Uid-riviä.")
 
 
 def new_member_text(title: str, item_id: str, day: dt.date, material: bool) -> tuple[str, str]:
     """File name and contents of a new bulletin or material for the members' section."""
-    from pelican.utils import slugify
-
-    slug = slugify(title, regex_subs=[(r"[^\w\s-]", ""), (r"[-\s]+", "-")])
+    slug = _slug(title)
     lines = [f"Title: {title}", f"Id: {item_id}", f"Date: {day.isoformat()}", "Groups: jasenet"]
     lines.append("File: tiedostot/" if material else "Attachments: ")
     lines.append("Summary: ")
@@ -231,13 +232,8 @@ def _new_member_item(title: str, folder: Path, material: bool) -> None:
     import secrets
 
     name, text = new_member_text(title, secrets.token_hex(16), dt.date.today(), material)
-    path = folder / name
-    if path.exists():
-        sys.exit(f"Tiedosto {path} on jo olemassa: valitse toinen otsikko.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    print(f"Luotiin {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}. "
-          "Täytä Groups, Summary ja teksti" + (" sekä File." if material else "."))
+    _write_new(folder / name, text, "valitse toinen otsikko.",
+               "Täytä Groups, Summary ja teksti" + (" sekä File." if material else "."))
 
 
 @task(help={"title": "the bulletin's title", "folder": "default content/members/tiedotteet"})

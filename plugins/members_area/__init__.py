@@ -9,7 +9,6 @@ events of the other generators are added to the encrypted index.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import mimetypes
@@ -226,9 +225,7 @@ class MembersGenerator(TypedContentGenerator):
         suffix = path.suffix.lower()
         return {"id": file_id, "url": f"{base}tiedostot/{file_id}.bin", "key": crypto.b64(key),
                 "name": path.name, "type": MIME.get(suffix) or mimetypes.guess_type(path.name)[0]
-                or "application/octet-stream", "size": len(data),
-                "size_text": human_size(len(data), locale),
-                "sha256": hashlib.sha256(data).hexdigest()}
+                or "application/octet-stream", "size_text": human_size(len(data), locale)}
 
     @staticmethod
     def _channel(channel) -> dict:

@@ -170,7 +170,7 @@
     return text("tampered");
   }
 
-  function renderIndex(keys, keyring) {
+  function renderIndex(keys) {
     return fetchJson(root.getAttribute("data-index")).then(checkVersion).then(function (index) {
       var groups = Object.keys(keys).filter(function (g) { return index.envelopes[g]; });
       return Promise.all(groups.map(function (group) {
@@ -361,8 +361,8 @@
     form.hidden = true;
     var intro = root.querySelector("[data-public-intro]");
     if (intro) intro.hidden = true;
-    var render = root.hasAttribute("data-item") ? renderItem(keys) : renderIndex(keys, keyring);
-    return Promise.resolve(render).catch(function (error) { showError(messageFor(error)); })
+    var render = root.hasAttribute("data-item") ? renderItem(keys) : renderIndex(keys);
+    return render.catch(function (error) { showError(messageFor(error)); })
       .then(function () { title.focus(); });
   }
 
