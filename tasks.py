@@ -248,6 +248,18 @@ def new_material(c, title, folder=str(CONTENT / "members" / "materiaalit")):
     _new_member_item(title, Path(folder), material=True)
 
 
+@task(help={"words": "how many words (at least 5)"})
+def members_passphrase(c, words=5):
+    """Print a strong passphrase of Finnish words for a members' group (production)."""
+    from members_area.passwords import PASSPHRASE_WORDS, passphrase, passphrase_bits
+
+    count = max(int(words), PASSPHRASE_WORDS)
+    print(passphrase(count))
+    print(f"({count} satunnaista sanaa, noin {passphrase_bits(count):.0f} bittiä. Anna salalause ryhmän "
+          "jäsenille turvallista kanavaa pitkin ja aseta se ympäristömuuttujaan "
+          "MEMBERS_PASSWORD_<RYHMÄ> tai MEMBERS_SECRETS_FILE-tiedostoon.)")
+
+
 @task
 def translations(c):
     """Extract UI strings from the templates and update every catalog."""

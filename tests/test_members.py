@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import os
 import re
@@ -15,11 +16,14 @@ import tomllib
 
 import pytest
 
-from conftest import PASSWORD_ENV, PLUGINS, ROOT, TEST_PASSWORDS, FixtureSite
+from conftest import PASSWORD_ENV, PLUGINS, ROOT, SITEURL, TEST_PASSWORDS, FixtureSite
 
 sys.path.insert(0, str(PLUGINS))
 from members_area import crypto  # noqa: E402
-from members_area.passwords import production_passwords  # noqa: E402
+from members_area.passwords import (passphrase, passphrase_bits, production_passwords,  # noqa: E402
+                                    weakness, word_list)
+from members_area.sanitize import clean, refused_html  # noqa: E402
+from site_meta.headers import content_security_policy  # noqa: E402
 
 JASENET = TEST_PASSWORDS["jasenet"]
 HALLITUS = TEST_PASSWORDS["hallitus"]
@@ -58,89 +62,218 @@ def make_members_site(root, big_file=False) -> FixtureSite:
 @pytest.fixture(scope="module")
 def members_site(tmp_path_factory):
     site = make_members_site(tmp_path_factory.mktemp("members"), big_file=True)
-    build = site.build(SITEURL="")
+    build = site.build(SITEURL="", MEMBERS_TODAY=TODAY)
     assert build.returncode == 0, build.stderr
     build.site = site
     return build
 
 
 def item_urls(build):
-    """Bulletin id -> title, read back with the Python side of the format."""
-    keyring = json.loads(build.read("jasenalue/avaimet.json"))
-    keys = crypto.unlock(keyring, JASENET) | crypto.unlock(keyring, HALLITUS)
-    index = json.loads(build.read("jasenalue/hakemisto.json"))
+    """Bulletin title -> URL, read back with the Python side of the format."""
+    keys = opened_keys(build, ("jasenet", JASENET), ("hallitus", HALLITUS))
+    index = json.loads(build.read("jasenalue/hakemisto.json"))["envelopes"]
     titles = {}
-    for group, sealed in index["envelopes"].items():
-        if group not in keys:
-            continue
-        data = json.loads(crypto.open_sealed(keys[group], sealed, crypto.index_aad(group)))
+    for group, key in keys.items():
+        data = json.loads(crypto.open_envelope(key, index, crypto.index_aad(group)))
         titles.update({item["title"]: item["url"] for item in data["items"]})
     return titles
 
 
 # --- the format -------------------------------------------------------------------
 
-def test_keyring_uses_pbkdf2_with_enough_iterations(members_site):
+TODAY = "2021-02-10"
+
+
+def opened_keys(build, *logins):
+    """{group: CEK} for (group, password) logins, read from the published keyring."""
+    keyring = json.loads(build.read("jasenalue/avaimet.json"))
+    return {group: crypto.unlock(keyring, group, password)[0] for group, password in logins}
+
+
+def test_keyring_uses_argon2id_above_the_minimum_with_a_salt_per_slot(members_site):
     keyring = json.loads(members_site.read("jasenalue/avaimet.json"))
-    assert keyring["v"] == 1
-    assert keyring["kdf"]["name"] == "PBKDF2" and keyring["kdf"]["hash"] == "SHA-256"
-    assert keyring["kdf"]["iterations"] >= 600_000
-    assert len(base64.b64decode(keyring["kdf"]["salt"])) == 16
+    assert keyring["v"] == 2
+    kdf = keyring["kdf"]
+    assert kdf["name"] == "Argon2id" and kdf["parallelism"] == 1
+    assert kdf["memory"] >= 19 * 1024 and kdf["iterations"] >= 2
+    assert kdf["memory"] * kdf["iterations"] >= 64 * 1024 * 3, "above OWASP's floor, as the README says"
     assert set(keyring["groups"]) == set(TEST_PASSWORDS)
+    salts = [slot["salt"] for entry in keyring["groups"].values() for slot in entry["slots"]]
+    assert len(salts) == len(set(salts)) == 2 * len(TEST_PASSWORDS), "this period's and the last one's"
+    assert all(len(base64.b64decode(salt)) == 16 for salt in salts)
+    periods = {slot["period"] for entry in keyring["groups"].values() for slot in entry["slots"]}
+    assert periods == {keyring["period"], keyring["period"] - 1}
+
+
+def test_argon2id_gives_the_reference_implementations_bytes():
+    # phc-winner-argon2 src/test.c: Argon2id v1.3, t=2, m=2^16, p=1, no secret, no associated data.
+    raw = crypto.derive_kek("password", b"somesalt", {"memory": 65536, "iterations": 2, "parallelism": 1})
+    assert raw.hex() == "09316115d5cf24ed5a15a31a3ba326e5cf32edc24702987c02b6566f61913cf7"
+    with pytest.raises(ValueError):
+        crypto.derive_kek("password", b"somesalt", {"memory": 8192, "iterations": 2, "parallelism": 1})
+
+
+def test_passwords_are_nfc_normalised():
+    composed, decomposed = "jäsen salalause", "ja\u0308sen salalause"
+    kdf = crypto.MIN_KDF
+    assert crypto.derive_kek(composed, b"0123456789abcdef", kdf) == \
+        crypto.derive_kek(decomposed, b"0123456789abcdef", kdf)
 
 
 def test_each_password_opens_only_its_group(members_site):
     keyring = json.loads(members_site.read("jasenalue/avaimet.json"))
-    assert set(crypto.unlock(keyring, JASENET)) == {"jasenet"}
-    assert set(crypto.unlock(keyring, HALLITUS)) == {"hallitus"}
-    assert crypto.unlock(keyring, "väärä salasana") == {}
+    assert crypto.unlock(keyring, "jasenet", JASENET) is not None
+    assert crypto.unlock(keyring, "hallitus", HALLITUS) is not None
+    assert crypto.unlock(keyring, "hallitus", JASENET) is None
+    assert crypto.unlock(keyring, "jasenet", "väärä salasana") is None
 
 
 def test_ciphertexts_are_bound_to_their_url_and_group(members_site):
-    from cryptography.exceptions import InvalidTag
-
-    keyring = json.loads(members_site.read("jasenalue/avaimet.json"))
-    key = crypto.unlock(keyring, JASENET)["jasenet"]
+    keys = opened_keys(members_site, ("jasenet", JASENET), ("hallitus", HALLITUS))
     urls = item_urls(members_site)
     first, second = urls["Jäsentiedote helmikuu"], urls["Toinen jäsentiedote"]
-    sealed = json.loads(members_site.read(f"{first}sisalto.json"))["envelopes"]["jasenet"]
-    page = json.loads(crypto.open_sealed(key, sealed, crypto.page_aad(first, "jasenet")))
+    envelopes = json.loads(members_site.read(f"{first}sisalto.json"))["envelopes"]
+    page = json.loads(crypto.open_envelope(keys["jasenet"], envelopes, crypto.page_aad(first, "jasenet")))
     assert page["title"] == "Jäsentiedote helmikuu" and "<h2" in page["html"]
-    with pytest.raises(InvalidTag):
-        crypto.open_sealed(key, sealed, crypto.page_aad(second, "jasenet"))
-    with pytest.raises(InvalidTag):
-        crypto.open_sealed(key, sealed, crypto.page_aad(first, "hallitus"))
+    assert crypto.open_envelope(keys["jasenet"], envelopes, crypto.page_aad(second, "jasenet")) is None
+    assert crypto.open_envelope(keys["hallitus"], envelopes, crypto.page_aad(first, "hallitus")) is None
 
 
-def test_several_passwords_per_group_and_one_replaced(tmp_path):
+def test_envelopes_name_no_group_and_sizes_are_bucketed(members_site):
+    out = members_site.output / "jasenalue"
+    for path in [out / "hakemisto.json", *out.glob("*/sisalto.json")]:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert isinstance(data["envelopes"], list)
+        text = path.read_text(encoding="utf-8")
+        for group in TEST_PASSWORDS:
+            assert group not in text, (path, group)
+        for sealed in data["envelopes"]:
+            size = len(base64.b64decode(sealed["data"])) - 16
+            assert size == crypto.bucket(size) >= crypto.MIN_BUCKET, (path, size)
+    files = list((out / "tiedostot").glob("*.bin"))
+    assert files
+    for path in files:
+        size = path.stat().st_size - 28
+        assert size == crypto.bucket(size), (path, size)
+    # Padmé: at most 12 % more, and far fewer sizes than bytes.
+    assert crypto.bucket(24 * 1024 * 1024 + 1) <= 1.12 * (24 * 1024 * 1024 + 1)
+    assert len({crypto.bucket(n) for n in range(5000, 200_000)}) < 200
+
+
+def test_a_key_from_one_rotation_period_does_not_open_a_later_one(members_site, tmp_path):
+    keyring = json.loads(members_site.read("jasenalue/avaimet.json"))
+    cek, kek, salt = crypto.unlock(keyring, "jasenet", JASENET)
+    assert crypto.unlock_with_kek(keyring, "jasenet", kek, salt) == cek
+    day = dt.date.fromisoformat(TODAY)
+    # The next period's build still has the slot: a "Muista minut" login made
+    # late in a period lasts into the next one.
+    later = crypto.make_keyring({"jasenet": [JASENET]}, SITEURL, day + dt.timedelta(days=15), 15)
+    assert crypto.unlock_with_kek(later.public, "jasenet", kek, salt) == later.keys["jasenet"]
+    # A real build two periods later, from its published files: the key opens nothing.
+    site = make_members_site(tmp_path)
+    build = site.build(SITEURL="", MEMBERS_TODAY=(day + dt.timedelta(days=30)).isoformat())
+    assert build.returncode == 0, build.stderr
+    newer = json.loads(build.read("jasenalue/avaimet.json"))
+    assert newer["period"] == keyring["period"] + 2
+    assert crypto.unlock_with_kek(newer, "jasenet", kek, salt) is None
+    assert salt not in {crypto.unb64(s["salt"]) for s in newer["groups"]["jasenet"]["slots"]}
+    # …and after a password change, not even in the same period.
+    changed = crypto.make_keyring({"jasenet": ["uusi jäsenten salalause kevät omena"]}, SITEURL, day, 15)
+    assert crypto.unlock_with_kek(changed.public, "jasenet", kek, salt) is None
+
+
+def test_several_passwords_per_group_and_one_replaced():
+    day = dt.date.fromisoformat(TODAY)
     passwords = {"jasenet": ["ensimmäinen pitkä salalause", "toinen pitkä salalause"],
                  "hallitus": ["hallituksen pitkä salalause"]}
-    salt = os.urandom(16)
-    ring = crypto.make_keyring(passwords, salt, 600_000)
-    assert len(ring.public["groups"]["jasenet"]["slots"]) == 2
-    assert set(crypto.unlock(ring.public, "toinen pitkä salalause")) == {"jasenet"}
+    ring = crypto.make_keyring(passwords, SITEURL, day, 15, crypto.MIN_KDF)
+    assert len(ring.public["groups"]["jasenet"]["slots"]) == 4
+    assert crypto.unlock(ring.public, "jasenet", "toinen pitkä salalause")[0] == ring.keys["jasenet"]
     passwords["jasenet"][1] = "korvaava pitkä salalause"
-    ring = crypto.make_keyring(passwords, salt, 600_000)
-    assert crypto.unlock(ring.public, "toinen pitkä salalause") == {}
-    assert set(crypto.unlock(ring.public, "ensimmäinen pitkä salalause")) == {"jasenet"}
+    ring = crypto.make_keyring(passwords, SITEURL, day, 15, crypto.MIN_KDF)
+    assert crypto.unlock(ring.public, "jasenet", "toinen pitkä salalause") is None
+    assert crypto.unlock(ring.public, "jasenet", "ensimmäinen pitkä salalause") is not None
     with pytest.raises(ValueError):
-        crypto.make_keyring(passwords, salt, 100_000)
+        crypto.make_keyring(passwords, SITEURL, day, 15, {"memory": 4096, "iterations": 1, "parallelism": 1})
+    with pytest.raises(ValueError):
+        crypto.make_keyring(passwords, SITEURL, day, 31)
 
 
 # --- passwords and builds ---------------------------------------------------------
+
+DEV = {"jasenet": "kehitys-jasenet-salasana"}
+
 
 def test_password_sources_environment_and_secrets_file(tmp_path):
     secrets_file = tmp_path / "salaisuudet.toml"
     secrets_file.write_text('[passwords]\njasenet = ["yksi pitkä salalause tässä", "kaksi pitkä salalause"]\n'
                             'hallitus = "hallituksen pitkä salalause"\n', encoding="utf-8")
-    found, problems, warnings = production_passwords(
+    found, problems = production_passwords(
         ["jasenet", "hallitus", "kollegio"],
-        {"MEMBERS_SECRETS_FILE": str(secrets_file), "MEMBERS_PASSWORD_KOLLEGIO": "lyhyt"},
-        {"jasenet": "kehitys-jasenet-salasana"})
+        {"MEMBERS_SECRETS_FILE": str(secrets_file), "MEMBERS_PASSWORD_KOLLEGIO": "kollegion oma salalause"}, DEV)
     assert found["jasenet"] == ["yksi pitkä salalause tässä", "kaksi pitkä salalause"]
-    assert found["kollegio"] == ["lyhyt"]
+    assert found["kollegio"] == ["kollegion oma salalause"]
     assert problems == []
-    assert len(warnings) == 1 and "kollegio" in warnings[0] and "heikko" in warnings[0]
+
+
+@pytest.mark.parametrize("password, reason", [
+    ("salasana1", "alle 16 merkkiä"),
+    ("1234567890123456", "sarjoja"),
+    ("qwertyuiopasdfgh", "yleisen salasanan"),
+    ("zxcvbnmasdfghjklqwert", "sarjoja"),
+    ("Salasana2024!!!!", "yleisen salasanan"),
+    ("aaaaaaaaaaaaaaaaaaaaaaaa", "eri merkkejä"),
+    ("kehitys-jasenet-salasana ", "kehityssalasana"),
+    ("vahva oma salalause kevätomena ", "välilyönti"),
+    ("KEHITYS-JASENET-SALASANA", "kehityssalasana"),
+    ("!#%&/()=?!#%&/()=?xyz", "numeroita ja merkkejä"),
+])
+def test_weak_passwords_are_refused(password, reason):
+    _found, problems = production_passwords(["jasenet"], {"MEMBERS_PASSWORD_JASENET": password}, DEV)
+    assert len(problems) == 1 and reason in problems[0].message, problems
+    assert problems[0].field == "MEMBERS_PASSWORD_JASENET"
+
+
+def test_strong_passwords_pass():
+    for password in (JASENET, "Xk9#mQ2$vL7!pR4z", passphrase()):
+        assert weakness(password) is None, password
+
+
+def test_one_password_for_two_groups_is_refused_unless_allowed():
+    env = {"MEMBERS_PASSWORD_JASENET": JASENET, "MEMBERS_PASSWORD_HALLITUS": JASENET.upper() + " "}
+    _found, problems = production_passwords(["jasenet", "hallitus"], {
+        "MEMBERS_PASSWORD_JASENET": JASENET, "MEMBERS_PASSWORD_HALLITUS": JASENET}, DEV)
+    assert [p.field for p in problems] == ["MEMBERS_PASSWORD_HALLITUS"]
+    assert "sama salasana" in problems[0].message and "MEMBERS_SHARED_PASSWORDS" in problems[0].fix
+    _found, problems = production_passwords(["jasenet", "hallitus"], env, DEV)
+    assert any("sama salasana" in p.message for p in problems), "compared trimmed and case-folded"
+    _found, problems = production_passwords(["jasenet", "hallitus"], {
+        "MEMBERS_PASSWORD_JASENET": JASENET, "MEMBERS_PASSWORD_HALLITUS": JASENET}, DEV,
+        shared=[["hallitus", "jasenet"]])
+    assert problems == []
+
+
+def test_secrets_file_values_that_are_not_strings(tmp_path):
+    secrets_file = tmp_path / "salaisuudet.toml"
+    secrets_file.write_text("[passwords]\njasenet = 12345\nhallitus = [\"hallituksen pitkä salalause\", 3]\n",
+                            encoding="utf-8")
+    _found, problems = production_passwords(["jasenet", "hallitus"],
+                                            {"MEMBERS_SECRETS_FILE": str(secrets_file)}, DEV)
+    fields = [p.field for p in problems if p.source == str(secrets_file)]
+    assert fields == ["passwords.jasenet", "passwords.hallitus"]
+    assert "lainausmerkkeihin" in problems[0].fix
+
+
+def test_passphrase_task_prints_a_strong_finnish_passphrase():
+    proc = subprocess.run([str(ROOT / ".venv" / "bin" / "invoke"), "members-passphrase"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    phrase = proc.stdout.strip().splitlines()[0]
+    words = phrase.split("-")
+    assert len(words) == 5 and all(w in word_list("sanat.txt") for w in words)
+    assert weakness(phrase) is None
+    assert passphrase_bits() >= 50 and "bittiä" in proc.stdout
+    assert len(word_list("sanat.txt")) >= 1024
 
 
 def test_production_build_refuses_missing_and_development_passwords(tmp_path):
@@ -156,11 +289,26 @@ def test_production_build_refuses_missing_and_development_passwords(tmp_path):
     assert not site.output.exists()
 
 
-def test_weak_password_is_a_warning_not_an_error(tmp_path):
+def test_production_build_fails_on_each_weak_setup(tmp_path):
     site = make_members_site(tmp_path)
-    build = site.build(SITEURL="", env={**PASSWORD_ENV, "MEMBERS_PASSWORD_KOLLEGIO": "kollegio1"})
-    assert build.returncode == 0, build.stderr
-    assert "HUOMIO" in build.stderr and "\"kollegio\" salasana on heikko" in build.stderr
+    env = {"MEMBERS_PASSWORD_JASENET": "salasana1", "MEMBERS_PASSWORD_HALLITUS": "salasana1",
+           "MEMBERS_PASSWORD_KOLLEGIO": "1234567890123456",
+           "MEMBERS_PASSWORD_TALOUSPAALLIKOT": "qwertyuiopasdfgh",
+           "MEMBERS_PASSWORD_OPISKELIJAHALLINTO": "Salasana2024!!!!"}
+    build = site.build(SITEURL="", env=env)
+    assert build.returncode == 1
+    for group in TEST_PASSWORDS:
+        assert f"jäsenryhmän \"{group}\" salasana on liian heikko" in build.stderr, group
+    assert "jäsenryhmillä \"jasenet\" ja \"hallitus\" on sama salasana" in build.stderr
+    assert "invoke members-passphrase" in build.stderr
+    assert not site.output.exists()
+    one = {f"MEMBERS_PASSWORD_{g.upper()}": "yksi yhteinen vahva salalause kaikille" for g in TEST_PASSWORDS}
+    one["MEMBERS_PASSWORD_JASENET"] = "kehitys-jasenet-salasana "
+    build = site.build(SITEURL="", env=one)
+    assert build.returncode == 1
+    assert build.stderr.count("on sama salasana") == 3
+    assert "jäsenryhmän \"jasenet\" salasana on kehityssalasana" in build.stderr
+    assert not site.output.exists()
 
 
 def test_development_build_uses_documented_passwords(tmp_path):
@@ -168,11 +316,12 @@ def test_development_build_uses_documented_passwords(tmp_path):
     build = site.build("pelicanconf.py", env={}, CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False)
     assert build.returncode == 0, build.stderr
     keyring = json.loads(build.read("jasenalue/avaimet.json"))
-    assert set(crypto.unlock(keyring, "kehitys-hallitus-salasana")) == {"hallitus"}
+    assert crypto.unlock(keyring, "hallitus", "kehitys-hallitus-salasana") is not None
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     from pelicanconf import MEMBERS_DEV_PASSWORDS
     for password in MEMBERS_DEV_PASSWORDS.values():
         assert password in readme
+    assert not (site.content / "members" / "keyring-salt.json").exists(), "nothing written into content/"
 
 
 def test_no_secret_is_committed():
@@ -189,6 +338,19 @@ def test_no_secret_is_committed():
             assert not assignment.search(text), name
             for password in TEST_PASSWORDS.values():
                 assert password not in text, name
+
+
+def test_members_html_is_sanitised(tmp_path):
+    assert clean('<p onclick="x()">a<img src=x onerror=alert(1)><script>alert(1)</script></p>') == "<p>a</p>"
+    assert refused_html('<h2 id="a">b</h2><p><a href="https://x.fi">c</a></p>') == []
+    site = make_members_site(tmp_path)
+    site.write("members/tiedotteet/xss.md", member_item(
+        "Tiedote", body='Teksti.\n\n<img src="x" onerror="alert(1)">\n\n[linkki](javascript:alert(1))\n'))
+    build = site.build(SITEURL="")
+    assert build.returncode == 1
+    assert "tiedotteet/xss.md" in build.stderr and "kenttä:   teksti" in build.stderr
+    assert "<img>" in build.stderr
+    assert not build.output.exists()
 
 
 def test_bad_member_content(tmp_path):
@@ -268,19 +430,19 @@ def test_nothing_members_only_reaches_the_output(tmp_path):
              for name in re.findall(r"kortit/([0-9a-f]{16}\.jpg)", page.read_text(encoding="utf-8"))}
     assert cards == shown
     # …while members can still read it all.
-    keyring = json.loads(build.read("jasenalue/avaimet.json"))
-    keys = crypto.unlock(keyring, JASENET)
-    index = json.loads(build.read("jasenalue/hakemisto.json"))["envelopes"]["jasenet"]
-    assert marker in crypto.open_sealed(keys["jasenet"], index, crypto.index_aad("jasenet")).decode()
-    board = crypto.unlock(keyring, HALLITUS)["hallitus"]
-    board_index = json.loads(build.read("jasenalue/hakemisto.json"))["envelopes"]["hallitus"]
-    assert f"Kokous {marker}" in crypto.open_sealed(board, board_index, crypto.index_aad("hallitus")).decode()
+    keys = opened_keys(build, ("jasenet", JASENET), ("hallitus", HALLITUS))
+    index = json.loads(build.read("jasenalue/hakemisto.json"))["envelopes"]
+    assert marker in crypto.open_envelope(keys["jasenet"], index, crypto.index_aad("jasenet")).decode()
+    board = crypto.open_envelope(keys["hallitus"], index, crypto.index_aad("hallitus")).decode()
+    assert f"Kokous {marker}" in board
 
 
 def test_members_pages_are_noindex_and_generic(members_site):
     for path in members_site.output.joinpath("jasenalue").rglob("index.html"):
         page = members_site.html(str(path.relative_to(members_site.output)))
         assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex, nofollow"
+        policy = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+        assert "script-src 'self' 'wasm-unsafe-eval';" in policy and "default-src 'none'" in policy
         assert page.find("noscript")
         assert not page.find("script", src=False), "no inline script"
         text = page.get_text()
@@ -297,9 +459,8 @@ def test_real_site_shows_the_members_section_exists(site):
 
 # --- the real browser -----------------------------------------------------------------
 
-STRICT_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-              "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
-              "frame-ancestors 'none'")
+# The site's own policy (no upgrade-insecure-requests: the test server is plain http on 127.0.0.1).
+STRICT_CSP = content_security_policy([]).replace("; upgrade-insecure-requests", "")
 
 
 @pytest.fixture
@@ -307,12 +468,46 @@ def members_server(members_site, serve):
     return serve(members_site.output, {"Content-Security-Policy": STRICT_CSP})
 
 
-def login(page, password, remember=False):
-    page.wait_for_selector("form[data-login]:not([hidden])")
+def login(page, password, group="jasenet", remember=False, show=False):
+    form = "[data-login]:not([hidden])"
+    page.wait_for_selector(form)
+    page.select_option(f"{form} #members-group", group)
     page.fill("#members-password", password)
+    if show:
+        page.click("[data-toggle-password]")
     if remember:
         page.check("#members-remember")
-    page.click("form[data-login] button[type=submit]")
+    page.click(f"{form} button[type=submit]")
+
+
+STORED = """() => new Promise(resolve => {
+    const open = indexedDB.open('kl-jasenalue');
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains('keys')) { db.close(); resolve({}); return; }
+      const out = {};
+      const cursor = db.transaction('keys').objectStore('keys').openCursor();
+      cursor.onsuccess = () => {
+        const c = cursor.result;
+        if (!c) { db.close(); resolve(out); return; }
+        out[c.key] = {type: c.value.kek.constructor.name, extractable: c.value.kek.extractable,
+                      usages: c.value.kek.usages, remember: c.value.remember,
+                      fields: Object.keys(c.value).sort()};
+        c.continue();
+      };
+    };
+})"""
+
+
+def test_argon2id_in_the_browser_gives_the_same_bytes(playwright_browser, members_server):
+    context = playwright_browser.new_context()
+    page = context.new_page()
+    page.goto(f"{members_server.url}/jasenalue/")
+    page.wait_for_selector("[data-login]:not([hidden])")
+    raw = page.evaluate("""() => hashwasm.argon2id({password: 'password', salt: 'somesalt',
+        parallelism: 1, iterations: 2, memorySize: 65536, hashLength: 32, outputType: 'hex'})""")
+    assert raw == "09316115d5cf24ed5a15a31a3ba326e5cf32edc24702987c02b6566f61913cf7"
+    context.close()
 
 
 def test_right_password_unlocks_under_a_strict_csp(playwright_browser, members_site, members_server):
@@ -322,32 +517,28 @@ def test_right_password_unlocks_under_a_strict_csp(playwright_browser, members_s
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto(f"{members_server.url}/jasenalue/")
-    login(page, JASENET)
+    assert "yhteiskäyttöisellä" in page.text_content("#members-remember-hint")
+    login(page, JASENET, show=True)
     page.wait_for_selector(".members-entry")
+    # The password left the page before the key derivation started.
+    assert page.input_value("#members-password") == ""
+    assert page.get_attribute("#members-password", "type") == "password"
     titles = page.locator(".members-entry__title").all_text_contents()
     assert titles == ["Toinen jäsentiedote", "Jäsentiedote helmikuu", "Iso aineisto"]
     assert page.evaluate("document.activeElement.id") == "members-title"
+    assert page.text_content("[data-groups]") == "Jäsenoppilaitokset"
     page.fill("#members-search", "toinen")
     assert page.locator(".members-entry:visible").count() == 1
     assert page.text_content("[data-count]") == "Näytetään 1 / 3"
     page.click("text=Toinen jäsentiedote")
     page.wait_for_selector(".members-item")
     assert page.text_content("#members-title") == "Toinen jäsentiedote"
-    assert page.locator("form[data-login]").is_hidden(), "one login opens the next page"
-    storage = page.evaluate("[localStorage.length, sessionStorage.length, document.cookie]")
-    assert storage == [0, 0, ""]
-    stored = page.evaluate("""() => new Promise(resolve => {
-        const open = indexedDB.open('kl-jasenalue');
-        open.onsuccess = () => {
-          const get = open.result.transaction('session').objectStore('session').get('current');
-          get.onsuccess = () => resolve({type: get.result.kek.constructor.name,
-                                         extractable: get.result.kek.extractable,
-                                         usages: get.result.kek.usages,
-                                         keys: Object.keys(get.result).sort()});
-        };
-    })""")
-    assert stored == {"type": "CryptoKey", "extractable": False, "usages": ["unwrapKey"],
-                      "keys": ["expires", "kek", "remember", "salt"]}
+    assert page.locator("[data-session]").is_visible(), "one login opens the next page"
+    assert page.evaluate("[localStorage.length, document.cookie]") == [0, ""]
+    assert page.evaluate("Object.keys(sessionStorage)") == ["kl-jasenalue-istunto"]
+    assert page.evaluate(STORED) == {"jasenet": {
+        "type": "CryptoKey", "extractable": False, "usages": ["unwrapKey"], "remember": False,
+        "fields": ["expires", "kek", "remember", "salt", "session"]}}
     assert errors == []
     context.close()
 
@@ -363,40 +554,53 @@ def test_wrong_password_shows_the_error_and_nothing_else(playwright_browser, mem
     assert page.text_content("[data-content]") == ""
     assert page.locator("[data-session]").is_hidden()
     assert page.evaluate("document.activeElement.id") == "members-password"
+    assert page.input_value("#members-password") == ""
+    assert page.evaluate(STORED) == {}
     context.close()
 
 
-def test_show_password_button(playwright_browser, members_server):
+def test_show_password_button_and_pagehide_clear_the_field(playwright_browser, members_server):
     context = playwright_browser.new_context()
     page = context.new_page()
     page.goto(f"{members_server.url}/jasenalue/")
     page.wait_for_selector("form[data-login]:not([hidden])")
     toggle = page.locator("[data-toggle-password]")
     assert toggle.get_attribute("aria-pressed") == "false"
+    page.fill("#members-password", "kirjoitettu mutta ei lähetetty")
     toggle.click()
     assert page.get_attribute("#members-password", "type") == "text"
     assert toggle.get_attribute("aria-pressed") == "true"
     assert page.get_attribute("#members-password", "autocomplete") == "current-password"
+    page.evaluate("window.dispatchEvent(new PageTransitionEvent('pagehide'))")
+    assert page.input_value("#members-password") == ""
+    assert page.get_attribute("#members-password", "type") == "password"
     context.close()
 
 
-def test_board_bulletin_stays_locked_with_the_members_password(playwright_browser, members_site,
-                                                              members_server):
+def test_a_board_member_opens_both_groups_with_one_login(playwright_browser, members_site,
+                                                         members_server):
     urls = item_urls(members_site)
+    board_page = f"{members_server.url}/{urls['Hallituksen luottamuksellinen tiedote']}"
     context = playwright_browser.new_context()
     page = context.new_page()
-    page.goto(f"{members_server.url}/{urls['Hallituksen luottamuksellinen tiedote']}")
+    page.goto(board_page)
     login(page, JASENET)
     page.wait_for_selector("[data-content] [role=alert]")
     assert "toiselle jäsenryhmälle" in page.text_content("[data-content]")
     assert "Hallituksen luottamuksellinen" not in page.content()
-    context.close()
-    context = playwright_browser.new_context()
-    page = context.new_page()
-    page.goto(f"{members_server.url}/{urls['Hallituksen luottamuksellinen tiedote']}")
-    login(page, HALLITUS)
+    # The same tab adds the board's password: both groups stay open.
+    assert page.locator("[data-add-group]").get_attribute("open") is not None
+    assert page.locator("#members-group option:not([disabled])").all_text_contents() == [
+        "Hallitus", "Kollegio", "Talouspäälliköt", "Opiskelijahallinto"]
+    login(page, HALLITUS, group="hallitus")
     page.wait_for_selector(".members-item")
     assert page.text_content("#members-title") == "Hallituksen luottamuksellinen tiedote"
+    assert page.text_content("[data-groups]") == "Jäsenoppilaitokset, Hallitus"
+    page.goto(f"{members_server.url}/jasenalue/")
+    page.wait_for_selector(".members-entry")
+    titles = page.locator(".members-entry__title").all_text_contents()
+    assert "Hallituksen luottamuksellinen tiedote" in titles and "Toinen jäsentiedote" in titles
+    assert set(page.evaluate(STORED)) == {"jasenet", "hallitus"}
     context.close()
 
 
@@ -422,33 +626,100 @@ def test_downloaded_attachments_are_byte_identical(playwright_browser, members_s
     context.close()
 
 
+def persistent(playwright_browser, profile):
+    options = {"executable_path": playwright_browser.executable, "args": ["--no-sandbox"]}
+    return playwright_browser.playwright.chromium.launch_persistent_context(str(profile), **options)
+
+
+def profile_holds(profile, secret: str) -> list[str]:
+    needles = [secret.encode("utf-8"), secret.encode("utf-16-le")]
+    return [str(path) for path in profile.rglob("*") if path.is_file()
+            and any(n in path.read_bytes() for n in needles)]
+
+
+def test_a_copied_profile_holds_no_password_and_a_session_ends_with_the_browser(
+        playwright_browser, members_site, members_server, tmp_path):
+    profile = tmp_path / "profile"
+    urls = item_urls(members_site)
+    context = persistent(playwright_browser, profile)
+    page = context.new_page()
+    page.goto(f"{members_server.url}/jasenalue/")
+    login(page, JASENET, show=True)
+    page.wait_for_selector(".members-entry")
+    page.click("text=Toinen jäsentiedote")
+    page.wait_for_selector(".members-item")
+    page.goto(f"{members_server.url}/{urls['Jäsentiedote helmikuu']}")
+    page.wait_for_selector(".members-item")
+    page.go_back()
+    page.wait_for_selector(".members-item")
+    page.click("[data-logout]")
+    page.wait_for_selector("form[data-login]:not([hidden])")
+    context.close()
+    assert profile_holds(profile, JASENET) == []
+    # Without "Muista minut" the login ends when the browser is closed.
+    context = persistent(playwright_browser, profile)
+    page = context.new_page()
+    page.goto(f"{members_server.url}/jasenalue/")
+    login(page, JASENET)
+    page.wait_for_selector(".members-entry")
+    other = context.new_page()  # a second tab typed by hand shares the session
+    other.goto(f"{members_server.url}/jasenalue/")
+    other.wait_for_selector(".members-entry")
+    context.close()
+    context = persistent(playwright_browser, profile)
+    page = context.new_page()
+    page.goto(f"{members_server.url}/jasenalue/")
+    page.wait_for_selector("form[data-login]:not([hidden])")
+    assert page.text_content("[data-content]") == ""
+    context.close()
+    assert profile_holds(profile, JASENET) == []
+
+
 def test_remember_me_survives_a_restart_and_logout_ends_it(playwright_browser, members_server, tmp_path):
     profile = tmp_path / "profile"
-    playwright = playwright_browser.playwright
-    options = {"executable_path": playwright_browser.executable, "args": ["--no-sandbox"]}
-    context = playwright.chromium.launch_persistent_context(str(profile), **options)
+    context = persistent(playwright_browser, profile)
     page = context.new_page()
     page.goto(f"{members_server.url}/jasenalue/")
     login(page, JASENET, remember=True)
     page.wait_for_selector(".members-entry")
     context.close()
-    context = playwright.chromium.launch_persistent_context(str(profile), **options)
+    context = persistent(playwright_browser, profile)
     page = context.new_page()
     page.goto(f"{members_server.url}/jasenalue/")
     page.wait_for_selector(".members-entry")
-    assert page.locator("form[data-login]").is_hidden()
+    assert page.locator("[data-session]").is_visible()
     other = context.new_page()
     other.goto(f"{members_server.url}/jasenalue/")
     other.wait_for_selector(".members-entry")
     page.click("[data-logout]")
     page.wait_for_selector("form[data-login]:not([hidden])")
-    other.wait_for_selector("form[data-login]:not([hidden])"), "logout locks every open tab"
+    other.wait_for_selector("form[data-login]:not([hidden])")  # logout locks every open tab
     assert other.text_content("[data-content]") == ""
+    assert page.evaluate(STORED) == {}
     context.close()
-    context = playwright.chromium.launch_persistent_context(str(profile), **options)
+    context = persistent(playwright_browser, profile)
     page = context.new_page()
     page.goto(f"{members_server.url}/jasenalue/")
     page.wait_for_selector("form[data-login]:not([hidden])")
+    context.close()
+
+
+@pytest.mark.parametrize("remember, lifetime", [(False, 2 * 3600_000 + 5000), (True, 30 * 86400_000 + 5000)])
+def test_an_open_tab_locks_itself_when_the_login_expires(playwright_browser, members_server,
+                                                        remember, lifetime):
+    context = playwright_browser.new_context()
+    page = context.new_page()
+    page.clock.install()
+    page.goto(f"{members_server.url}/jasenalue/")
+    login(page, JASENET, remember=remember)
+    page.wait_for_selector(".members-entry")
+    page.clock.run_for("01:59:00")
+    assert page.locator(".members-entry").count() == 3, "still open before it expires"
+    page.clock.run_for(lifetime)
+    page.wait_for_selector("form[data-login]:not([hidden])")
+    assert page.text_content("[data-progress]") == "Kirjautumisesi on päättynyt. Kirjaudu uudelleen jatkaaksesi."
+    assert page.text_content("[data-content]") == ""
+    assert page.evaluate(STORED) == {}
     context.close()
 
 
@@ -458,9 +729,10 @@ def test_tampered_ciphertext_gives_a_clear_error(playwright_browser, members_sit
     urls = item_urls(members_site)
     path = copy / urls["Toinen jäsentiedote"] / "sisalto.json"
     data = json.loads(path.read_text())
-    raw = bytearray(base64.b64decode(data["envelopes"]["jasenet"]["data"]))
-    raw[5] ^= 0x01
-    data["envelopes"]["jasenet"]["data"] = base64.b64encode(bytes(raw)).decode()
+    for envelope in data["envelopes"]:
+        raw = bytearray(base64.b64decode(envelope["data"]))
+        raw[5] ^= 0x01
+        envelope["data"] = base64.b64encode(bytes(raw)).decode()
     path.write_text(json.dumps(data))
     server = serve(copy)
     context = playwright_browser.new_context()
@@ -478,6 +750,23 @@ def test_tampered_ciphertext_gives_a_clear_error(playwright_browser, members_sit
     context.close()
 
 
+def test_a_keyring_below_the_minimum_is_refused(playwright_browser, members_site, serve, tmp_path):
+    copy = tmp_path / "site"
+    shutil.copytree(members_site.output, copy)
+    path = copy / "jasenalue" / "avaimet.json"
+    keyring = json.loads(path.read_text())
+    keyring["kdf"]["memory"] = 1024
+    path.write_text(json.dumps(keyring))
+    server = serve(copy)
+    context = playwright_browser.new_context()
+    page = context.new_page()
+    page.goto(f"{server.url}/jasenalue/")
+    page.wait_for_selector("[data-content] [role=alert]")
+    assert "muodossa, jota tämä sivu ei tunne" in page.text_content("[data-content]")
+    assert page.locator("form[data-login]").is_hidden()
+    context.close()
+
+
 def test_clear_message_without_webcrypto(playwright_browser, members_server):
     context = playwright_browser.new_context()
     context.add_init_script("Object.defineProperty(window, 'isSecureContext', {value: false});")
@@ -487,3 +776,18 @@ def test_clear_message_without_webcrypto(playwright_browser, members_server):
     assert "https://" in page.text_content("[data-unsupported]")
     assert page.locator("form[data-login]").is_hidden()
     context.close()
+
+
+def test_header_files_carry_the_members_rules(members_site):
+    from site_meta.headers import nginx_snippet, security_headers
+
+    headers = (members_site.output / "_headers").read_text(encoding="utf-8")
+    assert "/jasenalue/*\n  X-Robots-Tag: noindex, nofollow\n  Cache-Control: no-cache" in headers
+    htaccess = (members_site.output / ".htaccess").read_text(encoding="utf-8")
+    assert "<IfModule mod_headers.c>" not in htaccess, "rules must not vanish without mod_headers"
+    assert '<If "%{REQUEST_URI} =~ m#^/jasenalue/#">' in htaccess
+    assert 'Header always set X-Robots-Tag "noindex, nofollow"' in htaccess
+    nginx = nginx_snippet(security_headers(None))
+    members_block = nginx.split("location ^~ /jasenalue/ {")[1].split("}")[0]
+    assert 'add_header X-Robots-Tag "noindex, nofollow" always;' in members_block
+    assert "Content-Security-Policy" in members_block, "nginx drops the server's headers in a location"

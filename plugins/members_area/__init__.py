@@ -9,11 +9,13 @@ events of the other generators are added to the encrypted index.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import mimetypes
 import os
 import re
+import secrets
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -26,10 +28,11 @@ from pelican import signals
 from babel_i18n.catalogs import load_translations
 from content_types import Field, TypedContent, TypedContentGenerator
 from event_calendar.when import format_when
-from strict_build import Problem, notice, report
+from strict_build import Problem, report
 
 from . import crypto
 from .passwords import production_passwords
+from .sanitize import clean, refused_html
 
 logger = logging.getLogger(__name__)
 ITEM_ID = re.compile(r"[0-9a-f]{16,64}")
@@ -118,28 +121,26 @@ class MembersGenerator(TypedContentGenerator):
         dev = settings.get("MEMBERS_DEV_PASSWORDS", {})
         if settings.get("MEMBERS_PASSWORDS") == "development":
             self.passwords = {group: [dev[group]] for group in groups if group in dev}
-            missing = [g for g in groups if g not in dev]
-            for group in missing:
+            for group in (g for g in groups if g not in dev):
                 report(logger, Problem("pelicanconf.py", "MEMBERS_DEV_PASSWORDS",
                                        f"ryhmältä \"{group}\" puuttuu kehityssalasana.",
                                        "Lisää ryhmä MEMBERS_DEV_PASSWORDS-asetukseen."))
         else:
-            self.passwords, problems, warnings = production_passwords(groups, os.environ, dev)
+            self.passwords, problems = production_passwords(
+                groups, os.environ, dev, settings.get("MEMBERS_SHARED_PASSWORDS", ()))
             for problem in problems:
                 report(logger, problem)
-            for text in warnings:
-                notice(text)
-        iterations = settings.get("MEMBERS_KDF_ITERATIONS", crypto.MIN_ITERATIONS)
-        if iterations < crypto.MIN_ITERATIONS:
-            report(logger, Problem("pelicanconf.py", "MEMBERS_KDF_ITERATIONS",
-                                   f"{iterations} kierrosta on liian vähän.",
-                                   f"Käytä vähintään {crypto.MIN_ITERATIONS} kierrosta."))
-        base = settings["MEMBERS_URL"]
-        self.context["members_url"] = base
+        kdf, rotation_days = settings_problems(settings)
+        self.context["members_url"] = settings["MEMBERS_URL"]
+        self.context["members_csp"] = META_POLICY
+        if kdf is None:
+            return
         # The key derivations take a while and let go of the GIL: start them now,
         # while the other generators write their pages.
         background = ThreadPoolExecutor(max_workers=1)
-        self._keyring = background.submit(crypto.make_keyring, self.passwords, self._salt(), iterations)
+        self._keyring = background.submit(crypto.make_keyring, self.passwords,
+                                          settings["PUBLIC_SITEURL"], build_day(settings),
+                                          rotation_days, kdf)
         background.shutdown(wait=False)
 
     # --- output -------------------------------------------------------------------
@@ -155,9 +156,10 @@ class MembersGenerator(TypedContentGenerator):
         for item in self.items:
             payload = self._payload(item, base, locale)
             url = f"{base}{item.fields['id']}/"
-            envelopes = {group: crypto.seal_json(keyring.keys[group], payload, crypto.page_aad(url, group))
-                         for group in item.fields["groups"] if group in keyring.keys}
-            self.write_data(f"{url}sisalto.json", json.dumps({"v": crypto.VERSION, "envelopes": envelopes}))
+            envelopes = [crypto.seal_json(keyring.keys[group], payload, crypto.page_aad(url, group))
+                         for group in item.fields["groups"] if group in keyring.keys]
+            self.write_data(f"{url}sisalto.json", json.dumps({"v": crypto.VERSION,
+                                                              "envelopes": shuffled(envelopes)}))
             writer.write_file(f"{url}index.html", template, self.context,
                               relative_urls=settings["RELATIVE_URLS"], url=url, members_item_url=url)
             entries.append({key: payload[key] for key in
@@ -170,7 +172,7 @@ class MembersGenerator(TypedContentGenerator):
         def when_text(when):
             return format_when(when, locale, translations.gettext)
 
-        index = {}
+        index = []
         for group in sorted(keyring.keys):
             data = {
                 "items": [e for e in entries if group in e["groups"]],
@@ -179,23 +181,21 @@ class MembersGenerator(TypedContentGenerator):
                 "events": [self._event(e, when_text) for e in self.internal.get("events", [])
                            if e.fields["audience"] == group],
             }
-            index[group] = crypto.seal_json(keyring.keys[group], data, crypto.index_aad(group))
-        self.write_data(f"{base}hakemisto.json", json.dumps({"v": crypto.VERSION, "envelopes": index}))
+            index.append(crypto.seal_json(keyring.keys[group], data, crypto.index_aad(group)))
+        self.write_data(f"{base}hakemisto.json", json.dumps({"v": crypto.VERSION,
+                                                             "envelopes": shuffled(index)}))
         writer.write_file(f"{base}index.html", template, self.context,
                           relative_urls=settings["RELATIVE_URLS"], url=base, members_item_url=None)
 
-    def _salt(self) -> bytes:
-        """The keyring's salt: random, made once and kept, so remembered logins survive new builds."""
-        path = Path(self.settings["PATH"]) / self.settings["MEMBERS_SALT_FILE"]
-        if path.is_file():
-            return crypto.unb64(json.loads(path.read_text(encoding="utf-8"))["salt"])
-        salt = os.urandom(16)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"salt": crypto.b64(salt)}) + "\n", encoding="utf-8")
-        return salt
-
     def _payload(self, item, base, locale) -> dict:
         html = item.content
+        if refused := refused_html(html):
+            report(logger, Problem(
+                item.source_path, "teksti",
+                "jäsenalueen tekstissä on HTML:ää, jota ei sallita: " + ", ".join(refused[:5]) + ".",
+                "Poista HTML-koodi ja käytä Markdown-muotoilua (otsikot, luettelot, linkit, "
+                "taulukot). Kuvat ja tiedostot lisätään Attachments-kenttään liitteiksi."))
+        html = clean(html)
         text = Markup(html).striptags()
         summary = Markup(str(item.metadata.get("summary") or "")).striptags()
         attachments = [self._encrypt_file(path, base, locale) for path in item.files]
@@ -216,14 +216,15 @@ class MembersGenerator(TypedContentGenerator):
 
     def _encrypt_file(self, path: Path, base: str, locale: str) -> dict:
         """Each file gets its own key and an opaque name; its real name, type and size
-        exist only inside the encrypted page."""
+        exist only inside the encrypted page, and its ciphertext is padded to a bucket."""
         data = path.read_bytes()
         file_id = os.urandom(16).hex()
         key = AESGCM.generate_key(bit_length=256)
         self.write_data(f"{base}tiedostot/{file_id}.bin",
-                        crypto.seal_bytes(key, data, crypto.file_aad(file_id)))
+                        crypto.seal_file(key, data, crypto.file_aad(file_id)))
         suffix = path.suffix.lower()
         return {"id": file_id, "url": f"{base}tiedostot/{file_id}.bin", "key": crypto.b64(key),
+                "size": len(data),
                 "name": path.name, "type": MIME.get(suffix) or mimetypes.guess_type(path.name)[0]
                 or "application/octet-stream", "size_text": human_size(len(data), locale)}
 
@@ -238,6 +239,48 @@ class MembersGenerator(TypedContentGenerator):
         return {"title": event.title, "first": event.when.first.isoformat(),
                 "when": when_text(event.when), "location": event.fields["location"] or "",
                 "summary": event.plain_summary}
+
+
+# The members' pages' own policy, a second line of defence where a host sends
+# no Content-Security-Policy header (header-only directives such as
+# frame-ancestors have no effect in a <meta> element and are left out).
+META_POLICY = ("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+               "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; "
+               "manifest-src 'self'; form-action 'self'; base-uri 'none'")
+
+
+def shuffled(envelopes: list) -> list:
+    """Envelopes in random order: their position must not tell which group they are for."""
+    return secrets.SystemRandom().sample(envelopes, len(envelopes))
+
+
+def build_day(settings) -> dt.date:
+    """The build's date in the site's time zone (MEMBERS_TODAY fixes it for tests)."""
+    if settings.get("MEMBERS_TODAY"):
+        return dt.date.fromisoformat(settings["MEMBERS_TODAY"])
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo(settings.get("TIMEZONE") or "Europe/Helsinki")).date()
+
+
+def settings_problems(settings) -> tuple[dict | None, int]:
+    """MEMBERS_KDF and MEMBERS_ROTATION_DAYS, checked; (None, …) after reporting a problem."""
+    kdf = {**crypto.DEFAULT_KDF, **(settings.get("MEMBERS_KDF") or {})}
+    rotation_days = settings.get("MEMBERS_ROTATION_DAYS", crypto.MAX_ROTATION_DAYS)
+    ok = True
+    if problem := crypto.kdf_problem(kdf):
+        report(logger, Problem("pelicanconf.py", "MEMBERS_KDF",
+                               f"Argon2id-asetus ei kelpaa ({problem}).",
+                               "Käytä vähintään OWASPin minimiä: memory 19456 (KiB), iterations 2, "
+                               "parallelism 1."))
+        ok = False
+    if not isinstance(rotation_days, int) or not 1 <= rotation_days <= crypto.MAX_ROTATION_DAYS:
+        report(logger, Problem("pelicanconf.py", "MEMBERS_ROTATION_DAYS",
+                               f"kierron pituus {rotation_days!r} ei kelpaa.",
+                               f"Käytä kokonaislukua 1–{crypto.MAX_ROTATION_DAYS} (päiviä): kaksi "
+                               "jaksoa on muistetun kirjautumisen pisin ikä."))
+        ok = False
+    return (kdf if ok else None), rotation_days
 
 
 def collect_internal(generators):

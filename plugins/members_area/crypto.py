@@ -1,36 +1,72 @@
-"""Encryption of the members' section, format version 1.
+"""Encryption of the members' section, format version 2.
 
-Design (see docs and the browser side in theme/static/js/members.js):
+The browser side is theme/static/js/members.js; both follow this file. Each
+choice names the threat it answers:
 
-* Each members' group has a random 256-bit content key (CEK), new on every
-  build; it never leaves the build except wrapped.
-* Each password has a key slot: KEK = PBKDF2-HMAC-SHA256(password, salt,
-  ≥ 600 000 iterations); the slot holds AES-256-GCM(KEK, CEK). One salt
-  serves the whole keyring, so a login costs one key derivation however many
-  groups or passwords there are; a group can have several passwords, and one
-  can be replaced without touching the others.
+  [GPU]     someone with the published files and a GPU, guessing passwords offline;
+  [PROFILE] someone with a copy of a member's browser profile (a stolen laptop,
+            a shared computer), during or after the member's login;
+  [GROUP]   a member of one group trying to read another group's content.
+
+* Key derivation: Argon2id (RFC 9106), m = 64 MiB, t = 5, p = 1 by default,
+  never below OWASP's minimum (m ≥ 19 MiB, t ≥ 2, p = 1), computed in the
+  browser by hash-wasm and here by argon2-cffi. A memory-hard function makes
+  each guess cost a GPU memory bandwidth, not just arithmetic: about ten
+  times fewer guesses per second than PBKDF2-SHA256 at 600 000 rounds
+  (README, "Members' section"). [GPU] Passwords are NFC-normalised on both
+  sides, so an "ä" typed on another keyboard derives the same key.
+* A salt per key slot, changed every rotation period: one derivation tests a
+  guess against one slot of one group in one period, never all of them, and
+  nothing computed for one period carries to the next. [GPU] The salt is
+  derived from the site, the period, the group and the slot: public, but
+  different everywhere, and nothing secret (no password, no state kept in
+  content/) is needed to make it.
+* Rotation: the keyring holds each password's slot for the current period and
+  the one before it (periods of ``rotation_days`` ≤ 15 days). A key-encryption
+  key (KEK) taken from a browser's disk therefore opens builds for at most two
+  periods (≤ 30 days, the longest "Muista minut" login) after it was derived,
+  and none at all once the password changes. [PROFILE]
+* Each group has a random 256-bit content key (CEK), new on every build,
+  wrapped with AES-256-GCM under each slot's KEK; the slot's associated data
+  binds it to its group and salt. A password opens only its own group's
+  slots; a member of two groups logs in to both and the browser holds both
+  keys. [GROUP]
 * Pages, the members' index and attachments are AES-256-GCM encrypted, with
   associated data binding each ciphertext to its URL or file id and group, so
   a swapped or altered file fails to decrypt instead of showing the wrong text.
-* Every record carries ``v`` (and the keyring its ``kdf``), so the key
-  derivation can change later without guessing.
+* Less metadata: envelopes do not name their group (the browser tries the
+  keys it holds), and every ciphertext is padded to a size bucket (``bucket``)
+  so that sizes tell little about a page, a file or how much a group has.
+* Every record carries ``v``; the browser refuses other versions and any key
+  derivation parameters below the minimum (a tampered keyring cannot make it
+  derive a cheap key).
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import hashlib
 import json
 import os
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives import hashes
+from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-VERSION = 1
-MIN_ITERATIONS = 600_000
+VERSION = 2
 PREFIX = f"kl-members/v{VERSION}"
+
+# Argon2id: memory in KiB. OWASP's minimum, and what this site uses.
+MIN_KDF = {"memory": 19 * 1024, "iterations": 2, "parallelism": 1}
+DEFAULT_KDF = {"memory": 64 * 1024, "iterations": 5, "parallelism": 1}
+# A keyring asking for more than this is refused too: it would stall a phone.
+MAX_KDF = {"memory": 1024 * 1024, "iterations": 20, "parallelism": 4}
+ROTATION_EPOCH = dt.date(2021, 1, 1)
+MAX_ROTATION_DAYS = 15  # two periods make the longest life of a stored key: 30 days
+MIN_BUCKET = 4096
 
 
 def b64(data: bytes) -> str:
@@ -41,8 +77,40 @@ def unb64(text: str) -> bytes:
     return base64.b64decode(text)
 
 
-def slot_aad(group: str, index: int) -> bytes:
-    return f"{PREFIX}|slot|{group}|{index}".encode()
+def normalise(password: str) -> bytes:
+    """The bytes a password derives from: NFC, as the browser's String.normalize("NFC")."""
+    return unicodedata.normalize("NFC", password).encode("utf-8")
+
+
+def kdf_problem(kdf: dict) -> str | None:
+    """Why these Argon2id parameters are unusable, or None."""
+    for name in MIN_KDF:
+        value = kdf.get(name)
+        if not isinstance(value, int) or value < MIN_KDF[name] or value > MAX_KDF[name]:
+            return f"{name} = {value!r}; sallittu {MIN_KDF[name]}–{MAX_KDF[name]}"
+    return None
+
+
+def derive_kek(password: str, salt: bytes, kdf: dict) -> bytes:
+    if problem := kdf_problem(kdf):
+        raise ValueError(f"Argon2id parameters below the minimum or out of range: {problem}")
+    return hash_secret_raw(normalise(password), salt, time_cost=kdf["iterations"],
+                           memory_cost=kdf["memory"], parallelism=kdf["parallelism"],
+                           hash_len=32, type=Type.ID)
+
+
+def period_of(day: dt.date, rotation_days: int) -> int:
+    """The rotation period a build date falls in."""
+    return (day - ROTATION_EPOCH).days // rotation_days
+
+
+def slot_salt(site: str, period: int, group: str, index: int) -> bytes:
+    text = f"{PREFIX}|salt|{site}|{period}|{group}|{index}"
+    return hashlib.sha256(text.encode("utf-8")).digest()[:16]
+
+
+def slot_aad(group: str, salt: bytes) -> bytes:
+    return f"{PREFIX}|slot|{group}|{b64(salt)}".encode()
 
 
 def page_aad(url: str, group: str) -> bytes:
@@ -57,11 +125,18 @@ def file_aad(file_id: str) -> bytes:
     return f"{PREFIX}|file|{file_id}".encode()
 
 
-def derive_kek(password: str, salt: bytes, iterations: int) -> bytes:
-    if iterations < MIN_ITERATIONS:
-        raise ValueError(f"PBKDF2 needs at least {MIN_ITERATIONS} iterations, not {iterations}")
-    kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=iterations)
-    return kdf.derive(password.encode("utf-8"))
+def bucket(size: int) -> int:
+    """The padded size: at least 4 KiB, above that Padmé (Nikitin et al., PETS 2019).
+
+    Padmé rounds to a number with few significant bits: it adds at most
+    12 % and leaves O(log log n) bits of the size visible.
+    """
+    if size <= MIN_BUCKET:
+        return MIN_BUCKET
+    exponent = size.bit_length() - 1
+    significant = exponent.bit_length()
+    mask = (1 << (exponent - significant)) - 1
+    return (size + mask) & ~mask
 
 
 def seal_bytes(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
@@ -81,6 +156,27 @@ def open_sealed(key: bytes, sealed: dict, aad: bytes) -> bytes:
     return AESGCM(key).decrypt(unb64(sealed["iv"]), unb64(sealed["data"]), aad)
 
 
+def seal_json(key: bytes, data, aad: bytes) -> dict:
+    """JSON padded with spaces to its bucket (JSON.parse ignores them), then sealed."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    return seal(key, text.ljust(bucket(len(text)), b" "), aad)
+
+
+def seal_file(key: bytes, data: bytes, aad: bytes) -> bytes:
+    """A file padded with zeros to its bucket; its real size travels in the encrypted page."""
+    return seal_bytes(key, data.ljust(bucket(len(data)), b"\0"), aad)
+
+
+def open_envelope(key: bytes, envelopes: list[dict], aad: bytes) -> bytes | None:
+    """What the browser does with a list of envelopes: the first one this key opens."""
+    for sealed in envelopes:
+        try:
+            return open_sealed(key, sealed, aad)
+        except Exception:  # noqa: BLE001 - InvalidTag: not this group's envelope
+            continue
+    return None
+
+
 @dataclass
 class Keyring:
     """Content keys of one build and the public keyring that wraps them."""
@@ -89,43 +185,62 @@ class Keyring:
     public: dict  # written as JSON for the browser
 
 
-def make_keyring(passwords: dict[str, list[str]], salt: bytes, iterations: int) -> Keyring:
-    """A fresh CEK per group, wrapped once per password of the group."""
+def make_keyring(passwords: dict[str, list[str]], site: str, day: dt.date,
+                 rotation_days: int, kdf: dict | None = None) -> Keyring:
+    """A fresh CEK per group, wrapped for each password in this period and the one before."""
+    kdf = dict(kdf or DEFAULT_KDF)
+    if problem := kdf_problem(kdf):
+        raise ValueError(f"Argon2id parameters below the minimum or out of range: {problem}")
+    if not 1 <= rotation_days <= MAX_ROTATION_DAYS:
+        raise ValueError(f"rotation_days must be 1–{MAX_ROTATION_DAYS}, not {rotation_days}")
+    current = period_of(day, rotation_days)
     keys = {group: AESGCM.generate_key(bit_length=256) for group in sorted(passwords)}
-    distinct = sorted({password for group in passwords.values() for password in group})
-    # One derivation per distinct password; OpenSSL lets go of the GIL, so in parallel.
+    jobs = [(group, index, password, period, slot_salt(site, period, group, index))
+            for group in sorted(passwords)
+            for index, password in enumerate(passwords[group])
+            for period in (current, current - 1)]
+    # argon2-cffi lets go of the GIL: the derivations run side by side.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        keks = dict(zip(distinct, pool.map(lambda p: derive_kek(p, salt, iterations), distinct)))
-    groups = {}
-    for group in sorted(passwords):
-        slots = []
-        for index, password in enumerate(passwords[group]):
-            slots.append(seal(keks[password], keys[group], slot_aad(group, index)))
-        groups[group] = {"slots": slots}
+        keks = list(pool.map(lambda job: derive_kek(job[2], job[4], kdf), jobs))
+    groups: dict[str, dict] = {group: {"slots": []} for group in sorted(passwords)}
+    for (group, _index, _password, period, salt), kek in zip(jobs, keks):
+        slot = seal(kek, keys[group], slot_aad(group, salt))
+        groups[group]["slots"].append({"period": period, "salt": b64(salt), **slot})
+    for entry in groups.values():  # newest period first: a fresh login tries those
+        entry["slots"].sort(key=lambda slot: -slot["period"])
     public = {
         "v": VERSION,
-        "kdf": {"name": "PBKDF2", "hash": "SHA-256", "iterations": iterations, "salt": b64(salt)},
+        "kdf": {"name": "Argon2id", **kdf},
+        "period": current,
         "cipher": "AES-GCM",
         "groups": groups,
     }
     return Keyring(keys, public)
 
 
-def unlock(public: dict, password: str) -> dict[str, bytes]:
-    """What the browser does: the CEKs of every group the password opens."""
-    kdf = public["kdf"]
-    kek = derive_kek(password, unb64(kdf["salt"]), kdf["iterations"])
-    opened = {}
-    for group, entry in public["groups"].items():
-        for index, slot in enumerate(entry["slots"]):
+def unlock_with_kek(public: dict, group: str, kek: bytes, salt: bytes) -> bytes | None:
+    """What a stored key opens: the group's CEK, if the keyring still has a slot with its salt."""
+    for slot in public["groups"].get(group, {}).get("slots", []):
+        if slot["salt"] == b64(salt):
             try:
-                opened[group] = open_sealed(kek, slot, slot_aad(group, index))
-                break
-            except Exception:  # noqa: BLE001 - InvalidTag: not this slot
-                continue
-    return opened
+                return open_sealed(kek, slot, slot_aad(group, salt))
+            except Exception:  # noqa: BLE001 - InvalidTag: another password's slot
+                return None
+    return None
 
 
-def seal_json(key: bytes, data, aad: bytes) -> dict:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return seal(key, text.encode("utf-8"), aad)
+def unlock(public: dict, group: str, password: str) -> tuple[bytes, bytes, bytes] | None:
+    """What a login does: (CEK, KEK, salt) of the group's slot this password opens, newest first."""
+    kdf = public["kdf"]
+    if public.get("v") != VERSION or kdf.get("name") != "Argon2id" or kdf_problem(kdf):
+        raise ValueError("unknown format or Argon2id parameters below the minimum")
+    for slot in public["groups"].get(group, {}).get("slots", []):
+        if slot["period"] != public["period"]:
+            continue  # a login derives keys for this period only
+        salt = unb64(slot["salt"])
+        kek = derive_kek(password, salt, kdf)
+        try:
+            return open_sealed(kek, slot, slot_aad(group, salt)), kek, salt
+        except Exception:  # noqa: BLE001 - InvalidTag: not this slot
+            continue
+    return None

@@ -41,8 +41,9 @@ def write_files(pelican):
     write_output(output / "robots.txt", robots_txt(siteurl).encode("utf-8"))
     headers = security_headers(settings.get("NEWSLETTER_SIGNUP_URL"))
     theme = settings.get("THEME_STATIC_DIR", "theme")
-    write_output(output / "_headers", netlify_headers(headers, [f"/{theme}/*"]).encode("utf-8"))
-    write_output(output / ".htaccess", apache_htaccess(headers).encode("utf-8"))
+    members = settings.get("MEMBERS_URL", "jasenalue/")
+    write_output(output / "_headers", netlify_headers(headers, [f"/{theme}/*"], members).encode("utf-8"))
+    write_output(output / ".htaccess", apache_htaccess(headers, members).encode("utf-8"))
 
 
 def share_dates(pelican):

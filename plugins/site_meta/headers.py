@@ -45,29 +45,38 @@ def security_headers(newsletter_url: str | None) -> dict[str, str]:
 
 
 IMMUTABLE = "public, max-age=31536000, immutable"
+# The members' section: never indexed, never served from a cache without asking.
+MEMBERS_HEADERS = {"X-Robots-Tag": "noindex, nofollow", "Cache-Control": "no-cache"}
 
 
-def netlify_headers(headers: dict[str, str], immutable_paths: list[str]) -> str:
+def netlify_headers(headers: dict[str, str], immutable_paths: list[str],
+                    members_url: str = "jasenalue/") -> str:
     """_headers for Netlify and Cloudflare Pages."""
     lines = ["/*"] + [f"  {name}: {value}" for name, value in headers.items()]
     for path in immutable_paths:
         lines += ["", path, f"  Cache-Control: {IMMUTABLE}"]
-    lines += ["", "/jasenalue/*", "  X-Robots-Tag: noindex, nofollow", "  Cache-Control: no-cache"]
+    lines += ["", f"/{members_url}*"] + [f"  {name}: {value}" for name, value in MEMBERS_HEADERS.items()]
     return "\n".join(lines) + "\n"
 
 
-def apache_htaccess(headers: dict[str, str]) -> str:
+def apache_htaccess(headers: dict[str, str], members_url: str = "jasenalue/") -> str:
+    # Not inside <IfModule mod_headers.c>: without the module the rules would
+    # vanish silently and the site would go out without its policy. Apache
+    # answers 500 instead, which the deployment's check sees (docs/hosting.md).
     lines = [
-        "# Security and caching headers (Apache, mod_headers and mod_expires).",
+        "# Security and caching headers (Apache; needs mod_headers).",
         "ErrorDocument 404 /404.html",
-        "<IfModule mod_headers.c>",
     ]
-    lines += [f'  Header always set {name} "{value}"' for name, value in headers.items()]
+    lines += [f'Header always set {name} "{value}"' for name, value in headers.items()]
     lines += [
-        '  <FilesMatch "\\.[0-9a-f]{10}\\.(css|js)$">',
-        f'    Header set Cache-Control "{IMMUTABLE}"',
-        "  </FilesMatch>",
-        "</IfModule>",
+        '<FilesMatch "\\.[0-9a-f]{10}\\.(css|js)$">',
+        f'  Header set Cache-Control "{IMMUTABLE}"',
+        "</FilesMatch>",
+        f'<If "%{{REQUEST_URI}} =~ m#^/{members_url}#">',
+    ]
+    lines += [f'  Header always set {name} "{value}"' for name, value in MEMBERS_HEADERS.items()]
+    lines += [
+        "</If>",
         "# Serve the precompressed copies the build writes next to each text file.",
         "<IfModule mod_rewrite.c>",
         "  RewriteEngine On",
@@ -92,7 +101,7 @@ def apache_htaccess(headers: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def nginx_snippet(headers: dict[str, str]) -> str:
+def nginx_snippet(headers: dict[str, str], members_url: str = "jasenalue/") -> str:
     lines = ["# Include in the server block of the site (nginx with gzip_static and brotli_static)."]
     lines += [f'add_header {name} "{value}" always;' for name, value in headers.items()]
     lines += [
@@ -103,5 +112,8 @@ def nginx_snippet(headers: dict[str, str]) -> str:
         f'    add_header Cache-Control "{IMMUTABLE}" always;',
     ]
     lines += [f'    add_header {name} "{value}" always;' for name, value in headers.items()]
+    lines += ["}", f"location ^~ /{members_url} {{"]
+    # add_header in a location replaces the server's: repeat them all.
+    lines += [f'    add_header {name} "{value}" always;' for name, value in {**headers, **MEMBERS_HEADERS}.items()]
     lines += ["}", "types { text/calendar ics; application/manifest+json webmanifest; }"]
     return "\n".join(lines) + "\n"

@@ -1,31 +1,51 @@
 // The members' section: opens the build's encrypted keyring, pages, index and
-// files with WebCrypto. Format version 1 (plugins/members_area/crypto.py).
+// files. Format version 2; the design and its threats ([GPU], [PROFILE],
+// [GROUP]) are described in plugins/members_area/crypto.py.
 //
-// * The password never leaves this page: PBKDF2 turns it into a key-encryption
-//   key (KEK), a non-extractable CryptoKey that only unwraps the groups' keys.
-// * The KEK is kept in IndexedDB (never the password, never a raw key, never
-//   localStorage, sessionStorage or the URL): for 2 hours of inactivity, or for
-//   30 days with "Muista minut". "Kirjaudu ulos" deletes it and tells every
-//   open tab to lock.
+// * The password is read once, NFC-normalised, and the field is emptied (and
+//   set back to type=password) before the key derivation starts, and again on
+//   pagehide, so that it never reaches the browser's session files. [PROFILE]
+// * Argon2id (hash-wasm, vendored) turns it into a key-encryption key (KEK)
+//   for one slot of the chosen group; the browser refuses parameters below
+//   OWASP's minimum, so a tampered keyring cannot ask for a cheap key. [GPU]
+// * The KEK is kept in IndexedDB as a non-extractable CryptoKey, one record
+//   per group: a login can hold several groups. Browsers still write its bytes
+//   to disk, so the build rotates slot salts: a stored key opens nothing built
+//   30 days after it was made, nor after the password changes. [PROFILE]
+// * Without "Muista minut" a record belongs to this browser session (an id in
+//   sessionStorage, shared with this site's other open tabs on request): after
+//   the browser is closed it opens nothing; after 2 hours without use it is
+//   deleted. With it: 30 days. An open tab locks itself when its login expires
+//   (timer and visibilitychange); logout deletes every stored key and tells
+//   every open tab to lock. [PROFILE]
+// * Envelopes do not name their group: each one is tried with the keys held.
 (function () {
   "use strict";
 
-  var VERSION = 1;
+  var VERSION = 2;
   var PREFIX = "kl-members/v" + VERSION;
+  var MIN_KDF = { memory: 19456, iterations: 2, parallelism: 1 };
+  var MAX_KDF = { memory: 1048576, iterations: 20, parallelism: 4 };
   var DB_NAME = "kl-jasenalue";
-  var STORE = "session";
+  var STORE = "keys";
   var SESSION_MS = 2 * 60 * 60 * 1000;
   var REMEMBER_MS = 30 * 24 * 60 * 60 * 1000;
+  var TAB_KEY = "kl-jasenalue-istunto";
   var CHANNEL = "kl-jasenalue";
+  var PEER_WAIT_MS = 250;
 
   var root = document.querySelector("[data-members]");
   if (!root) return;
   var text = function (name) { return root.getAttribute("data-text-" + name) || ""; };
   var form = root.querySelector("[data-login]");
+  var loginHome = form.parentNode;
+  var loginNext = form.nextSibling;
+  var formHeading = form.querySelector("[data-login-heading]");
   var errorBox = root.querySelector("[data-error]");
   var progress = root.querySelector("[data-progress]");
   var content = root.querySelector("[data-content]");
   var session = root.querySelector("[data-session]");
+  var addGroup = root.querySelector("[data-add-group]");
   var title = document.getElementById("members-title");
   var originalTitle = title.textContent;
   var originalDocumentTitle = document.title;
@@ -33,10 +53,15 @@
   var decoder = new TextDecoder();
   var broadcast = "BroadcastChannel" in window ? new BroadcastChannel(CHANNEL) : null;
 
-  if (!window.isSecureContext || !window.crypto || !window.crypto.subtle || !window.indexedDB) {
+  if (!window.isSecureContext || !window.crypto || !window.crypto.subtle || !window.indexedDB ||
+      !window.WebAssembly || !window.hashwasm) {
     root.querySelector("[data-unsupported]").hidden = false;
     return;
   }
+
+  var keyring = null;
+  var keys = {};  // group -> content key (CryptoKey) held by this tab
+  var expiryTimer = null;
 
   // --- encoding and crypto ---------------------------------------------------
 
@@ -49,39 +74,56 @@
 
   function aad(parts) { return encoder.encode([PREFIX].concat(parts).join("|")); }
 
-  function deriveKek(password, kdf) {
-    return crypto.subtle.importKey("raw", encoder.encode(password), "PBKDF2", false, ["deriveKey"])
-      .then(function (base) {
-        return crypto.subtle.deriveKey(
-          { name: "PBKDF2", hash: kdf.hash, salt: bytes(kdf.salt), iterations: kdf.iterations },
-          base, { name: "AES-GCM", length: 256 }, false, ["unwrapKey"]);
-      });
+  function checkKdf(kdf) {
+    if (!kdf || kdf.name !== "Argon2id") throw new Error("format");
+    Object.keys(MIN_KDF).forEach(function (name) {
+      var value = kdf[name];
+      if (!Number.isInteger(value) || value < MIN_KDF[name] || value > MAX_KDF[name]) throw new Error("format");
+    });
   }
 
-  // The groups whose slot this KEK opens: {group: CryptoKey}.
-  function openGroups(keyring, kek) {
-    var keys = {};
-    var groups = Object.keys(keyring.groups);
-    return groups.reduce(function (chain, group) {
-      return chain.then(function () {
-        var slots = keyring.groups[group].slots;
-        return slots.reduce(function (tries, slot, index) {
-          return tries.then(function (done) {
-            if (done) return true;
-            return crypto.subtle.unwrapKey("raw", bytes(slot.data), kek,
-              { name: "AES-GCM", iv: bytes(slot.iv), additionalData: aad(["slot", group, index]) },
-              { name: "AES-GCM" }, false, ["decrypt"])
-              .then(function (key) { keys[group] = key; return true; },
-                    function () { return false; });
-          });
-        }, Promise.resolve(false));
-      });
-    }, Promise.resolve()).then(function () { return keys; });
+  function deriveKek(password, saltB64) {
+    var kdf = keyring.kdf;
+    return window.hashwasm.argon2id({
+      password: password, salt: bytes(saltB64), parallelism: kdf.parallelism,
+      iterations: kdf.iterations, memorySize: kdf.memory, hashLength: 32, outputType: "binary"
+    }).then(function (raw) {
+      return crypto.subtle.importKey("raw", raw, { name: "AES-GCM" }, false, ["unwrapKey"])
+        .then(function (kek) { raw.fill(0); return kek; });
+    });
+  }
+
+  function unwrapSlot(kek, group, slot) {
+    return crypto.subtle.unwrapKey("raw", bytes(slot.data), kek,
+      { name: "AES-GCM", iv: bytes(slot.iv), additionalData: aad(["slot", group, slot.salt]) },
+      { name: "AES-GCM" }, false, ["decrypt"]);
   }
 
   function openJson(key, sealed, associated) {
     return crypto.subtle.decrypt({ name: "AES-GCM", iv: bytes(sealed.iv), additionalData: associated },
       key, bytes(sealed.data)).then(function (plain) { return JSON.parse(decoder.decode(plain)); });
+  }
+
+  // The first envelope this group's key opens (envelopes do not say whose they are).
+  function openWith(group, envelopes, associated) {
+    return envelopes.reduce(function (chain, sealed) {
+      return chain.then(function (found) {
+        if (found) return found;
+        return openJson(keys[group], sealed, associated).then(null, function () { return null; });
+      });
+    }, Promise.resolve(null));
+  }
+
+  // The first envelope any held key opens, as [group, data]; null when none does.
+  function openAny(envelopes, aadFor) {
+    return Object.keys(keys).reduce(function (chain, group) {
+      return chain.then(function (found) {
+        if (found) return found;
+        return openWith(group, envelopes, aadFor(group)).then(function (data) {
+          return data && [group, data];
+        });
+      });
+    }, Promise.resolve(null));
   }
 
   function fetchJson(url) {
@@ -98,12 +140,16 @@
     return data;
   }
 
-  // --- the stored key ---------------------------------------------------------
+  // --- stored keys ---------------------------------------------------------------
 
   function database() {
     return new Promise(function (resolve, reject) {
-      var request = indexedDB.open(DB_NAME, 1);
-      request.onupgradeneeded = function () { request.result.createObjectStore(STORE); };
+      var request = indexedDB.open(DB_NAME, 2);
+      request.onupgradeneeded = function () {
+        var db = request.result;
+        if (db.objectStoreNames.contains("session")) db.deleteObjectStore("session");  // format 1
+        if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE);
+      };
       request.onsuccess = function () { resolve(request.result); };
       request.onerror = function () { reject(request.error); };
     });
@@ -113,30 +159,125 @@
     return database().then(function (db) {
       return new Promise(function (resolve, reject) {
         var transaction = db.transaction(STORE, mode);
-        var request = action(transaction.objectStore(STORE));
-        transaction.oncomplete = function () { db.close(); resolve(request && request.result); };
+        var result = action(transaction.objectStore(STORE));
+        transaction.oncomplete = function () { db.close(); resolve(result && result.result); };
         transaction.onerror = function () { db.close(); reject(transaction.error); };
       });
     });
   }
 
-  function saveKek(kek, salt, remember) {
-    var record = { kek: kek, salt: salt, remember: remember,
-                   expires: Date.now() + (remember ? REMEMBER_MS : SESSION_MS) };
-    return store("readwrite", function (s) { return s.put(record, "current"); });
+  function storedRecords() {
+    var records = {};
+    return store("readonly", function (s) {
+      var cursor = s.openCursor();
+      cursor.onsuccess = function () {
+        if (!cursor.result) return;
+        records[cursor.result.key] = cursor.result.value;
+        cursor.result.continue();
+      };
+    }).then(function () { return records; });
   }
 
-  function loadKek(salt) {
-    return store("readonly", function (s) { return s.get("current"); }).then(function (record) {
-      if (!record || record.salt !== salt || record.expires < Date.now()) {
-        return forget().then(function () { return null; });
-      }
-      if (!record.remember) return saveKek(record.kek, salt, false).then(function () { return record.kek; });
-      return record.kek;
+  function saveRecord(group, record) { return store("readwrite", function (s) { return s.put(record, group); }); }
+
+  function deleteRecord(group) { return store("readwrite", function (s) { return s.delete(group); }); }
+
+  // Logout: the whole database goes, not just its records.
+  function forgetAll() {
+    keys = {};
+    try { sessionStorage.removeItem(TAB_KEY); } catch (e) { /* storage disabled */ }
+    return new Promise(function (resolve) {
+      var request = indexedDB.deleteDatabase(DB_NAME);
+      request.onsuccess = request.onerror = request.onblocked = function () { resolve(); };
     });
   }
 
-  function forget() { return store("readwrite", function (s) { return s.delete("current"); }); }
+  function tabSession() {
+    try { return sessionStorage.getItem(TAB_KEY); } catch (e) { return null; }
+  }
+
+  function ensureTabSession() {
+    var id = tabSession();
+    if (id) return id;
+    var random = crypto.getRandomValues(new Uint8Array(16));
+    id = Array.prototype.map.call(random, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+    try { sessionStorage.setItem(TAB_KEY, id); } catch (e) { /* works for this page only */ }
+    return id;
+  }
+
+  // A tab opened by typing the address has no session id yet: ask the others.
+  function askPeers() {
+    if (!broadcast) return Promise.resolve(null);
+    return new Promise(function (resolve) {
+      var done = false;
+      var answer = new BroadcastChannel(CHANNEL);
+      answer.onmessage = function (event) {
+        if (!done && event.data && event.data.type === "session" && event.data.id) {
+          done = true;
+          answer.close();
+          resolve(event.data.id);
+        }
+      };
+      broadcast.postMessage({ type: "session?" });
+      setTimeout(function () { if (!done) { done = true; answer.close(); resolve(null); } }, PEER_WAIT_MS);
+    });
+  }
+
+  function usable(record, tabId, now) {
+    return record && record.expires > now && (record.remember || (tabId && record.session === tabId));
+  }
+
+  // Opens what the stored keys still open; removes those that are dead.
+  function loadStored() {
+    var now = Date.now();
+    return storedRecords().then(function (records) {
+      var groups = Object.keys(records);
+      var needsSession = groups.some(function (g) { return !records[g].remember && records[g].expires > now; });
+      var tabId = tabSession();
+      var session = needsSession && !tabId ? askPeers() : Promise.resolve(tabId);
+      return session.then(function (id) {
+        if (id && !tabId) { try { sessionStorage.setItem(TAB_KEY, id); } catch (e) { /* ignore */ } }
+        return Promise.all(groups.map(function (group) {
+          var record = records[group];
+          if (record.expires <= now) return deleteRecord(group);
+          if (!usable(record, id, now)) return null;  // another browser session's: it expires
+          var slot = (keyring.groups[group] || { slots: [] }).slots.filter(function (s) {
+            return s.salt === record.salt;
+          })[0];
+          if (!slot) return deleteRecord(group);  // rotated away or password changed
+          return unwrapSlot(record.kek, group, slot).then(function (key) {
+            keys[group] = key;
+            if (!record.remember) {  // 2 hours from the last use
+              record.expires = now + SESSION_MS;
+              return saveRecord(group, record);
+            }
+          }, function () { return deleteRecord(group); });
+        }));
+      });
+    });
+  }
+
+  function login(group, password, remember) {
+    var entry = keyring.groups[group];
+    var slots = entry ? entry.slots.filter(function (s) { return s.period === keyring.period; }) : [];
+    return slots.reduce(function (chain, slot) {
+      return chain.then(function (found) {
+        if (found) return found;
+        return deriveKek(password, slot.salt).then(function (kek) {
+          return unwrapSlot(kek, group, slot).then(function (key) {
+            return { kek: kek, key: key, salt: slot.salt };
+          }, function () { return null; });
+        });
+      });
+    }, Promise.resolve(null)).then(function (found) {
+      if (!found) throw new Error("wrong");
+      keys[group] = found.key;
+      var record = { kek: found.kek, salt: found.salt, remember: remember,
+                     expires: Date.now() + (remember ? REMEMBER_MS : SESSION_MS),
+                     session: remember ? null : ensureTabSession() };
+      return saveRecord(group, record);
+    });
+  }
 
   // --- rendering ----------------------------------------------------------------
 
@@ -170,12 +311,13 @@
     return text("tampered");
   }
 
-  function renderIndex(keys) {
+  function renderIndex() {
     return fetchJson(root.getAttribute("data-index")).then(checkVersion).then(function (index) {
-      var groups = Object.keys(keys).filter(function (g) { return index.envelopes[g]; });
+      var groups = Object.keys(keys);
       return Promise.all(groups.map(function (group) {
-        return openJson(keys[group], index.envelopes[group], aad(["index", group]));
+        return openWith(group, index.envelopes, aad(["index", group]));
       })).then(function (parts) {
+        if (parts.some(function (part) { return part === null; })) throw new Error("tampered");
         var items = {}, events = [], channels = [];
         parts.forEach(function (part) {
           part.items.forEach(function (item) { items[item.id] = item; });
@@ -273,17 +415,30 @@
     content.appendChild(view);
   }
 
-  function renderItem(keys) {
+  function renderItem() {
     var itemUrl = root.getAttribute("data-item-url");
     return fetchJson(root.getAttribute("data-item")).then(checkVersion).then(function (data) {
-      var group = Object.keys(data.envelopes).filter(function (g) { return keys[g]; })[0];
-      if (!group) {
+      return openAny(data.envelopes, function (group) { return aad(["page", itemUrl, group]); });
+    }).then(function (found) {
+      if (found) return drawItem(checkVersion(found[1]));
+      // No held key opens it: another group's page, or one of ours that was altered.
+      return listedFor(itemUrl).then(function (ours) {
+        if (ours) throw new Error("tampered");
         showError(text("not-yours"));
-        return false;
-      }
-      return openJson(keys[group], data.envelopes[group], aad(["page", itemUrl, group])).then(function (item) {
-        drawItem(checkVersion(item));
-        return true;
+        if (addGroup && !addGroup.hidden) addGroup.open = true;
+      });
+    });
+  }
+
+  // Whether the index of a held group lists this page.
+  function listedFor(itemUrl) {
+    return fetchJson(root.getAttribute("data-index")).then(checkVersion).then(function (index) {
+      return Promise.all(Object.keys(keys).map(function (group) {
+        return openWith(group, index.envelopes, aad(["index", group]));
+      }));
+    }).then(function (parts) {
+      return parts.some(function (part) {
+        return part && part.items.some(function (item) { return item.url === itemUrl; });
       });
     });
   }
@@ -294,9 +449,11 @@
     var crumb = document.querySelector(".breadcrumbs [aria-current]");
     if (crumb) crumb.textContent = item.title;
     document.title = item.title + " – " + originalDocumentTitle.split(" – ").slice(-1)[0];
-    fill(view, "date", item.date_text).setAttribute("datetime", item.date);
+    var date = fill(view, "date", item.date_text);
+    date.setAttribute("datetime", item.date);
     fill(view, "groups", groupNames(item.groups));
-    view.querySelector('[data-field="html"]').innerHTML = item.html;  // our own build's HTML
+    // Our own build's HTML, sanitised there (plugins/members_area/sanitize.py).
+    view.querySelector('[data-field="html"]').innerHTML = item.html;
     view.querySelector('[data-field="back"]').href = root.getAttribute("data-home");
     if (item.attachments.length) {
       var list = view.querySelector("[data-files]");
@@ -336,7 +493,9 @@
           });
       })
       .then(function (plain) {
-        var url = URL.createObjectURL(new Blob([plain], { type: file.type }));
+        // The ciphertext is padded to a size bucket; the page knows the real size.
+        var blob = new Blob([plain.slice(0, file.size)], { type: file.type });
+        var url = URL.createObjectURL(blob);
         var a = document.createElement("a");
         a.href = url;
         a.download = file.name;
@@ -350,35 +509,7 @@
       .then(function () { button.disabled = false; });
   }
 
-  // --- flow ----------------------------------------------------------------------
-
-  var keyring = null;
-
-  function unlocked(keys) {
-    var groups = Object.keys(keys);
-    session.hidden = false;
-    session.querySelector("[data-groups]").textContent = groupNames(groups);
-    form.hidden = true;
-    var intro = root.querySelector("[data-public-intro]");
-    if (intro) intro.hidden = true;
-    var render = root.hasAttribute("data-item") ? renderItem(keys) : renderIndex(keys);
-    return render.catch(function (error) { showError(messageFor(error)); })
-      .then(function () { title.focus(); });
-  }
-
-  function lock(message) {
-    content.textContent = "";
-    session.hidden = true;
-    form.hidden = false;
-    form.reset();
-    setPasswordVisible(false);
-    title.textContent = originalTitle;
-    document.title = originalDocumentTitle;
-    var intro = root.querySelector("[data-public-intro]");
-    if (intro) intro.hidden = false;
-    errorBox.textContent = "";
-    progress.textContent = message || "";
-  }
+  // --- the login form -------------------------------------------------------------
 
   function setPasswordVisible(visible) {
     var input = form.elements.password;
@@ -387,17 +518,101 @@
     toggle.setAttribute("aria-pressed", visible ? "true" : "false");
   }
 
+  // Nothing of the password stays in the page: not the value, not a text field.
+  function clearPassword() {
+    form.elements.password.value = "";
+    setPasswordVisible(false);
+  }
+
+  // Logged in, the form opens another group's content; the select offers the rest.
+  function placeForm() {
+    var open = Object.keys(keys);
+    var select = form.elements.group;
+    var first = null;
+    Array.prototype.forEach.call(select.options, function (option) {
+      var held = open.indexOf(option.value) !== -1;
+      option.disabled = held;
+      option.hidden = held;
+      if (!held && first === null) first = option;
+    });
+    if (select.selectedOptions[0] && select.selectedOptions[0].disabled && first) first.selected = true;
+    if (open.length) {
+      formHeading.textContent = text("add-heading");
+      addGroup.hidden = first === null;
+      addGroup.appendChild(form);
+      form.hidden = first === null;
+    } else {
+      formHeading.textContent = text("login-heading");
+      addGroup.hidden = true;
+      addGroup.open = false;
+      loginHome.insertBefore(form, loginNext);
+      form.hidden = false;
+    }
+  }
+
+  function scheduleExpiry() {
+    clearTimeout(expiryTimer);
+    storedRecords().then(function (records) {
+      var soonest = Object.keys(keys).reduce(function (min, group) {
+        return records[group] ? Math.min(min, records[group].expires) : Date.now();
+      }, Infinity);
+      if (soonest === Infinity) return;
+      expiryTimer = setTimeout(checkExpiry, Math.max(0, Math.min(soonest - Date.now(), 2147483647)));
+    }).catch(function () { /* the storage went away: checkExpiry on the next visit */ });
+  }
+
+  // A login that has run out locks the tab, even if nobody touches it.
+  function checkExpiry() {
+    if (!Object.keys(keys).length) return Promise.resolve();
+    return storedRecords().then(function (records) {
+      var now = Date.now();
+      var tabId = tabSession();
+      var lost = Object.keys(keys).filter(function (group) { return !usable(records[group], tabId, now); });
+      if (!lost.length) return scheduleExpiry();
+      lost.forEach(function (group) { delete keys[group]; });
+      return Promise.all(lost.map(deleteRecord)).then(function () {
+        if (Object.keys(keys).length) return unlocked();
+        lock(text("expired"));
+      });
+    }).catch(function () { lock(text("expired")); });
+  }
+
+  function unlocked() {
+    var groups = Object.keys(keys);
+    session.hidden = false;
+    session.querySelector("[data-groups]").textContent = groupNames(groups);
+    placeForm();
+    var intro = root.querySelector("[data-public-intro]");
+    if (intro) intro.hidden = true;
+    scheduleExpiry();
+    var render = root.hasAttribute("data-item") ? renderItem() : renderIndex();
+    return render.catch(function (error) { showError(messageFor(error)); });
+  }
+
+  function lock(message) {
+    keys = {};
+    clearTimeout(expiryTimer);
+    content.textContent = "";
+    session.hidden = true;
+    form.reset();
+    clearPassword();
+    placeForm();
+    title.textContent = originalTitle;
+    document.title = originalDocumentTitle;
+    var intro = root.querySelector("[data-public-intro]");
+    if (intro) intro.hidden = false;
+    errorBox.textContent = "";
+    progress.textContent = message || "";
+  }
+
   function start() {
     return fetchJson(root.getAttribute("data-keyring")).then(function (data) {
       keyring = checkVersion(data);
-      if (keyring.kdf.name !== "PBKDF2") throw new Error("format");
-      return loadKek(keyring.kdf.salt).catch(function () { return null; });
-    }).then(function (kek) {
-      if (!kek) return lock();
-      return openGroups(keyring, kek).then(function (keys) {
-        if (Object.keys(keys).length) return unlocked(keys);
-        return forget().then(function () { lock(); });
-      });
+      checkKdf(keyring.kdf);
+      return loadStored().catch(function () { return null; });
+    }).then(function () {
+      if (!Object.keys(keys).length) return lock();
+      return unlocked();
     }).catch(function (error) { showError(messageFor(error)); });
   }
 
@@ -407,7 +622,9 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var password = form.elements.password.value;
+    var password = form.elements.password.value.normalize("NFC");
+    var group = form.elements.group.value;
+    clearPassword();  // before the derivation: the password leaves the page now
     errorBox.textContent = "";
     if (!password) {
       errorBox.textContent = text("empty");
@@ -415,41 +632,54 @@
       return;
     }
     var remember = form.elements.remember.checked;
+    var firstLogin = !Object.keys(keys).length;
     form.setAttribute("aria-busy", "true");
     progress.textContent = text("progress");
     Array.prototype.forEach.call(form.elements, function (el) { el.disabled = true; });
-    deriveKek(password, keyring.kdf).then(function (kek) {
-      return openGroups(keyring, kek).then(function (keys) {
-        if (!Object.keys(keys).length) throw new Error("wrong");
-        return saveKek(kek, keyring.kdf.salt, remember).then(function () {
-          progress.textContent = text("unlocked");
-          return unlocked(keys);
-        });
-      });
+    login(group, password, remember).then(function () {
+      password = null;
+      progress.textContent = text("unlocked");
+      if (broadcast) broadcast.postMessage({ type: "login" });
+      form.elements.remember.checked = false;
+      return unlocked().then(function () { if (firstLogin) title.focus(); else content.focus(); });
     }).catch(function (error) {
       progress.textContent = "";
       errorBox.textContent = error.message === "wrong" ? text("wrong") : messageFor(error);
-      form.elements.password.select();
     }).then(function () {
       form.removeAttribute("aria-busy");
       Array.prototype.forEach.call(form.elements, function (el) { el.disabled = false; });
-      if (!form.hidden) form.elements.password.focus();
+      placeForm();
+      if (!form.hidden && errorBox.textContent) form.elements.password.focus();
     });
   });
 
   root.querySelector("[data-logout]").addEventListener("click", function () {
-    forget().then(function () {
-      if (broadcast) broadcast.postMessage("logout");
+    forgetAll().then(function () {
+      if (broadcast) broadcast.postMessage({ type: "logout" });
       lock(text("logged-out"));
       form.elements.password.focus();
     });
   });
 
   if (broadcast) {
-    broadcast.onmessage = function (event) { if (event.data === "logout") lock(text("logged-out")); };
+    broadcast.onmessage = function (event) {
+      var message = event.data || {};
+      if (message.type === "logout") {
+        try { sessionStorage.removeItem(TAB_KEY); } catch (e) { /* ignore */ }
+        lock(text("logged-out"));
+      } else if (message.type === "session?" && tabSession()) {
+        broadcast.postMessage({ type: "session", id: tabSession() });
+      } else if (message.type === "login" && keyring) {
+        loadStored().then(function () { if (Object.keys(keys).length) unlocked(); });
+      }
+    };
   }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") checkExpiry();
+  });
+  window.addEventListener("pagehide", clearPassword);
   // A page restored from the back-forward cache must not show what a logout closed.
-  window.addEventListener("pageshow", function (event) { if (event.persisted) start(); });
+  window.addEventListener("pageshow", function (event) { if (event.persisted) { lock(); start(); } });
 
   start();
 })();
