@@ -31,7 +31,11 @@ serve: $(VENV)/.runtime
 build: $(VENV)/.runtime
 	$(BIN)/invoke preview
 
-test: $(VENV)/.test
+# Node packages pinned in package-lock.json (the vendored browser code is checked against them).
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+test: $(VENV)/.test node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 clean:

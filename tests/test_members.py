@@ -791,3 +791,13 @@ def test_header_files_carry_the_members_rules(members_site):
     members_block = nginx.split("location ^~ /jasenalue/ {")[1].split("}")[0]
     assert 'add_header X-Robots-Tag "noindex, nofollow" always;' in members_block
     assert "Content-Security-Policy" in members_block, "nginx drops the server's headers in a location"
+
+
+def test_vendored_argon2_is_the_pinned_npm_file():
+    # The browser's Argon2id comes from npm, pinned in package.json; make test runs npm ci.
+    pinned = json.loads((ROOT / "package.json").read_text())["devDependencies"]["hash-wasm"]
+    installed = ROOT / "node_modules" / "hash-wasm"
+    assert installed.is_dir(), "node_modules/hash-wasm missing: run npm ci (make test does)"
+    assert json.loads((installed / "package.json").read_text())["version"] == pinned
+    vendored = ROOT / "theme" / "static" / "js" / "vendor" / "hash-wasm-argon2.umd.min.js"
+    assert vendored.read_bytes() == (installed / "dist" / "argon2.umd.min.js").read_bytes()
