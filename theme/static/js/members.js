@@ -536,13 +536,12 @@
       if (!held && first === null) first = option;
     });
     if (select.selectedOptions[0] && select.selectedOptions[0].disabled && first) first.selected = true;
+    formHeading.hidden = open.length > 0;  // the details' summary names it then
     if (open.length) {
-      formHeading.textContent = text("add-heading");
       addGroup.hidden = first === null;
       addGroup.appendChild(form);
       form.hidden = first === null;
     } else {
-      formHeading.textContent = text("login-heading");
       addGroup.hidden = true;
       addGroup.open = false;
       loginHome.insertBefore(form, loginNext);
