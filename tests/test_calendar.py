@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from conftest import ROOT, SITEURL
+from conftest import ROOT, SITEURL, front_matter
 
 UTC = dt.timezone.utc
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -290,7 +290,7 @@ def test_status_and_attendance_say_only_what_the_file_says(calendar_site):
     assert facts(calendar_site, "Kesäajan webinaari")["Osallistuminen"] == "Verkossa"
     assert facts(calendar_site, "Talviajan kokous")["Osallistuminen"] == "Paikan päällä"
     assert facts(calendar_site, "Joulukuun koulutus")["Osallistuminen"] == \
-        "Paikan päällä, verkossa tai molemmin (tarkentuu)"
+        "Lähi-, etä- tai hybriditoteutus (tarkentuu)"
     listing = calendar_site.html("tapahtumat/")
     meta = {item.select_one(".event-item__title").get_text(): item.select_one(".event-item__meta")
             for item in listing.select("[data-upcoming] li, [data-past] li")}
@@ -484,9 +484,50 @@ def test_real_board_and_college_meetings_stay_private(site):
 def test_host_institution_lists_its_events(site):
     body = site.html("jasenet/lahden-konservatorio/")
     section = body.find("h2", string="Tapahtumat täällä").find_parent("section")
-    assert {a.get_text() for a in section.find_all("a")} == {"Vuosikokous", "Toimistopäivät"}
+    # Toimistopäivät are in Lahti, but Lahden konservatorio is one of their organisers, not the host.
+    assert {a.get_text() for a in section.find_all("a")} == {"Vuosikokous"}
     toimisto = site.html("tapahtumat/2021/toimistopaivat/")
-    assert "syyskuu 2020" in toimisto.find("p", class_="notice").get_text()
+    notice = toimisto.find("p", class_="notice").get_text()
+    assert "syyskuu 2020" in notice and "tarkentuu" not in notice, notice
+
+
+def real_events():
+    """Front matter of the real site's event files, keys in lower case."""
+    return [front_matter(path) for path in sorted((ROOT / "content" / "events").glob("*.md"))]
+
+
+def public_real_events():
+    return [e for e in real_events() if e["audience"] == "julkinen"]
+
+
+# Words an event page may show only when its file states the value behind them:
+# no default may claim how to take part or that a plan item is confirmed.
+CLAIMS = {"Paikan päällä": ("attendance", "paikan päällä"), "Vahvistettu": ("status", "vahvistettu")}
+
+
+def test_event_pages_claim_only_what_their_file_states(site):
+    events = public_real_events()
+    assert len(events) >= 10
+    for meta in events:
+        text = site.html(f"tapahtumat/{meta['when'][:4]}/{meta['slug']}/").find("main").get_text(" ").lower()
+        for word, (field, value) in CLAIMS.items():
+            if meta.get(field, "").lower() != value:
+                assert word.lower() not in text, (meta["slug"], word)
+
+
+def test_no_public_calendar_event_is_confirmed_unless_its_file_says_so(site):
+    by_uid = {e["uid"]: e for e in real_events()}
+    checked = 0
+    for path in sorted(site.output.glob("tapahtumat/**/*.ics")):
+        for item in Calendar.from_ical(path.read_bytes()).walk("VEVENT"):
+            meta = by_uid[str(item["UID"])]
+            known_day = re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", meta["when"]) is not None
+            if item["STATUS"] == "CONFIRMED":
+                assert meta.get("status") == "vahvistettu", (path.name, meta["slug"])
+            if not known_day:  # only the month, a season or the year is known
+                assert item["STATUS"] != "CONFIRMED", (path.name, meta["slug"])
+            checked += 1
+    assert checked >= 20
 
 
 def test_front_page_shows_next_events(site):

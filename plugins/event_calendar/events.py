@@ -39,7 +39,7 @@ DEFAULT_STATUS = "suunniteltu"
 # No default: how to take part is shown only when the file states it.
 ATTENDANCE = {"paikan päällä": N_("On site"), "verkossa": N_("Online"),
               "hybridi": N_("On site and online"),
-              "lähi, etä tai hybridi": N_("On site, online or both (to be decided)")}
+              "lähi, etä tai hybridi": N_("On site, online or hybrid (to be decided)")}
 PRECISION = {"tarkentuu": "tarkentuu", "jakso": "jakso"}
 SCHEMA_STATUS = {"suunniteltu": "EventScheduled", "alustava": "EventScheduled", "vahvistettu": "EventScheduled",
                  "peruttu": "EventCancelled", "siirretty": "EventPostponed"}
@@ -99,11 +99,14 @@ class Event(TypedContent):
                             "Jätä kenttä pois (Suomen aika) tai kirjoita esim. Europe/Helsinki.")]
         zone = ZoneInfo(fields["timezone"])
         problems = []
+        # A date that was given up will not be made more precise: "syyskuu 2020",
+        # never "syyskuu 2020 (päivä tarkentuu)".
+        precisions = {"when": fields["precision"], "previous-when": "jakso"}
         for key, name in (("when", "When"), ("previous-when", "Previous-When")):
             if not fields.get(key):
                 continue
             try:
-                parsed = parse_when(fields[key], zone).with_precision(fields["precision"])
+                parsed = parse_when(fields[key], zone).with_precision(precisions[key])
             except Invalid as error:
                 problems.append(Problem(self.source_path, name, error.message, error.fix))
                 continue
