@@ -198,7 +198,7 @@ def new_event_text(title: str, uid: str) -> tuple[str, str]:
         f"Uid: {uid}\n"
         f"When: \n"
         f"Kind: \n"
-        f"Status: alustava\n"
+        f"Status: suunniteltu\n"
         f"Audience: julkinen\n"
         f"Location: \n"
         f"Summary: \n"

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from conftest import ROOT, SITEURL
+from conftest import ROOT, SITEURL, front_matter
 
 UTC = dt.timezone.utc
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -28,13 +28,13 @@ def event(title, when, kind="seminaari", **fields):
 
 
 FIXTURE_EVENTS = {
-    "paiva": event("Päivän seminaari", "2021-03-10", location="Helsinki"),
+    "paiva": event("Päivän seminaari", "2021-03-10", location="Helsinki", status="vahvistettu"),
     "marraskuu": event("Marraskuun päivät", "2021-11-28/2021-11-30", location="Tampere"),
     "vuodenvaihde": event("Vuodenvaihteen leiri", "2021-12-30/2021-12-31", kind="koulutus"),
     "kesaaika": event("Kesäajan webinaari", "2021-03-28 01:30-05:00", kind="koulutus",
                       attendance="verkossa"),
     "talviaika": event("Talviajan kokous", "2021-10-31 02:00-05:00", kind="kokous",
-                       location="Lahti"),
+                       location="Lahti", attendance="paikan päällä"),
     "kuukausi": event("Helmikuun kokous", "2021-02", kind="kokous"),
     "jakso": event("Syksyn kysely", "2021-09/2021-11", kind="kysely"),
     "kausi": event("Syksyn valmistelu", "2021-syksy", kind="kysely"),
@@ -42,6 +42,8 @@ FIXTURE_EVENTS = {
     "siirretty": event("Siirretty seminaari", "2021-09-01", status="siirretty", location="Turku"),
     "muuttunut": event("Muuttunut seminaari", "2021-10-05", previous_when="2021-09-07",
                        location="Kuopio"),
+    "muoto-auki": event("Joulukuun koulutus", "2021-12", kind="koulutus",
+                        attendance="lähi, etä tai hybridi"),
     "hallitus": event(f"{MARKER} hallituksen kokous", "2021-04-20", kind="kokous",
                       audience="hallitus", location=f"Salainen paikka {MARKER}"),
 }
@@ -194,6 +196,9 @@ def test_status_and_kind_feeds(calendar_site):
     assert events["Peruttu seminaari"]["STATUS"] == "CANCELLED"
     assert events["Siirretty seminaari"]["STATUS"] == "TENTATIVE"
     assert events["Päivän seminaari"]["STATUS"] == "CONFIRMED"
+    # A file that does not say "vahvistettu" is a plan: tentative, never confirmed.
+    assert events["Marraskuun päivät"]["STATUS"] == "TENTATIVE"
+    assert events["Syksyn kysely"]["STATUS"] == "TENTATIVE"
     _cal, seminars = vevents(calendar_site, "tapahtumat/seminaarit.ics")
     assert "Päivän seminaari" in seminars and "Syksyn kysely" not in seminars
 
@@ -251,8 +256,10 @@ def test_json_ld_only_for_public_events_with_a_known_day(calendar_site):
     assert seminar["@type"] == "Event"
     assert seminar["startDate"] == "2021-11-28" and seminar["endDate"] == "2021-11-30"
     assert seminar["eventStatus"] == "https://schema.org/EventScheduled"
-    assert seminar["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
-    assert seminar["location"]["name"] == "Tampere"
+    assert "eventAttendanceMode" not in seminar, "the file does not say how to take part"
+    assert seminar["location"] == {"@type": "Place", "name": "Tampere", "address": "Tampere"}
+    meeting = json_ld(page(calendar_site, slug_of("Talviajan kokous")))
+    assert meeting["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
     webinar = json_ld(page(calendar_site, slug_of("Kesäajan webinaari")))
     assert webinar["@type"] == "EducationEvent"
     assert webinar["startDate"] == "2021-03-28T01:30+02:00" and webinar["endDate"] == "2021-03-28T05:00+03:00"
@@ -267,6 +274,29 @@ def test_json_ld_only_for_public_events_with_a_known_day(calendar_site):
     assert moved["previousStartDate"] == "2021-09-07"
     for title in ("Helmikuun kokous", "Syksyn kysely", "Syksyn valmistelu"):
         assert json_ld(page(calendar_site, slug_of(title))) is None, title
+
+
+def facts(build, title):
+    dl = build.html(f"tapahtumat/2021/{slug_of(title)}/").find("dl", class_="facts")
+    return {dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True)
+            for dt in dl.find_all("dt")}
+
+
+def test_status_and_attendance_say_only_what_the_file_says(calendar_site):
+    planned = facts(calendar_site, "Marraskuun päivät")  # neither Status nor Attendance
+    assert planned["Tila"] == "Suunniteltu"
+    assert "Osallistuminen" not in planned
+    assert facts(calendar_site, "Päivän seminaari")["Tila"] == "Vahvistettu"
+    assert facts(calendar_site, "Kesäajan webinaari")["Osallistuminen"] == "Verkossa"
+    assert facts(calendar_site, "Talviajan kokous")["Osallistuminen"] == "Paikan päällä"
+    assert facts(calendar_site, "Joulukuun koulutus")["Osallistuminen"] == \
+        "Lähi-, etä- tai hybriditoteutus (tarkentuu)"
+    listing = calendar_site.html("tapahtumat/")
+    meta = {item.select_one(".event-item__title").get_text(): item.select_one(".event-item__meta")
+            for item in listing.select("[data-upcoming] li, [data-past] li")}
+    assert meta["Päivän seminaari"].find(class_="event-status").get_text() == "Vahvistettu"
+    assert meta["Peruttu seminaari"].find(class_="event-status").get_text() == "Peruttu"
+    assert meta["Marraskuun päivät"].find(class_="event-status") is None  # planned: the normal case
 
 
 def test_banners_for_cancelled_postponed_and_moved_events(calendar_site):
@@ -378,6 +408,10 @@ BAD_EVENTS = {
     "unknown-timezone": (event("A", "2021-03-01 10:00-11:00", timezone="Europe/Tampere"), "Timezone",
                          "aikavyöhykettä \"Europe/Tampere\" ei tunneta"),
     "unknown-host": (event("A", "2021-03-01", host="olematon"), "Host", "ei ole hakemistossa"),
+    "confirmed-month": (event("A", "2021-02", status="vahvistettu"), "Status",
+                        "vahvistetulla tapahtumalla ei ole päivämäärää"),
+    "confirmed-season": (event("A", "2021-syksy", status="vahvistettu"), "Status",
+                         "vahvistetulla tapahtumalla ei ole päivämäärää"),
 }
 
 
@@ -450,9 +484,50 @@ def test_real_board_and_college_meetings_stay_private(site):
 def test_host_institution_lists_its_events(site):
     body = site.html("jasenet/lahden-konservatorio/")
     section = body.find("h2", string="Tapahtumat täällä").find_parent("section")
-    assert {a.get_text() for a in section.find_all("a")} == {"Vuosikokous", "Toimistopäivät"}
+    # Toimistopäivät are in Lahti, but Lahden konservatorio is one of their organisers, not the host.
+    assert {a.get_text() for a in section.find_all("a")} == {"Vuosikokous"}
     toimisto = site.html("tapahtumat/2021/toimistopaivat/")
-    assert "syyskuu 2020" in toimisto.find("p", class_="notice").get_text()
+    notice = toimisto.find("p", class_="notice").get_text()
+    assert "syyskuu 2020" in notice and "tarkentuu" not in notice, notice
+
+
+def real_events():
+    """Front matter of the real site's event files, keys in lower case."""
+    return [front_matter(path) for path in sorted((ROOT / "content" / "events").glob("*.md"))]
+
+
+def public_real_events():
+    return [e for e in real_events() if e["audience"] == "julkinen"]
+
+
+# Words an event page may show only when its file states the value behind them:
+# no default may claim how to take part or that a plan item is confirmed.
+CLAIMS = {"Paikan päällä": ("attendance", "paikan päällä"), "Vahvistettu": ("status", "vahvistettu")}
+
+
+def test_event_pages_claim_only_what_their_file_states(site):
+    events = public_real_events()
+    assert len(events) >= 10
+    for meta in events:
+        text = site.html(f"tapahtumat/{meta['when'][:4]}/{meta['slug']}/").find("main").get_text(" ").lower()
+        for word, (field, value) in CLAIMS.items():
+            if meta.get(field, "").lower() != value:
+                assert word.lower() not in text, (meta["slug"], word)
+
+
+def test_no_public_calendar_event_is_confirmed_unless_its_file_says_so(site):
+    by_uid = {e["uid"]: e for e in real_events()}
+    checked = 0
+    for path in sorted(site.output.glob("tapahtumat/**/*.ics")):
+        for item in Calendar.from_ical(path.read_bytes()).walk("VEVENT"):
+            meta = by_uid[str(item["UID"])]
+            known_day = re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", meta["when"]) is not None
+            if item["STATUS"] == "CONFIRMED":
+                assert meta.get("status") == "vahvistettu", (path.name, meta["slug"])
+            if not known_day:  # only the month, a season or the year is known
+                assert item["STATUS"] != "CONFIRMED", (path.name, meta["slug"])
+            checked += 1
+    assert checked >= 20
 
 
 def test_front_page_shows_next_events(site):

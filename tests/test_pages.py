@@ -6,6 +6,7 @@ import re
 from collections import deque
 
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import ROOT, SITEURL, front_matter
 
@@ -180,6 +181,38 @@ def test_the_plans_names_appear_on_the_page_about_them(site, slug):
     text = text_of(site, slug).lower()
     missing = [name for name in NAMES_BY_PAGE[slug] if name.lower() not in text]
     assert missing == []
+
+
+# The pages speak for the association ("Liitto järjestää…"); the action plan is
+# named only where the source matters (strategy, priorities, the blog's and
+# the front page's note on where the first content comes from).
+PLAN_MENTIONS_CEILING = 5
+
+
+def test_public_pages_name_the_action_plan_only_a_handful_of_times(site):
+    mentions = {}
+    for path in site.pages():
+        url = path.relative_to(site.output).as_posix()
+        if url.startswith(("jasenalue/", "luonnokset/")):
+            continue
+        main = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find("main")
+        if main and (count := main.get_text(" ").lower().count("toimintasuunnitelm")):
+            mentions[url] = count
+    assert sum(mentions.values()) <= PLAN_MENTIONS_CEILING, mentions
+
+
+# Pages that send readers to the office must give a way to reach it.
+REACH_THE_OFFICE = ["yhteystiedot", "saavutettavuusseloste", "tietosuojaseloste", "jasenalue",
+                    "liitto/ansio-ja-kunniamerkit", "vaikuttaminen/teosto"]
+
+
+@pytest.mark.parametrize("slug", REACH_THE_OFFICE)
+def test_the_office_can_be_reached_by_email_or_form(site, slug):
+    main = site.html(f"{slug}/").find("main")
+    mailto = [a["href"] for a in main.find_all("a", href=True) if a["href"].startswith("mailto:")]
+    assert mailto or main.find("form"), slug
+    for href in mailto:
+        assert re.fullmatch(r"mailto:[^@\s/]+@[^@\s/]+\.[a-z]{2,}", href), href
 
 
 def test_accessibility_statement_has_the_sections_the_law_requires(site):

@@ -30,12 +30,18 @@ KINDS = {k.key: k for k in (
     Kind("kysely", "kyselyt", N_("Surveys")),
     Kind("hanke", "hankkeet", N_("Projects of the year")),
 )}
-STATUSES = {"alustava": N_("Tentative"), "vahvistettu": N_("Confirmed"),
-            "peruttu": N_("Cancelled"), "siirretty": N_("Postponed")}
+# A plan item is "suunniteltu" until the file says otherwise; only a file that
+# says "vahvistettu" claims the event is confirmed.
+STATUSES = {"suunniteltu": N_("Planned"), "alustava": N_("Tentative"),
+            "vahvistettu": N_("Confirmed"), "peruttu": N_("Cancelled"),
+            "siirretty": N_("Postponed")}
+DEFAULT_STATUS = "suunniteltu"
+# No default: how to take part is shown only when the file states it.
 ATTENDANCE = {"paikan päällä": N_("On site"), "verkossa": N_("Online"),
-              "hybridi": N_("On site and online")}
+              "hybridi": N_("On site and online"),
+              "lähi, etä tai hybridi": N_("On site, online or hybrid (to be decided)")}
 PRECISION = {"tarkentuu": "tarkentuu", "jakso": "jakso"}
-SCHEMA_STATUS = {"alustava": "EventScheduled", "vahvistettu": "EventScheduled",
+SCHEMA_STATUS = {"suunniteltu": "EventScheduled", "alustava": "EventScheduled", "vahvistettu": "EventScheduled",
                  "peruttu": "EventCancelled", "siirretty": "EventPostponed"}
 SCHEMA_ATTENDANCE = {"paikan päällä": "OfflineEventAttendanceMode",
                      "verkossa": "OnlineEventAttendanceMode",
@@ -44,7 +50,7 @@ SCHEMA_ATTENDANCE = {"paikan päällä": "OfflineEventAttendanceMode",
 
 class Event(TypedContent):
     default_template = "event"
-    default_status = "vahvistettu"
+    default_status = DEFAULT_STATUS
 
     def __init__(self, content, metadata=None, *args, **kwargs):
         # The URL holds the year; Pelican computes URLs before our schema runs,
@@ -73,12 +79,11 @@ class Event(TypedContent):
             Field("Timezone", default=self.settings.get("TIMEZONE", "Europe/Helsinki")),
             Field("Precision", "choice", choices=PRECISION),
             Field("Kind", "choice", required=True, choices={k: k for k in KINDS}, example="kokous"),
-            Field("Status", "choice", choices={s: s for s in STATUSES}, default="vahvistettu"),
+            Field("Status", "choice", choices={s: s for s in STATUSES}, default=DEFAULT_STATUS),
             Field("Audience", "choice", required=True, choices={"julkinen": "julkinen", **groups},
                   example="julkinen"),
             Field("Location", example="Tampere"),
-            Field("Attendance", "choice", choices={a: a for a in ATTENDANCE},
-                  default="paikan päällä"),
+            Field("Attendance", "choice", choices={a: a for a in ATTENDANCE}),
             Field("Online", "url"),
             Field("Registration", "url"),
             Field("Host", example="lahden-konservatorio"),
@@ -94,15 +99,25 @@ class Event(TypedContent):
                             "Jätä kenttä pois (Suomen aika) tai kirjoita esim. Europe/Helsinki.")]
         zone = ZoneInfo(fields["timezone"])
         problems = []
+        # A date that was given up will not be made more precise: "syyskuu 2020",
+        # never "syyskuu 2020 (päivä tarkentuu)".
+        precisions = {"when": fields["precision"], "previous-when": "jakso"}
         for key, name in (("when", "When"), ("previous-when", "Previous-When")):
             if not fields.get(key):
                 continue
             try:
-                parsed = parse_when(fields[key], zone).with_precision(fields["precision"])
+                parsed = parse_when(fields[key], zone).with_precision(precisions[key])
             except Invalid as error:
                 problems.append(Problem(self.source_path, name, error.message, error.fix))
                 continue
             setattr(self, key.replace("-", "_"), parsed)
+        if self.when and fields["status"] == "vahvistettu" and not self.when.exact:
+            problems.append(Problem(
+                self.source_path, "Status",
+                "vahvistetulla tapahtumalla ei ole päivämäärää (When kertoo vain kuukauden, "
+                "kauden tai vuoden).",
+                "Kirjoita When-kenttään päivä (esim. 2021-09-14) tai jätä Status pois, "
+                "kunnes päivä on vahvistettu."))
         return problems
 
     @property
@@ -127,18 +142,20 @@ class Event(TypedContent):
             "startDate": moment(when.starts if timed else when.first),
             "endDate": moment(when.ends if timed else when.last),  # inclusive in schema.org
             "eventStatus": "https://schema.org/" + SCHEMA_STATUS[self.fields["status"]],
-            "eventAttendanceMode": "https://schema.org/" + SCHEMA_ATTENDANCE[self.fields["attendance"]],
             "organizer": organizer,
             "inLanguage": self.settings.get("DEFAULT_LANG", "fi"),
         }
         if self.previous_when and self.previous_when.exact and self.fields["status"] != "siirretty":
             data["eventStatus"] = "https://schema.org/EventRescheduled"
             data["previousStartDate"] = moment(self.previous_when.first)
+        attendance = self.fields["attendance"]
+        if attendance in SCHEMA_ATTENDANCE:  # only what the file states
+            data["eventAttendanceMode"] = "https://schema.org/" + SCHEMA_ATTENDANCE[attendance]
         locations = []
-        if self.fields["attendance"] != "verkossa" and self.fields["location"]:
+        if attendance != "verkossa" and self.fields["location"]:
             locations.append({"@type": "Place", "name": self.fields["location"],
                               "address": self.fields["location"]})
-        if self.fields["attendance"] != "paikan päällä":
+        if attendance in ("verkossa", "hybridi") or self.fields["online"]:
             locations.append({"@type": "VirtualLocation",
                               "url": self.fields["online"] or f"{siteurl}/{self.url}"})
         if locations:

@@ -17,8 +17,9 @@ from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStand
 from .when import When
 
 PRODID = "-//Suomen konservatorioliitto//Toimintakalenteri//FI"
-STATUS = {"alustava": "TENTATIVE", "vahvistettu": "CONFIRMED", "peruttu": "CANCELLED",
-          "siirretty": "TENTATIVE"}
+# Only an event its file calls confirmed is CONFIRMED; a plan item is TENTATIVE.
+STATUS = {"suunniteltu": "TENTATIVE", "alustava": "TENTATIVE", "vahvistettu": "CONFIRMED",
+          "peruttu": "CANCELLED", "siirretty": "TENTATIVE"}
 REFRESH = dt.timedelta(hours=12)
 
 
@@ -27,7 +28,7 @@ class IcsEvent:
     uid: str
     title: str
     when: When
-    status: str  # alustava, vahvistettu, peruttu, siirretty
+    status: str  # a key of STATUS
     url: str
     stamp: dt.datetime  # aware, UTC
     sequence: int = 0
