@@ -42,7 +42,7 @@ PLUGIN_PATHS = ["plugins"]
 # Order matters at the end of a build: pages first (strict_build renders them),
 # then the search index over them (in the background), the files around the
 # pages, and last the compressed copies of everything.
-PLUGINS = ["strict_build", "site_search", "content_rules", "babel_i18n", "site_nav",
+PLUGINS = ["strict_build", "site_search", "content_rules", "babel_i18n", "site_nav", "feed_meta",
            "content_types", "member_directory", "channels", "event_calendar", "members_area",
            "assets", "responsive_images", "social_cards", "site_meta", "precompress"]
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True,
