@@ -43,8 +43,8 @@ PLUGIN_PATHS = ["plugins"]
 # then the search index over them (in the background), the files around the
 # pages, and last the compressed copies of everything.
 PLUGINS = ["strict_build", "site_search", "content_rules", "babel_i18n", "site_nav", "feed_meta",
-           "authors", "content_types", "member_directory", "channels", "event_calendar", "members_area",
-           "assets", "responsive_images", "social_cards", "site_meta", "precompress"]
+           "authors", "content_types", "member_directory", "channels", "event_calendar",
+           "members_area", "assets", "responsive_images", "social_cards", "site_meta", "precompress"]
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True,
                      "lstrip_blocks": True}
 
