@@ -31,7 +31,13 @@ serve: $(VENV)/.runtime
 build: $(VENV)/.runtime
 	$(BIN)/invoke preview
 
-test: $(VENV)/.test
+# The Nu HTML Checker (vnu.jar) for the conformance tests, pinned in package-lock.json;
+# it runs on the system's Java. Its install script (which would download a Java) never runs.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.test node_modules/.installed
 	$(BIN)/python -m pytest
 
 clean:
