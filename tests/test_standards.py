@@ -348,3 +348,38 @@ def test_search_excerpts_do_not_glue_words_together(playwright_browser, site):
             institutions += 1
             assert "Koulutuksen järjestäjä: " in excerpt or "järjestäjä" not in excerpt, excerpt
     assert institutions >= 1
+
+
+# --- The builders, directly ------------------------------------------------------------------
+
+
+def test_category_feeds_describe_their_category_in_finnish(site):
+    channel = ET.parse(site.output / "syotteet" / "hankkeet.rss.xml").getroot().find("channel")
+    assert channel.findtext("description") == "Suomen konservatorioliitto: ajankohtaista kategoriassa Hankkeet"
+    assert channel.findtext("link") == f"{SITEURL}/ajankohtaista/kategoria/hankkeet/"
+    everything = ET.parse(site.output / "syotteet" / "kaikki.atom.xml").getroot()
+    assert everything.findtext(f"{ATOM}id") == f"{SITEURL}/syotteet/kaikki.atom.xml"
+    assert everything.findtext(f"{ATOM}subtitle").startswith("Suomen konservatorioliitto on ")
+
+
+def test_place_holds_only_what_the_location_says():
+    from event_calendar.events import place_ld
+
+    assert place_ld("Tampere") == {"@type": "Place", "name": "Tampere", "address": {
+        "@type": "PostalAddress", "addressLocality": "Tampere", "addressCountry": "FI"}}
+    venue = place_ld("Lahden konservatorio, Lahti")
+    assert venue["name"] == "Lahden konservatorio" and venue["address"]["addressLocality"] == "Lahti"
+    assert "streetAddress" not in venue["address"]
+
+
+def test_author_schema_setting_is_checked():
+    from authors import author_ld, settings_problems
+
+    assert settings_problems({"Toimisto": {"@type": "Organization"}}) == []
+    problems = settings_problems({"Toiminnanjohtaja": {"@type": "Organization", "jobTitle": "x"},
+                                  "Joku": {"@type": "Robot"}, "Muu": {"@type": "Person", "rooli": "x"}})
+    assert [p.field for p in problems] == ["AUTHOR_SCHEMA"] * 3
+    assert "Toiminnanjohtaja" in problems[0].text() and "Person" in problems[0].text()
+    settings = {"SITENAME": "Liitto", "PUBLIC_SITEURL": SITEURL, "AUTHOR_SCHEMA": {}}
+    assert author_ld("Maija Meikäläinen", "kirjoittaja/maija/", settings) == {
+        "@type": "Person", "name": "Maija Meikäläinen", "url": f"{SITEURL}/kirjoittaja/maija/"}
