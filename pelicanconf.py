@@ -42,9 +42,9 @@ PLUGIN_PATHS = ["plugins"]
 # Order matters at the end of a build: pages first (strict_build renders them),
 # then the search index over them (in the background), the files around the
 # pages, and last the compressed copies of everything.
-PLUGINS = ["strict_build", "site_search", "content_rules", "babel_i18n", "site_nav",
-           "content_types", "member_directory", "channels", "event_calendar", "members_area",
-           "assets", "responsive_images", "social_cards", "site_meta", "precompress"]
+PLUGINS = ["strict_build", "site_search", "content_rules", "babel_i18n", "site_nav", "feed_meta",
+           "authors", "content_types", "member_directory", "channels", "event_calendar",
+           "members_area", "assets", "responsive_images", "social_cards", "site_meta", "precompress"]
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True,
                      "lstrip_blocks": True}
 
@@ -62,8 +62,14 @@ USE_FOLDER_AS_CATEGORY = False
 # A post states its Date itself; the date in the file name is only for sorting files.
 FILENAME_METADATA = ""
 AUTHOR = None
-# Authors that are an organisation or a role, not a person (for structured data).
-ORGANISATION_AUTHORS = ["Konservatorioliiton toimisto", "Toiminnanjohtaja"]
+# What structured data says each author is (plugins/authors): the office is an
+# organisation; "Toiminnanjohtaja" is a role held by a person whose name the posts
+# do not give. Authors not listed here are people writing under their own name.
+AUTHOR_SCHEMA = {
+    "Konservatorioliiton toimisto": {"@type": "Organization"},
+    "Toiminnanjohtaja": {"@type": "Person", "name": "Suomen konservatorioliiton toiminnanjohtaja",
+                         "jobTitle": "Toiminnanjohtaja"},
+}
 WITH_FUTURE_DATES = False  # a post dated in the future is not published yet
 DEFAULT_PAGINATION = 10
 SUMMARY_MAX_LENGTH = 40

@@ -17,6 +17,7 @@ PAGES = {
     "directory": "/jasenet/",
     "institution": "/jasenet/lahden-konservatorio/",
     "calendar": "/tapahtumat/",
+    "month grid": "/tapahtumat/2021/11/",
     "event": "/tapahtumat/2021/valtakunnalliset-musiikkikasvatuspaivat/",
     "search": "/haku/?q=konservatorio",
     "404": "/ei-ole-olemassa/",
@@ -173,3 +174,36 @@ def test_readable_at_320_pixels_without_horizontal_scrolling(playwright_browser,
     width = page.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert width <= 320
+
+
+CONTRAST = """
+() => {
+  const rgb = (text) => text.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = (c) => {
+    const [r, g, b] = c.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  return [...document.querySelectorAll('.month-grid .grid-event')].flatMap((bar) => {
+    const text = bar.querySelector('a, .grid-event__name');
+    const style = getComputedStyle(text);
+    if (style.visibility === 'hidden' || !text.textContent.trim()) return [];
+    return [[text.textContent.trim(), ratio(rgb(style.color), rgb(getComputedStyle(bar).backgroundColor))]];
+  });
+}
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_month_grid_bars_are_readable_and_their_event_read_once(playwright_browser, site, scheme):
+    title = "Valtakunnalliset musiikkikasvatuspäivät"  # 17.–19.11.2021, three days
+    context, _, page = open_page(playwright_browser, site, "/tapahtumat/2021/11/", color_scheme=scheme)
+    shown = page.evaluate(CONTRAST)
+    assert shown and all(ratio >= 4.5 for _, ratio in shown), shown
+    assert [text for text, _ in shown].count(title) == 1  # no Monday in the span: shown once
+    grid = page.locator(".month-grid")
+    assert grid.get_by_role("link", name=title).count() == 1  # the only focus stop
+    cells = [line for line in grid.aria_snapshot().splitlines() if line.strip().startswith("- cell")]
+    assert [cell for cell in cells if title in cell] == [  # screen readers meet it once
+        f'      - cell "17. marraskuuta 2021 {title} (17.–19.11.2021)":']
+    context.close()

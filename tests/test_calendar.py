@@ -256,8 +256,10 @@ def test_json_ld_only_for_public_events_with_a_known_day(calendar_site):
     assert seminar["@type"] == "Event"
     assert seminar["startDate"] == "2021-11-28" and seminar["endDate"] == "2021-11-30"
     assert seminar["eventStatus"] == "https://schema.org/EventScheduled"
-    assert "eventAttendanceMode" not in seminar, "the file does not say how to take part"
-    assert seminar["location"] == {"@type": "Place", "name": "Tampere", "address": "Tampere"}
+    assert "eventAttendanceMode" not in seminar  # the file does not say: no guess
+    assert seminar["location"] == {"@type": "Place", "name": "Tampere", "address": {
+        "@type": "PostalAddress", "addressLocality": "Tampere", "addressCountry": "FI"}}
+    assert seminar["image"][0].startswith(f"{SITEURL}/kortit/")
     meeting = json_ld(page(calendar_site, slug_of("Talviajan kokous")))
     assert meeting["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
     webinar = json_ld(page(calendar_site, slug_of("Kesäajan webinaari")))
@@ -342,13 +344,36 @@ def test_month_grid_spans_multi_day_events(calendar_site):
     body = calendar_site.html("tapahtumat/2021/11/")
     grid = body.find("table", class_="month-grid")
     assert grid.find("caption").get_text() == "Marraskuu 2021"
-    cells = [td for td in grid.find_all("td") if td.find("a", string="Marraskuun päivät")]
+    cells = [td for td in grid.find_all("td") if "Marraskuun päivät" in td.get_text()]
     positions = [td.find("li")["class"][1] for td in cells]
     assert positions == ["grid-event--start", "grid-event--middle", "grid-event--end"]
     assert [td.find(class_="visually-hidden").get_text() for td in cells] == [
         "28. marraskuuta 2021", "29. marraskuuta 2021", "30. marraskuuta 2021"]
+    # One link, which says the whole span; the bar's other days are neither links nor read.
+    start, *rest = [td.find("li") for td in cells]
+    assert start.find("a").get_text() == "Marraskuun päivät" and not start.get("aria-hidden")
+    assert "28.–30.11.2021" in start.get_text()
+    assert all(li.get("aria-hidden") == "true" and not li.find("a") for li in rest)
+    assert len(grid.find_all("a", string="Marraskuun päivät")) == 1
     assert [th.get_text() for th in grid.find_all("th")][:2] == ["ma", "ti"]
     assert body.find("a", string="Syksyn kysely"), "ongoing periods are listed under the grid"
+
+
+def test_month_grid_links_an_event_once_a_month():
+    """An event that began last month is linked on the first day of this one."""
+    from types import SimpleNamespace
+
+    from event_calendar.grid import month_grid
+
+    when = SimpleNamespace(first=dt.date(2021, 10, 30), last=dt.date(2021, 11, 2), exact=True)
+    event = SimpleNamespace(when=when)
+
+    def linked_days(year, month):
+        return [(day.date.day, entry.position) for week in month_grid(year, month, [event])
+                for day in week if day.in_month for entry in day.entries if entry.linked]
+
+    assert linked_days(2021, 10) == [(30, "start")]
+    assert linked_days(2021, 11) == [(1, "middle")]
 
 
 def test_kind_pages(calendar_site):

@@ -9,7 +9,6 @@ generator (``internal``) for the members' section and reach no public output.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 from dataclasses import dataclass, field, replace
@@ -176,8 +175,7 @@ class EventsGenerator(TypedContentGenerator):
         )
         organizer = {"@type": "Organization", "name": self.settings["SITENAME"],
                      "url": self.settings.get("PUBLIC_SITEURL", absolute)}
-        data = event.schema_ld(absolute, organizer)
-        event.json_ld = json.dumps(data, ensure_ascii=False) if data else None
+        event.json_ld = event.schema_ld(absolute, organizer)  # event.html adds the page's image
 
     def _months(self, events, year):
         base = self.settings["EVENTS_URL"]

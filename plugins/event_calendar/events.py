@@ -48,6 +48,18 @@ SCHEMA_ATTENDANCE = {"paikan päällä": "OfflineEventAttendanceMode",
                      "hybridi": "MixedEventAttendanceMode"}
 
 
+def place_ld(location: str, country: str = "FI") -> dict:
+    """schema.org Place for a Location such as "Tampere" or "Lahden konservatorio, Lahti".
+
+    The last comma-separated part is the municipality; nothing else of the
+    address is known, so nothing else is written (no street is guessed).
+    """
+    parts = [part.strip() for part in location.split(",") if part.strip()]
+    return {"@type": "Place", "name": ", ".join(parts[:-1]) or parts[-1],
+            "address": {"@type": "PostalAddress", "addressLocality": parts[-1],
+                        "addressCountry": country}}
+
+
 class Event(TypedContent):
     default_template = "event"
     default_status = DEFAULT_STATUS
@@ -125,7 +137,12 @@ class Event(TypedContent):
         return KINDS[self.fields["kind"]]
 
     def schema_ld(self, siteurl: str, organizer: dict) -> dict | None:
-        """schema.org Event, only for a public event on a known day."""
+        """schema.org Event, only for a public event on a known day.
+
+        Says only what the file says: the attendance mode only when the file
+        states an Attendance, a status we have no schema.org term for is
+        EventScheduled, and the place's address holds only its municipality.
+        """
         when = self.when
         if not when.exact:
             return None
@@ -134,35 +151,39 @@ class Event(TypedContent):
             return value.isoformat(timespec="minutes") if isinstance(value, dt.datetime) else value.isoformat()
 
         timed = when.kind == "timed"
+        page = f"{siteurl}/{self.url}"
         data = {
             "@context": "https://schema.org",
             "@type": "EducationEvent" if self.fields["kind"] == "koulutus" else "Event",
             "name": self.title,
-            "url": f"{siteurl}/{self.url}",
+            "url": page,
             "startDate": moment(when.starts if timed else when.first),
             "endDate": moment(when.ends if timed else when.last),  # inclusive in schema.org
-            "eventStatus": "https://schema.org/" + SCHEMA_STATUS[self.fields["status"]],
+            "eventStatus": "https://schema.org/" + SCHEMA_STATUS.get(self.fields["status"], "EventScheduled"),
             "organizer": organizer,
             "inLanguage": self.settings.get("DEFAULT_LANG", "fi"),
         }
+        attendance = self.stated_attendance
+        if attendance in SCHEMA_ATTENDANCE:
+            data["eventAttendanceMode"] = "https://schema.org/" + SCHEMA_ATTENDANCE[attendance]
         if self.previous_when and self.previous_when.exact and self.fields["status"] != "siirretty":
             data["eventStatus"] = "https://schema.org/EventRescheduled"
             data["previousStartDate"] = moment(self.previous_when.first)
-        attendance = self.fields["attendance"]
-        if attendance in SCHEMA_ATTENDANCE:  # only what the file states
-            data["eventAttendanceMode"] = "https://schema.org/" + SCHEMA_ATTENDANCE[attendance]
         locations = []
         if attendance != "verkossa" and self.fields["location"]:
-            locations.append({"@type": "Place", "name": self.fields["location"],
-                              "address": self.fields["location"]})
+            locations.append(place_ld(self.fields["location"]))
         if attendance in ("verkossa", "hybridi") or self.fields["online"]:
-            locations.append({"@type": "VirtualLocation",
-                              "url": self.fields["online"] or f"{siteurl}/{self.url}"})
+            locations.append({"@type": "VirtualLocation", "url": self.fields["online"] or page})
         if locations:
             data["location"] = locations[0] if len(locations) == 1 else locations
         if self.plain_summary:
             data["description"] = self.plain_summary
         return data
+
+    @property
+    def stated_attendance(self) -> str | None:
+        """Attendance as the file states it; None when the file does not say."""
+        return self.fields["attendance"] if str(self.metadata.get("attendance") or "").strip() else None
 
     @property
     def plain_summary(self) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 class Entry:
     event: object
     position: str  # single, start, middle, end
+    linked: bool = True  # the event's first day in this month: the one link to it
 
 
 @dataclass
@@ -43,7 +44,8 @@ def month_grid(year: int, month: int, events) -> list[list[Day]]:
                     position = "end"
                 else:
                     position = "middle"
-                day.entries.append(Entry(event, position))
+                first_shown = max(when.first, dt.date(year, month, 1))
+                day.entries.append(Entry(event, position, linked=date == first_shown))
             row.append(day)
         grid.append(row)
     return grid
