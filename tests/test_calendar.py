@@ -280,7 +280,8 @@ def test_json_ld_only_for_public_events_with_a_known_day(calendar_site):
 
 def facts(build, title):
     dl = build.html(f"tapahtumat/2021/{slug_of(title)}/").find("dl", class_="facts")
-    return {dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True)
+    # Each fact is <div><dt>Label<span class="visually-hidden">:</span></dt> <dd>…</dd></div>
+    return {dt.get_text(strip=True).removesuffix(":"): dt.find_next_sibling("dd").get_text(" ", strip=True)
             for dt in dl.find_all("dt")}
 
 

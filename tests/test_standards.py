@@ -61,13 +61,24 @@ def run_vnu(files: list[Path]) -> list[dict]:
     return report["messages"]
 
 
+def own_origin_under_meta_csp(message) -> bool:
+    """vnu reads the pages as files, so to it 'self' in the members' pages'
+    <meta> policy is file:, and the site's own https URLs look external. In a
+    browser on the site they are 'self' (the members' browser tests run under
+    that policy). Only that case is set aside: the resource must be the site's."""
+    text = message.get("message", "")
+    return (text.startswith("Resource violates Content Security Policy (meta tag)")
+            and f"“{SITEURL}/" in text)
+
+
 def test_every_page_passes_the_nu_html_checker(site):
     pages = site.pages()
     assert len(pages) > 100
     messages = run_vnu(pages)
     # Errors, warnings and "non-document-error"s (a page vnu could not read) all count;
     # plain information messages do not.
-    problems = [m for m in messages if m["type"] != "info" or m.get("subType") == "warning"]
+    problems = [m for m in messages if (m["type"] != "info" or m.get("subType") == "warning")
+                and not own_origin_under_meta_csp(m)]
     lines = [f"{m['url'].split(str(site.output))[-1]}:{m.get('lastLine', '?')}: {m['type']}: {m['message']}"
              for m in problems]
     assert problems == [], "\n".join(lines)
