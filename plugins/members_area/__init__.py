@@ -1,6 +1,8 @@
 """Members' section: bulletins and materials, encrypted at build time.
 
-Files in content/members/ never enter Pelican's article, page or static
+The encryption format and the threats each choice answers are described in
+crypto.py; the password policy in passwords.py; the HTML allow-list in
+sanitize.py. Files in content/members/ never enter Pelican's article, page or static
 pipelines: this generator reads them, renders them, encrypts everything
 (text, titles, the index, attachments) with the groups' keys and writes only
 ciphertext and generic page shells. Internal channels and members-only
@@ -119,7 +121,8 @@ class MembersGenerator(TypedContentGenerator):
         settings = self.settings
         groups = list(settings.get("MEMBER_GROUPS", {}))
         dev = settings.get("MEMBERS_DEV_PASSWORDS", {})
-        if settings.get("MEMBERS_PASSWORDS") == "development":
+        development = settings.get("MEMBERS_PASSWORDS") == "development"
+        if development:
             self.passwords = {group: [dev[group]] for group in groups if group in dev}
             for group in (g for g in groups if g not in dev):
                 report(logger, Problem("pelicanconf.py", "MEMBERS_DEV_PASSWORDS",
@@ -130,7 +133,7 @@ class MembersGenerator(TypedContentGenerator):
                 groups, os.environ, dev, settings.get("MEMBERS_SHARED_PASSWORDS", ()))
             for problem in problems:
                 report(logger, problem)
-        kdf, rotation_days = settings_problems(settings)
+        kdf, rotation_days = checked_settings(settings)
         self.context["members_url"] = settings["MEMBERS_URL"]
         self.context["members_csp"] = META_POLICY
         if kdf is None:
@@ -140,7 +143,7 @@ class MembersGenerator(TypedContentGenerator):
         background = ThreadPoolExecutor(max_workers=1)
         self._keyring = background.submit(crypto.make_keyring, self.passwords,
                                           settings["PUBLIC_SITEURL"], build_day(settings),
-                                          rotation_days, kdf)
+                                          rotation_days, kdf, 1 if development else 2)
         background.shutdown(wait=False)
 
     # --- output -------------------------------------------------------------------
@@ -263,7 +266,7 @@ def build_day(settings) -> dt.date:
     return dt.datetime.now(ZoneInfo(settings.get("TIMEZONE") or "Europe/Helsinki")).date()
 
 
-def settings_problems(settings) -> tuple[dict | None, int]:
+def checked_settings(settings) -> tuple[dict | None, int]:
     """MEMBERS_KDF and MEMBERS_ROTATION_DAYS, checked; (None, …) after reporting a problem."""
     kdf = {**crypto.DEFAULT_KDF, **(settings.get("MEMBERS_KDF") or {})}
     rotation_days = settings.get("MEMBERS_ROTATION_DAYS", crypto.MAX_ROTATION_DAYS)

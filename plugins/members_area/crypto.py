@@ -186,8 +186,10 @@ class Keyring:
 
 
 def make_keyring(passwords: dict[str, list[str]], site: str, day: dt.date,
-                 rotation_days: int, kdf: dict | None = None) -> Keyring:
-    """A fresh CEK per group, wrapped for each password in this period and the one before."""
+                 rotation_days: int, kdf: dict | None = None, periods: int = 2) -> Keyring:
+    """A fresh CEK per group, wrapped for each password in this period and the one before
+    (``periods=1``: this period only, for development builds, where a login lasting
+    across a period boundary matters less than a quick rebuild)."""
     kdf = dict(kdf or DEFAULT_KDF)
     if problem := kdf_problem(kdf):
         raise ValueError(f"Argon2id parameters below the minimum or out of range: {problem}")
@@ -198,7 +200,7 @@ def make_keyring(passwords: dict[str, list[str]], site: str, day: dt.date,
     jobs = [(group, index, password, period, slot_salt(site, period, group, index))
             for group in sorted(passwords)
             for index, password in enumerate(passwords[group])
-            for period in (current, current - 1)]
+            for period in range(current, current - periods, -1)]
     # argon2-cffi lets go of the GIL: the derivations run side by side.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         keks = list(pool.map(lambda job: derive_kek(job[2], job[4], kdf), jobs))

@@ -166,8 +166,23 @@
     });
   }
 
+  // A visitor who never logged in gets no database: look before opening one.
+  function databaseExists() {
+    if (!indexedDB.databases) return Promise.resolve(true);
+    return indexedDB.databases().then(function (list) {
+      return list.some(function (db) { return db.name === DB_NAME; });
+    }, function () { return true; });
+  }
+
   function storedRecords() {
     var records = {};
+    return databaseExists().then(function (exists) {
+      if (!exists) return records;
+      return readRecords(records);
+    });
+  }
+
+  function readRecords(records) {
     return store("readonly", function (s) {
       var cursor = s.openCursor();
       cursor.onsuccess = function () {
@@ -233,9 +248,9 @@
     return storedRecords().then(function (records) {
       var groups = Object.keys(records);
       var needsSession = groups.some(function (g) { return !records[g].remember && records[g].expires > now; });
-      var tabId = tabSession();
-      var session = needsSession && !tabId ? askPeers() : Promise.resolve(tabId);
-      return session.then(function (id) {
+      var tabId = needsSession ? tabSession() : null;  // no storage is touched before a login
+      var sessionId = needsSession && !tabId ? askPeers() : Promise.resolve(tabId);
+      return sessionId.then(function (id) {
         if (id && !tabId) { try { sessionStorage.setItem(TAB_KEY, id); } catch (e) { /* ignore */ } }
         return Promise.all(groups.map(function (group) {
           var record = records[group];
