@@ -45,33 +45,36 @@ def _require(ok: bool) -> None:
 
 @task
 def clean(c):
-    """Remove the built site, the builds it was made from and the build cache."""
+    """Poista koottu sivusto, aiemmat kokoamiset ja välimuisti."""
     for path in (OUTPUT, *OUTPUT.parent.glob(f".{OUTPUT.name}.*"), CACHE):
-        shutil.rmtree(path, ignore_errors=True)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 @task
 def build(c):
-    """Build the development site into output/."""
+    """Kokoa kehitysversio kansioon output/."""
     _require(run_build(DEV_SETTINGS))
 
 
 @task
 def rebuild(c):
-    """Build the development site from scratch, ignoring the cache."""
+    """Kokoa kehitysversio alusta, välimuistia käyttämättä."""
     clean(c)
     build(c)
 
 
 @task
 def preview(c):
-    """Build the production site into output/ (make build)."""
+    """Kokoa julkaistava sivusto kansioon output/ (make build)."""
     _require(run_build(PUBLISH_SETTINGS))
 
 
 @task
 def regenerate(c):
-    """Rebuild the development site whenever a source file changes."""
+    """Kokoa kehitysversio uudelleen aina, kun lähdetiedosto muuttuu."""
     from watchfiles import watch
 
     run_build(DEV_SETTINGS)
@@ -79,48 +82,56 @@ def regenerate(c):
         run_build(DEV_SETTINGS)
 
 
-def _serve_forever(directory: Path) -> None:
-    import functools
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(directory))
-    with ThreadingHTTPServer((HOST, PORT), handler) as server:
-        print(f"Sivusto osoitteessa http://localhost:{PORT}/ (lopeta: Ctrl+C)")
-        server.serve_forever()
+PORT_HELP = {"port": f"portti, oletus {PORT} (make serve PORT=8080)"}
 
 
-@task
-def serve(c):
-    """Serve output/ at http://localhost:8000 without rebuilding."""
-    _serve_forever(OUTPUT)
+def _serve(port, build: bool) -> None:
+    import preview_server
+
+    def show_address():
+        if build:
+            from pelicanconf import MEMBERS_DEV_PASSWORDS
+
+            print("Jäsenalueen kehityssalasanat (vain tähän esikatseluun):")
+            for group, password in MEMBERS_DEV_PASSWORDS.items():
+                print(f"  {group}: {password}")
+        print(f"Sivusto osoitteessa http://localhost:{port}/"
+              + (" – muutokset päivittyvät selaimeen itsestään" if build else "")
+              + " (lopeta: Ctrl+C)", flush=True)
+
+    try:
+        port = int(port)
+        if not 0 < port < 65536:
+            raise ValueError(port)
+    except ValueError:
+        sys.exit(f"Portti \"{port}\" ei kelpaa: anna numero väliltä 1–65535, esim. make serve PORT=8080.")
+    try:
+        preview_server.run(
+            OUTPUT, ROOT, HOST, port,
+            build=(lambda: run_build(DEV_SETTINGS)) if build else None,
+            watched=[ROOT / p for p in WATCHED], before_serving=show_address)
+    except preview_server.PortTaken:
+        sys.exit(f"Portti {port} on jo käytössä: ehkä toinen esikatselu (make serve) on jo "
+                 f"käynnissä. Sulje se tai valitse toinen portti, esim. make serve PORT={port + 1}.")
 
 
-@task
-def reserve(c):
-    """Build, then serve."""
+@task(help=PORT_HELP)
+def serve(c, port=PORT):
+    """Näytä output/ osoitteessa http://localhost:8000 kokoamatta uudelleen."""
+    _serve(port, build=False)
+
+
+@task(help=PORT_HELP)
+def reserve(c, port=PORT):
+    """Kokoa kehitysversio kerran ja näytä se."""
     build(c)
-    serve(c)
+    _serve(port, build=False)
 
 
-@task
-def livereload(c):
-    """Build, serve at http://localhost:8000, rebuild and reload on every change (make serve)."""
-    from livereload import Server
-
-    if not run_build(DEV_SETTINGS) and not (OUTPUT / "index.html").exists():
-        print("Korjaa yllä olevat virheet; sivusto rakennetaan uudelleen, kun tallennat.")
-    server = Server()
-    for path in WATCHED:
-        server.watch(str(ROOT / path), lambda: run_build(DEV_SETTINGS), delay=0.5,
-                     ignore=lambda name: "__pycache__" in name or name.endswith((".pyc", "~")))
-    from pelicanconf import MEMBERS_DEV_PASSWORDS
-
-    print("Jäsenalueen kehityssalasanat (vain tähän esikatseluun):")
-    for group, password in MEMBERS_DEV_PASSWORDS.items():
-        print(f"  {group}: {password}")
-    print(f"Sivusto osoitteessa http://localhost:{PORT}/ – muutokset päivittyvät "
-          "selaimeen itsestään (lopeta: Ctrl+C)")
-    server.serve(host=HOST, port=PORT, root=str(OUTPUT), open_url_delay=None)
+@task(help=PORT_HELP)
+def livereload(c, port=PORT):
+    """Kokoa, näytä osoitteessa http://localhost:8000 ja kokoa uudelleen joka muutoksella (make serve)."""
+    _serve(port, build=True)
 
 
 @task
