@@ -30,12 +30,32 @@ WATCHED = ["content", "theme", "plugins", "pelicanconf.py", "publishconf.py"]
 sys.path.insert(0, str(PLUGINS))
 
 
+_building: set[subprocess.Popen] = set()  # the preview's build in progress, stopped with it
+
+
 def run_build(settings: Path, output: Path = OUTPUT, *extra: str) -> bool:
-    """Build in a child process, so that edited plugins are always reloaded."""
+    """Build in a child process, so that edited plugins are always reloaded.
+
+    The child is in its own process group: Ctrl+C reaches only the task,
+    which stops a build in progress itself (no traceback from the child).
+    """
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         filter(None, [str(PLUGINS), os.environ.get("PYTHONPATH")]))}
     command = [sys.executable, "-m", "strict_build", str(settings), str(output), *extra]
-    return subprocess.run(command, cwd=ROOT, env=env).returncode == 0
+    child = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    _building.add(child)
+    try:
+        return child.wait() == 0
+    finally:
+        if child.poll() is None:
+            child.terminate()
+            child.wait()
+        _building.discard(child)
+
+
+def _stop_builds() -> None:
+    for child in list(_building):
+        child.terminate()
 
 
 def _require(ok: bool) -> None:
@@ -113,6 +133,8 @@ def _serve(port, build: bool) -> None:
     except preview_server.PortTaken:
         sys.exit(f"Portti {port} on jo käytössä: ehkä toinen esikatselu (make serve) on jo "
                  f"käynnissä. Sulje se tai valitse toinen portti, esim. make serve PORT={port + 1}.")
+    finally:
+        _stop_builds()
 
 
 @task(help=PORT_HELP)
