@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shlex
 import shutil
 import subprocess
 import sys
@@ -158,14 +157,15 @@ def livereload(c, port=PORT):
     _serve(port, build=True)
 
 
-@task
-def publish(c):
-    """Build the production site and upload it with rsync to $PUBLISH_TARGET."""
-    target = os.environ.get("PUBLISH_TARGET")
+@task(help={"target": "kohde: käyttäjä@palvelin:/polku tai /polku (oletus $PUBLISH_TARGET)"})
+def publish(c, target=""):
+    """Kokoa julkaistava sivusto ja julkaise se käsin (deploy/deploy.sh; tavallisesti GitHub Actions)."""
+    target = target or os.environ.get("PUBLISH_TARGET", "")
     if not target:
-        sys.exit("Aseta PUBLISH_TARGET, esimerkiksi käyttäjä@palvelin:/var/www/konservatorioliitto.fi/")
+        sys.exit("Anna kohde: --target käyttäjä@palvelin:/polku/konservatorioliitto.fi "
+                 "(tai ympäristömuuttuja PUBLISH_TARGET). Ks. docs/julkaiseminen.md.")
     preview(c)
-    c.run(f"rsync --delete --checksum -pthrvz {shlex.quote(str(OUTPUT))}/ {shlex.quote(target)}")
+    _require(subprocess.run(["sh", str(ROOT / "deploy" / "deploy.sh"), str(OUTPUT), target]).returncode == 0)
 
 
 def _slug(title: str) -> str:
@@ -206,14 +206,14 @@ def new_post_text(title: str, day: dt.date, category: str, author: str) -> tuple
 
 
 @task(help={
-    "title": "the post's title in Finnish",
-    "category": "one of ALLOWED_CATEGORIES in pelicanconf.py",
-    "author": "the author shown with the post",
-    "folder": "where to write the file (default content/posts)",
+    "title": "kirjoituksen otsikko suomeksi (lainausmerkeissä)",
+    "category": "kategoria (lainausmerkeissä, jos siinä on välilyönti), ks. ALLOWED_CATEGORIES",
+    "author": "kirjoittaja, joka näytetään kirjoituksen yhteydessä",
+    "folder": "mihin tiedosto kirjoitetaan",
 })
 def new_post(c, title, category="Liiton toiminta", author="Konservatorioliiton toimisto",
              folder=str(CONTENT / "posts")):
-    """Create a draft post with all the front matter a post needs."""
+    """Luo kirjoituksen luonnos, jossa on kaikki tarvittavat kentät."""
     from pelicanconf import ALLOWED_CATEGORIES
 
     if category not in ALLOWED_CATEGORIES:
@@ -224,34 +224,85 @@ def new_post(c, title, category="Liiton toiminta", author="Konservatorioliiton t
                "Se on luonnos: kun teksti on valmis, vaihda Status: draft -> Status: published.")
 
 
-def new_event_text(title: str, uid: str) -> tuple[str, str]:
+def new_event_text(title: str, uid: str, when: str = "", kind: str = "", location: str = "",
+                   summary: str = "", status: str = "alustava",
+                   audience: str = "julkinen") -> tuple[str, str]:
     """File name and contents of a new event; the Uid is written once and never changed."""
     slug = _slug(title)
-    text = (
-        f"Title: {title}\n"
-        f"Slug: {slug}\n"
-        f"Uid: {uid}\n"
-        f"When: \n"
-        f"Kind: \n"
-        f"Status: alustava\n"
-        f"Audience: julkinen\n"
-        f"Location: \n"
-        f"Summary: \n"
-        f"\n"
-    )
-    return f"{slug}.md", text
+    lines = [f"Title: {title}", f"Slug: {slug}", f"Uid: {uid}", f"When: {when}", f"Kind: {kind}",
+             f"Status: {status}", f"Audience: {audience}"]
+    lines += [f"Location: {location}"] if location else []
+    lines += [f"Summary: {summary}"] if summary else []
+    return f"{slug}.md", "\n".join(lines) + "\n\n"
 
 
-@task(help={"title": "the event's title in Finnish",
-            "folder": "where to write the file (default content/events)"})
-def new_event(c, title, folder=str(CONTENT / "events")):
-    """Create an event file with a permanent id (Uid)."""
+def _event_kinds() -> list[str]:
+    from event_calendar.events import KINDS
+
+    return list(KINDS)
+
+
+def check_when(text: str) -> str | None:
+    """Why ``text`` is not a When value (Finnish), or None when it is one."""
+    from zoneinfo import ZoneInfo
+
+    from content_types.schema import Invalid
+    from event_calendar.when import parse_when
+
+    try:
+        parse_when(text, ZoneInfo("Europe/Helsinki"))
+    except Invalid as error:
+        return f"{error.message} {error.fix}"
+    return None
+
+
+def _ask(question: str, check, required: bool) -> str:
+    """Ask until the answer passes ``check`` (None = fine) or is empty where allowed."""
+    while True:
+        answer = input(question).strip()
+        if not answer and not required:
+            return ""
+        problem = check(answer) if answer else "Tämä tieto tarvitaan."
+        if problem is None:
+            return answer
+        print(problem)
+
+
+def _check_kind(kind: str) -> str | None:
+    kinds = _event_kinds()
+    return None if kind in kinds else f"Tuntematon laji \"{kind}\". Valitse jokin näistä: {', '.join(kinds)}."
+
+
+@task(positional=["title"], help={"title": "tapahtuman nimi suomeksi (lainausmerkeissä)",
+            "when": "ajankohta, esim. 2027-03-15, 2027-03-15/2027-03-16, \"2027-03-15 13:00-14:30\" tai 2027-03",
+            "kind": "laji: kokous, koulutus, seminaari, kysely tai hanke",
+            "location": "paikka, esim. Tampere (vapaaehtoinen)",
+            "summary": "yhden virkkeen kuvaus (vapaaehtoinen)",
+            "folder": "mihin tiedosto kirjoitetaan"})
+def new_event(c, title, when="", kind="", location="", summary="", folder=str(CONTENT / "events")):
+    """Luo tapahtuma, jolla on pysyvä tunniste (Uid). Kysyy puuttuvat tiedot."""
     import uuid
 
-    name, text = new_event_text(title, str(uuid.uuid4()))
+    interactive = sys.stdin.isatty()
+    if interactive:
+        title = title or _ask("Tapahtuman nimi: ", lambda _: None, required=True)
+        when = when or _ask("Ajankohta (esim. 2027-03-15 tai \"2027-03-15 13:00-14:30\"): ",
+                            check_when, required=True)
+        kind = kind or _ask(f"Laji ({', '.join(_event_kinds())}): ", _check_kind, required=True)
+        location = location or _ask("Paikka (tyhjä: ei paikkaa): ", lambda _: None, required=False)
+        summary = summary or _ask("Yhden virkkeen kuvaus (tyhjä: lisäät myöhemmin): ",
+                                  lambda _: None, required=False)
+    missing = [name for name, value in (("nimi", title), ("--when", when), ("--kind", kind)) if not value]
+    if missing:
+        sys.exit("Puuttuu: " + ", ".join(missing) + ". Esimerkki: .venv/bin/invoke new-event "
+                 "\"Kevään seminaari\" --when 2027-03-15 --kind seminaari --location Tampere")
+    for problem in (check_when(when), _check_kind(kind)):
+        if problem:
+            sys.exit(problem)
+    name, text = new_event_text(title, str(uuid.uuid4()), when, kind, location, summary)
     _write_new(Path(folder) / name, text,
-               "anna tapahtumalle toinen otsikko tai muokkaa olemassa olevaa tiedostoa.",
-               "Täytä When, Kind, Location ja Summary; älä muuta Uid-riviä.")
+               "anna tapahtumalle toinen nimi tai muokkaa olemassa olevaa tiedostoa.",
+               "Tapahtuma näkyy kalenterissa heti; älä muuta Uid-riviä.")
 
 
 def new_member_text(title: str, item_id: str, day: dt.date, material: bool) -> tuple[str, str]:
@@ -271,24 +322,137 @@ def _new_member_item(title: str, folder: Path, material: bool) -> None:
                "Täytä Groups, Summary ja teksti" + (" sekä File." if material else "."))
 
 
-@task(help={"title": "the bulletin's title", "folder": "default content/members/tiedotteet"})
+@task(help={"title": "tiedotteen otsikko (lainausmerkeissä)", "folder": "mihin tiedosto kirjoitetaan"})
 def new_bulletin(c, title, folder=str(CONTENT / "members" / "tiedotteet")):
-    """Create a members' bulletin with its permanent, opaque id."""
+    """Luo jäsentiedote, jolla on pysyvä, arvaamaton tunniste (Id)."""
     _new_member_item(title, Path(folder), material=False)
 
 
-@task(help={"title": "the material's title", "folder": "default content/members/materiaalit"})
+@task(help={"title": "materiaalin otsikko (lainausmerkeissä)", "folder": "mihin tiedosto kirjoitetaan"})
 def new_material(c, title, folder=str(CONTENT / "members" / "materiaalit")):
-    """Create a members' material description; put the file in content/members/tiedostot/."""
+    """Luo jäsenmateriaalin kuvaus; itse tiedosto kansioon content/members/tiedostot/."""
     _new_member_item(title, Path(folder), material=True)
 
 
 @task
 def translations(c):
-    """Extract UI strings from the templates and update every catalog."""
+    """Päivitä käännösluettelot sivupohjien teksteistä (kehittäjille)."""
     theme = ROOT / "theme"
     pybabel = Path(sys.executable).with_name("pybabel")
     c.run(f"{pybabel} extract -F {theme}/babel.cfg -o {theme}/translations/messages.pot "
           f"--no-location --sort-output --project=konservatorioliitto.fi {theme} {PLUGINS}")
     c.run(f"{pybabel} update -i {theme}/translations/messages.pot -d {theme}/translations "
           f"--ignore-obsolete --no-fuzzy-matching")
+
+
+# --- Finnish command line -------------------------------------------------------------
+# Invoke's own messages and help are English. Invoke imports this file before
+# it parses the tasks' arguments, so the command line is checked here first:
+# help and task lists in Finnish, and a Finnish hint for the common mistakes
+# (a value with spaces without quotes, a missing title, an unknown option).
+
+def _tasks() -> dict:
+    from invoke import Task
+
+    found = {}
+    for value in list(globals().values()):
+        if isinstance(value, Task):
+            found[value.name.replace("_", "-")] = value
+    return found
+
+
+def _options(task) -> dict:
+    """Every spelling of each option (--category, -c) -> its Argument."""
+    names = {}
+    for argument in task.get_arguments():
+        for name in argument.names:
+            flag = f"-{name}" if len(name) == 1 else f"--{name.replace('_', '-')}"
+            names[flag] = argument
+    return names
+
+
+def task_help(name: str, task) -> str:
+    arguments = task.get_arguments()
+    positional = [a for a in arguments if a.positional]
+    usage = " ".join(f'"{a.name}"' for a in positional)
+    lines = [f"Käyttö: .venv/bin/invoke {name} {usage}".rstrip() + (" [valinnat]" if len(arguments) > len(positional) else ""),
+             "", "  " + (task.__doc__ or "").strip(), ""]
+    for argument in arguments:
+        spelling = argument.name if argument.positional else f"--{argument.name.replace('_', '-')}"
+        text = argument.help or ""
+        default = argument.default
+        if isinstance(default, str) and default.startswith(str(ROOT) + os.sep):
+            default = os.path.relpath(default, ROOT)
+        default = "" if argument.positional or default in (None, "") else f" (oletus: {default})"
+        lines.append(f"  {spelling:<12} {text}{default}")
+    return "\n".join(lines)
+
+
+def task_list() -> str:
+    lines = ["Komennot (.venv/bin/invoke KOMENTO; ohje: .venv/bin/invoke --help KOMENTO):", ""]
+    for name, task in sorted(_tasks().items()):
+        lines.append(f"  {name:<12} {(task.__doc__ or '').strip().splitlines()[0]}")
+    return "\n".join(lines)
+
+
+def check_command_line(argv: list[str]) -> tuple[int, str] | None:
+    """(exit status, Finnish text) for a command line invoke would answer in English; else None."""
+    tasks = _tasks()
+    if not argv or argv[0] in ("-l", "--list"):
+        return 0, task_list()
+    if argv[0] in ("-h", "--help"):
+        if len(argv) > 1 and argv[1] in tasks:
+            return 0, task_help(argv[1], tasks[argv[1]])
+        return 0, task_list()
+    index = 0
+    while index < len(argv):
+        name = argv[index]
+        if name.startswith("-"):
+            return None  # invoke's own options: left to invoke
+        if name not in tasks:
+            return 1, f"Tuntematon komento \"{name}\".\n\n{task_list()}"
+        task, options = tasks[name], _options(tasks[name])
+        positional = [a for a in task.get_arguments() if a.positional]
+        given, previous, index = 0, None, index + 1
+        while index < len(argv) and argv[index] not in tasks:
+            word = argv[index]
+            option = options.get(word.split("=", 1)[0])
+            if word in ("-h", "--help"):
+                return 0, task_help(name, task)
+            if word.startswith("-") and option is None:
+                known = ", ".join(sorted(n for n in options if n.startswith("--")))
+                return 1, f"Komennolla {name} ei ole valintaa {word}. Valinnat: {known}."
+            if option is not None:
+                if option.kind is not bool and "=" not in word:
+                    if index + 1 >= len(argv):
+                        return 1, f"Valinnalle {word} puuttuu arvo."
+                    previous = (word, argv[index + 1])
+                    index += 1
+                index += 1
+                continue
+            if given < len(positional):
+                given, previous = given + 1, (None, word)
+                index += 1
+                continue
+            example = (f'{previous[0]} "{previous[1]} {word}"' if previous and previous[0]
+                       else f'"{previous[1]} {word}"' if previous else f'"{word}"')
+            return 1, (f"Ylimääräinen sana \"{word}\". Jos arvossa on välilyöntejä, kirjoita se "
+                       f"lainausmerkkeihin, esimerkiksi: {example}")
+        missing = [a.name for a in positional[given:]]
+        if missing:
+            return 1, (f"Komennolta {name} puuttuu {', '.join(missing)}. Esimerkki: "
+                       f".venv/bin/invoke {name} \"Otsikko suomeksi\"  (ohje: .venv/bin/invoke --help {name})")
+    return None
+
+
+def _run_by_invoke() -> bool:
+    main = sys.modules.get("__main__")
+    return Path(sys.argv[0]).name in ("invoke", "inv") or getattr(main, "__package__", None) == "invoke"
+
+
+if _run_by_invoke():
+    _answer = check_command_line(sys.argv[1:])
+    if _answer is not None:
+        _status, _text = _answer
+        print(_text, file=sys.stderr if _status else sys.stdout)
+        sys.exit(_status)

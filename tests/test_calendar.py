@@ -416,6 +416,7 @@ BAD_EVENTS = {
     "unreadable-date": (event("A", "17.11.2021"), "When", "ei voi lukea"),
     "time-without-end": (event("A", "2021-03-29 13:00"), "When", "puuttuu päättymisaika"),
     "missing-when": (event("A", None), "When", "pakollinen kenttä When puuttuu"),
+    "empty-kind": (event("A", "2021-03-01", kind=""), "Kind", "pakollinen kenttä Kind on tyhjä"),
     "unknown-kind": (event("A", "2021-03-01", kind="juhla"), "Kind", "tuntematon arvo \"juhla\""),
     "unknown-status": (event("A", "2021-03-01", status="valmis"), "Status", "tuntematon arvo \"valmis\""),
     "unknown-audience": (event("A", "2021-03-01", audience="kaikki"), "Audience",
@@ -450,16 +451,38 @@ def test_duplicate_event_ids(fixture_site):
     assert "kenttä:   Uid" in build.stderr and "on jo tiedostolla" in build.stderr
 
 
-def test_invoke_new_event_writes_a_permanent_id(tmp_path):
+def invoke(*args):
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "invoke", "new-event", "Kevään seminaari",
-                           "--folder", str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=ROOT, capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL, timeout=60)
+
+
+def test_invoke_new_event_writes_a_file_that_builds_at_once(fixture_site):
+    folder = fixture_site.content / "events"
+    done = invoke("new-event", "Kevään seminaari", "--when", "2027-03-15", "--kind", "seminaari",
+                  "--location", "Tampere", "--folder", str(folder))
     assert done.returncode == 0, done.stderr
-    text = (tmp_path / "kevaan-seminaari.md").read_text(encoding="utf-8")
+    assert "Luotiin" in done.stdout and "Uid" in done.stdout
+    text = (folder / "kevaan-seminaari.md").read_text(encoding="utf-8")
     uid = next(line.split(": ")[1] for line in text.splitlines() if line.startswith("Uid: "))
     assert uuid.UUID(uid).version == 4
+    build = fixture_site.build(EVENTS_TODAY=TODAY)
+    assert build.returncode == 0, build.stderr
+    assert "Kevään seminaari" in build.read("tapahtumat/2027/kevaan-seminaari/")
+    assert "Kevään seminaari" in build.read("tapahtumat/kalenteri.ics")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["Nimi"], "Puuttuu: --when, --kind."),
+    (["Nimi", "--when", "15.3.2027", "--kind", "kokous"], "ajankohtaa \"15.3.2027\" ei voi lukea"),
+    (["Nimi", "--when", "2027-03-15", "--kind", "juhla"], "Tuntematon laji \"juhla\""),
+])
+def test_invoke_new_event_names_what_is_missing_or_wrong(tmp_path, args, message):
+    done = invoke("new-event", *args, "--folder", str(tmp_path))
+    assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr
+    assert not list(tmp_path.iterdir())
 
 
 # --- the real site -------------------------------------------------------------------------
