@@ -6,7 +6,7 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help serve build test clean
+.PHONY: help setup serve build test clean
 
 help:
 	@echo "make serve  - kokoaa sivuston ja näyttää sen osoitteessa http://localhost:8000, päivittyy joka tallennuksella"
@@ -14,6 +14,7 @@ help:
 	@echo "make build  - kokoaa julkaistavan sivuston kansioon output/"
 	@echo "make test   - ajaa kaikki testit (tarvitsee Chromiumin; ks. README)"
 	@echo "make clean  - poistaa kootun sivuston ja välimuistit"
+	@echo "make setup  - asentaa vain ohjelmat (.venv/), esim. ennen .venv/bin/invoke new-post"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Tarvitaan Python 3.11 tai uudempi"'
@@ -29,6 +30,9 @@ $(VENV)/.test: requirements-test.txt requirements.txt | $(BIN)/python
 	@echo "Asennetaan testien ohjelmat (requirements-test.txt)…"
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	@touch $(VENV)/.runtime $@
+
+setup: $(VENV)/.runtime
+	@echo "Ohjelmat on asennettu kansioon $(VENV)/."
 
 serve: $(VENV)/.runtime
 	@$(BIN)/invoke livereload --port $(PORT)

@@ -122,16 +122,36 @@ def test_a_failed_or_missing_build_is_never_published(tmp_path, case):
 
 
 def test_failed_build_writes_the_marker_the_deploy_script_reads(fixture_site):
-    """The real build leaves .output.problems.json on failure and removes it on success."""
-    from conftest import post
+    """The real build leaves .output.problems.json on failure and removes it on success;
+    --summary (the CI job summary) gets the problems as a Finnish table."""
+    import json
+    import sys
+
+    from conftest import PASSWORD_ENV, PLUGINS, post
+
+    summary = fixture_site.root / "summary.md"
+
+    def build():
+        return subprocess.run(
+            [sys.executable, "-m", "strict_build", str(ROOT / "publishconf.py"), str(fixture_site.output),
+             "-e", f"PATH={json.dumps(str(fixture_site.content))}",
+             "-e", f"CACHE_PATH={json.dumps(str(fixture_site.root / 'cache'))}", "--summary", str(summary)],
+            cwd=ROOT, env={**os.environ, **PASSWORD_ENV, "PYTHONPATH": str(PLUGINS)},
+            capture_output=True, text=True, timeout=300)
 
     fixture_site.write("posts/rikki.md", post("Rikki", category="Tuntematon"))
-    assert fixture_site.build().returncode == 1
+    assert build().returncode == 1
     marker = fixture_site.root / ".output.problems.json"
     assert "Tuntematon" in marker.read_text(encoding="utf-8")
+    table = summary.read_text(encoding="utf-8")
+    assert table.startswith("## Sivuston kokoaminen epäonnistui: 1 virhe\n")
+    assert "| tiedosto | kenttä | ongelma | korjaus |" in table
+    assert "rikki.md | Category | tuntematon kategoria \"Tuntematon\". |" in table
     fixture_site.write("posts/rikki.md", post("Rikki"))
-    assert fixture_site.build().returncode == 0
+    assert build().returncode == 0
     assert not marker.exists()
+    assert summary.read_text(encoding="utf-8").endswith("## Sivuston kokoaminen onnistui\n\n"
+                                                        "Sivustossa ei löytynyt virheitä.\n")
 
 
 # --- over SSH ---------------------------------------------------------------------------------
