@@ -68,6 +68,8 @@ def test_publishing_on_main_nightly_and_never_after_a_failed_build():
         assert workflow.index(step) > build
     assert "if: always()" not in workflow and "continue-on-error" not in workflow
     assert "cancel-in-progress: false" in workflow
+    deploy_step = workflow[workflow.index("- name: Deploy to the web hotel"):workflow.index("deploy/deploy.sh output")]
+    assert "shell: bash" in deploy_step  # pipefail: the tee after the script must not hide its failure
 
 
 def test_deploy_setting_is_one_line_the_workflow_reads():
