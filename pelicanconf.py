@@ -161,11 +161,8 @@ EVENTS_URL = "tapahtumat/"
 EVENT_URL = "tapahtumat/{when_year}/{slug}/"
 EVENT_SAVE_AS = EVENT_URL + "index.html"
 EVENTS_TODAY = None  # "YYYY-MM-DD" fixes the build's idea of today (tests); None = the real date
-# SEQUENCE and DTSTAMP of each event live in this file (relative to PATH); a
-# build records changed events there, so commit it with the events.
-EVENTS_SEQUENCE_FILE = "events/sequences.json"
-EVENTS_RECORD_CHANGES = True
-EVENTS_DEFAULT_STAMP = "2020-12-01T00:00:00+00:00"
+# SEQUENCE and DTSTAMP of each event come from its file's git history
+# (plugins/event_calendar/history.py): builds write nothing into content/.
 
 # Members' section (content/members/): encrypted at build time, opened in the
 # browser with the group's password. Development builds use these documented,

@@ -13,6 +13,9 @@ RELATIVE_URLS = False
 DRAFT_SAVE_AS = ""
 DRAFT_PAGE_SAVE_AS = ""
 # Build from the files themselves, not from a cache that settings may have outdated.
+# No content cache: Pelican decides that a post dated in the future is not yet
+# published when it reads the file, and a cached post would keep that verdict
+# after its date (the nightly build publishes such posts).
 LOAD_CONTENT_CACHE = False
 CACHE_CONTENT = False
 PRECOMPRESS = True

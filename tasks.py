@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shlex
 import shutil
 import subprocess
 import sys
@@ -30,12 +29,32 @@ WATCHED = ["content", "theme", "plugins", "pelicanconf.py", "publishconf.py"]
 sys.path.insert(0, str(PLUGINS))
 
 
+_building: set[subprocess.Popen] = set()  # the preview's build in progress, stopped with it
+
+
 def run_build(settings: Path, output: Path = OUTPUT, *extra: str) -> bool:
-    """Build in a child process, so that edited plugins are always reloaded."""
+    """Build in a child process, so that edited plugins are always reloaded.
+
+    The child is in its own process group: Ctrl+C reaches only the task,
+    which stops a build in progress itself (no traceback from the child).
+    """
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         filter(None, [str(PLUGINS), os.environ.get("PYTHONPATH")]))}
     command = [sys.executable, "-m", "strict_build", str(settings), str(output), *extra]
-    return subprocess.run(command, cwd=ROOT, env=env).returncode == 0
+    child = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    _building.add(child)
+    try:
+        return child.wait() == 0
+    finally:
+        if child.poll() is None:
+            child.terminate()
+            child.wait()
+        _building.discard(child)
+
+
+def _stop_builds() -> None:
+    for child in list(_building):
+        child.terminate()
 
 
 def _require(ok: bool) -> None:
@@ -45,33 +64,38 @@ def _require(ok: bool) -> None:
 
 @task
 def clean(c):
-    """Remove the built site, the builds it was made from and the build cache."""
+    """Poista koottu sivusto, aiemmat kokoamiset ja välimuisti."""
     for path in (OUTPUT, *OUTPUT.parent.glob(f".{OUTPUT.name}.*"), CACHE):
-        shutil.rmtree(path, ignore_errors=True)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 @task
 def build(c):
-    """Build the development site into output/."""
+    """Kokoa kehitysversio kansioon output/."""
     _require(run_build(DEV_SETTINGS))
 
 
 @task
 def rebuild(c):
-    """Build the development site from scratch, ignoring the cache."""
+    """Kokoa kehitysversio alusta, välimuistia käyttämättä."""
     clean(c)
     build(c)
 
 
 @task
 def preview(c):
-    """Build the production site into output/ (make build)."""
-    _require(run_build(PUBLISH_SETTINGS))
+    """Kokoa julkaistava sivusto kansioon output/ (make build)."""
+    # In GitHub Actions the outcome also goes to the job's summary page.
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    _require(run_build(PUBLISH_SETTINGS, OUTPUT, *(["--summary", summary] if summary else [])))
 
 
 @task
 def regenerate(c):
-    """Rebuild the development site whenever a source file changes."""
+    """Kokoa kehitysversio uudelleen aina, kun lähdetiedosto muuttuu."""
     from watchfiles import watch
 
     run_build(DEV_SETTINGS)
@@ -79,58 +103,69 @@ def regenerate(c):
         run_build(DEV_SETTINGS)
 
 
-def _serve_forever(directory: Path) -> None:
-    import functools
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(directory))
-    with ThreadingHTTPServer((HOST, PORT), handler) as server:
-        print(f"Sivusto osoitteessa http://localhost:{PORT}/ (lopeta: Ctrl+C)")
-        server.serve_forever()
+PORT_HELP = {"port": f"portti, oletus {PORT} (make serve PORT=8080)"}
 
 
-@task
-def serve(c):
-    """Serve output/ at http://localhost:8000 without rebuilding."""
-    _serve_forever(OUTPUT)
+def _serve(port, build: bool) -> None:
+    import preview_server
+
+    def show_address():
+        if build:
+            from pelicanconf import MEMBERS_DEV_PASSWORDS
+
+            print("Jäsenalueen kehityssalasanat (vain tähän esikatseluun):")
+            for group, password in MEMBERS_DEV_PASSWORDS.items():
+                print(f"  {group}: {password}")
+        print(f"Sivusto osoitteessa http://localhost:{port}/"
+              + (" – muutokset päivittyvät selaimeen itsestään" if build else "")
+              + " (lopeta: Ctrl+C)", flush=True)
+
+    try:
+        port = int(port)
+        if not 0 < port < 65536:
+            raise ValueError(port)
+    except ValueError:
+        sys.exit(f"Portti \"{port}\" ei kelpaa: anna numero väliltä 1–65535, esim. make serve PORT=8080.")
+    try:
+        preview_server.run(
+            OUTPUT, ROOT, HOST, port,
+            build=(lambda: run_build(DEV_SETTINGS)) if build else None,
+            watched=[ROOT / p for p in WATCHED], before_serving=show_address)
+    except preview_server.PortTaken:
+        sys.exit(f"Portti {port} on jo käytössä: ehkä toinen esikatselu (make serve) on jo "
+                 f"käynnissä. Sulje se tai valitse toinen portti, esim. make serve PORT={port + 1}.")
+    finally:
+        _stop_builds()
 
 
-@task
-def reserve(c):
-    """Build, then serve."""
+@task(help=PORT_HELP)
+def serve(c, port=PORT):
+    """Näytä output/ osoitteessa http://localhost:8000 kokoamatta uudelleen."""
+    _serve(port, build=False)
+
+
+@task(help=PORT_HELP)
+def reserve(c, port=PORT):
+    """Kokoa kehitysversio kerran ja näytä se."""
     build(c)
-    serve(c)
+    _serve(port, build=False)
 
 
-@task
-def livereload(c):
-    """Build, serve at http://localhost:8000, rebuild and reload on every change (make serve)."""
-    from livereload import Server
-
-    if not run_build(DEV_SETTINGS) and not (OUTPUT / "index.html").exists():
-        print("Korjaa yllä olevat virheet; sivusto rakennetaan uudelleen, kun tallennat.")
-    server = Server()
-    for path in WATCHED:
-        server.watch(str(ROOT / path), lambda: run_build(DEV_SETTINGS), delay=0.5,
-                     ignore=lambda name: "__pycache__" in name or name.endswith((".pyc", "~")))
-    from pelicanconf import MEMBERS_DEV_PASSWORDS
-
-    print("Jäsenalueen kehityssalasanat (vain tähän esikatseluun):")
-    for group, password in MEMBERS_DEV_PASSWORDS.items():
-        print(f"  {group}: {password}")
-    print(f"Sivusto osoitteessa http://localhost:{PORT}/ – muutokset päivittyvät "
-          "selaimeen itsestään (lopeta: Ctrl+C)")
-    server.serve(host=HOST, port=PORT, root=str(OUTPUT), open_url_delay=None)
+@task(help=PORT_HELP)
+def livereload(c, port=PORT):
+    """Kokoa, näytä osoitteessa http://localhost:8000 ja kokoa uudelleen joka muutoksella (make serve)."""
+    _serve(port, build=True)
 
 
-@task
-def publish(c):
-    """Build the production site and upload it with rsync to $PUBLISH_TARGET."""
-    target = os.environ.get("PUBLISH_TARGET")
+@task(help={"target": "kohde: käyttäjä@palvelin:/polku tai /polku (oletus $PUBLISH_TARGET)"})
+def publish(c, target=""):
+    """Kokoa julkaistava sivusto ja julkaise se käsin (deploy/deploy.sh; tavallisesti GitHub Actions)."""
+    target = target or os.environ.get("PUBLISH_TARGET", "")
     if not target:
-        sys.exit("Aseta PUBLISH_TARGET, esimerkiksi käyttäjä@palvelin:/var/www/konservatorioliitto.fi/")
+        sys.exit("Anna kohde: --target käyttäjä@palvelin:/polku/konservatorioliitto.fi "
+                 "(tai ympäristömuuttuja PUBLISH_TARGET). Ks. docs/julkaiseminen.md.")
     preview(c)
-    c.run(f"rsync --delete --checksum -pthrvz {shlex.quote(str(OUTPUT))}/ {shlex.quote(target)}")
+    _require(subprocess.run(["sh", str(ROOT / "deploy" / "deploy.sh"), str(OUTPUT), target]).returncode == 0)
 
 
 def _slug(title: str) -> str:
@@ -171,14 +206,14 @@ def new_post_text(title: str, day: dt.date, category: str, author: str) -> tuple
 
 
 @task(help={
-    "title": "the post's title in Finnish",
-    "category": "one of ALLOWED_CATEGORIES in pelicanconf.py",
-    "author": "the author shown with the post",
-    "folder": "where to write the file (default content/posts)",
+    "title": "kirjoituksen otsikko suomeksi (lainausmerkeissä)",
+    "category": "kategoria (lainausmerkeissä, jos siinä on välilyönti), ks. ALLOWED_CATEGORIES",
+    "author": "kirjoittaja, joka näytetään kirjoituksen yhteydessä",
+    "folder": "mihin tiedosto kirjoitetaan",
 })
 def new_post(c, title, category="Liiton toiminta", author="Konservatorioliiton toimisto",
              folder=str(CONTENT / "posts")):
-    """Create a draft post with all the front matter a post needs."""
+    """Luo kirjoituksen luonnos, jossa on kaikki tarvittavat kentät."""
     from pelicanconf import ALLOWED_CATEGORIES
 
     if category not in ALLOWED_CATEGORIES:
@@ -189,34 +224,85 @@ def new_post(c, title, category="Liiton toiminta", author="Konservatorioliiton t
                "Se on luonnos: kun teksti on valmis, vaihda Status: draft -> Status: published.")
 
 
-def new_event_text(title: str, uid: str) -> tuple[str, str]:
+def new_event_text(title: str, uid: str, when: str = "", kind: str = "", location: str = "",
+                   summary: str = "", status: str = "suunniteltu",
+                   audience: str = "julkinen") -> tuple[str, str]:
     """File name and contents of a new event; the Uid is written once and never changed."""
     slug = _slug(title)
-    text = (
-        f"Title: {title}\n"
-        f"Slug: {slug}\n"
-        f"Uid: {uid}\n"
-        f"When: \n"
-        f"Kind: \n"
-        f"Status: suunniteltu\n"
-        f"Audience: julkinen\n"
-        f"Location: \n"
-        f"Summary: \n"
-        f"\n"
-    )
-    return f"{slug}.md", text
+    lines = [f"Title: {title}", f"Slug: {slug}", f"Uid: {uid}", f"When: {when}", f"Kind: {kind}",
+             f"Status: {status}", f"Audience: {audience}"]
+    lines += [f"Location: {location}"] if location else []
+    lines += [f"Summary: {summary}"] if summary else []
+    return f"{slug}.md", "\n".join(lines) + "\n\n"
 
 
-@task(help={"title": "the event's title in Finnish",
-            "folder": "where to write the file (default content/events)"})
-def new_event(c, title, folder=str(CONTENT / "events")):
-    """Create an event file with a permanent id (Uid)."""
+def _event_kinds() -> list[str]:
+    from event_calendar.events import KINDS
+
+    return list(KINDS)
+
+
+def check_when(text: str) -> str | None:
+    """Why ``text`` is not a When value (Finnish), or None when it is one."""
+    from zoneinfo import ZoneInfo
+
+    from content_types.schema import Invalid
+    from event_calendar.when import parse_when
+
+    try:
+        parse_when(text, ZoneInfo("Europe/Helsinki"))
+    except Invalid as error:
+        return f"{error.message} {error.fix}"
+    return None
+
+
+def _ask(question: str, check, required: bool) -> str:
+    """Ask until the answer passes ``check`` (None = fine) or is empty where allowed."""
+    while True:
+        answer = input(question).strip()
+        if not answer and not required:
+            return ""
+        problem = check(answer) if answer else "Tämä tieto tarvitaan."
+        if problem is None:
+            return answer
+        print(problem)
+
+
+def _check_kind(kind: str) -> str | None:
+    kinds = _event_kinds()
+    return None if kind in kinds else f"Tuntematon laji \"{kind}\". Valitse jokin näistä: {', '.join(kinds)}."
+
+
+@task(positional=["title"], help={"title": "tapahtuman nimi suomeksi (lainausmerkeissä)",
+            "when": "ajankohta, esim. 2027-03-15, 2027-03-15/2027-03-16, \"2027-03-15 13:00-14:30\" tai 2027-03",
+            "kind": "laji: kokous, koulutus, seminaari, kysely tai hanke",
+            "location": "paikka, esim. Tampere (vapaaehtoinen)",
+            "summary": "yhden virkkeen kuvaus (vapaaehtoinen)",
+            "folder": "mihin tiedosto kirjoitetaan"})
+def new_event(c, title, when="", kind="", location="", summary="", folder=str(CONTENT / "events")):
+    """Luo tapahtuma, jolla on pysyvä tunniste (Uid). Kysyy puuttuvat tiedot."""
     import uuid
 
-    name, text = new_event_text(title, str(uuid.uuid4()))
+    interactive = sys.stdin.isatty()
+    if interactive:
+        title = title or _ask("Tapahtuman nimi: ", lambda _: None, required=True)
+        when = when or _ask("Ajankohta (esim. 2027-03-15 tai \"2027-03-15 13:00-14:30\"): ",
+                            check_when, required=True)
+        kind = kind or _ask(f"Laji ({', '.join(_event_kinds())}): ", _check_kind, required=True)
+        location = location or _ask("Paikka (tyhjä: ei paikkaa): ", lambda _: None, required=False)
+        summary = summary or _ask("Yhden virkkeen kuvaus (tyhjä: lisäät myöhemmin): ",
+                                  lambda _: None, required=False)
+    missing = [name for name, value in (("nimi", title), ("--when", when), ("--kind", kind)) if not value]
+    if missing:
+        sys.exit("Puuttuu: " + ", ".join(missing) + ". Esimerkki: .venv/bin/invoke new-event "
+                 "\"Kevään seminaari\" --when 2027-03-15 --kind seminaari --location Tampere")
+    for problem in (check_when(when), _check_kind(kind)):
+        if problem:
+            sys.exit(problem)
+    name, text = new_event_text(title, str(uuid.uuid4()), when, kind, location, summary)
     _write_new(Path(folder) / name, text,
-               "anna tapahtumalle toinen otsikko tai muokkaa olemassa olevaa tiedostoa.",
-               "Täytä When, Kind, Location ja Summary; älä muuta Uid-riviä.")
+               "anna tapahtumalle toinen nimi tai muokkaa olemassa olevaa tiedostoa.",
+               "Tapahtuma näkyy kalenterissa heti; älä muuta Uid-riviä.")
 
 
 def new_member_text(title: str, item_id: str, day: dt.date, material: bool) -> tuple[str, str]:
@@ -236,15 +322,15 @@ def _new_member_item(title: str, folder: Path, material: bool) -> None:
                "Täytä Groups, Summary ja teksti" + (" sekä File." if material else "."))
 
 
-@task(help={"title": "the bulletin's title", "folder": "default content/members/tiedotteet"})
+@task(help={"title": "tiedotteen otsikko (lainausmerkeissä)", "folder": "mihin tiedosto kirjoitetaan"})
 def new_bulletin(c, title, folder=str(CONTENT / "members" / "tiedotteet")):
-    """Create a members' bulletin with its permanent, opaque id."""
+    """Luo jäsentiedote, jolla on pysyvä, arvaamaton tunniste (Id)."""
     _new_member_item(title, Path(folder), material=False)
 
 
-@task(help={"title": "the material's title", "folder": "default content/members/materiaalit"})
+@task(help={"title": "materiaalin otsikko (lainausmerkeissä)", "folder": "mihin tiedosto kirjoitetaan"})
 def new_material(c, title, folder=str(CONTENT / "members" / "materiaalit")):
-    """Create a members' material description; put the file in content/members/tiedostot/."""
+    """Luo jäsenmateriaalin kuvaus; itse tiedosto kansioon content/members/tiedostot/."""
     _new_member_item(title, Path(folder), material=True)
 
 
@@ -262,10 +348,123 @@ def members_passphrase(c, words=5):
 
 @task
 def translations(c):
-    """Extract UI strings from the templates and update every catalog."""
+    """Päivitä käännösluettelot sivupohjien teksteistä (kehittäjille)."""
     theme = ROOT / "theme"
     pybabel = Path(sys.executable).with_name("pybabel")
     c.run(f"{pybabel} extract -F {theme}/babel.cfg -o {theme}/translations/messages.pot "
           f"--no-location --sort-output --project=konservatorioliitto.fi {theme} {PLUGINS}")
     c.run(f"{pybabel} update -i {theme}/translations/messages.pot -d {theme}/translations "
           f"--ignore-obsolete --no-fuzzy-matching")
+
+
+# --- Finnish command line -------------------------------------------------------------
+# Invoke's own messages and help are English. Invoke imports this file before
+# it parses the tasks' arguments, so the command line is checked here first:
+# help and task lists in Finnish, and a Finnish hint for the common mistakes
+# (a value with spaces without quotes, a missing title, an unknown option).
+
+def _tasks() -> dict:
+    from invoke import Task
+
+    found = {}
+    for value in list(globals().values()):
+        if isinstance(value, Task):
+            found[value.name.replace("_", "-")] = value
+    return found
+
+
+def _options(task) -> dict:
+    """Every spelling of each option (--category, -c) -> its Argument."""
+    names = {}
+    for argument in task.get_arguments():
+        for name in argument.names:
+            flag = f"-{name}" if len(name) == 1 else f"--{name.replace('_', '-')}"
+            names[flag] = argument
+    return names
+
+
+def task_help(name: str, task) -> str:
+    arguments = task.get_arguments()
+    positional = [a for a in arguments if a.positional]
+    usage = " ".join(f'"{a.name}"' for a in positional)
+    lines = [f"Käyttö: .venv/bin/invoke {name} {usage}".rstrip() + (" [valinnat]" if len(arguments) > len(positional) else ""),
+             "", "  " + (task.__doc__ or "").strip(), ""]
+    for argument in arguments:
+        spelling = argument.name if argument.positional else f"--{argument.name.replace('_', '-')}"
+        text = argument.help or ""
+        default = argument.default
+        if isinstance(default, str) and default.startswith(str(ROOT) + os.sep):
+            default = os.path.relpath(default, ROOT)
+        default = "" if argument.positional or default in (None, "") else f" (oletus: {default})"
+        lines.append(f"  {spelling:<12} {text}{default}")
+    return "\n".join(lines)
+
+
+def task_list() -> str:
+    lines = ["Komennot (.venv/bin/invoke KOMENTO; ohje: .venv/bin/invoke --help KOMENTO):", ""]
+    for name, task in sorted(_tasks().items()):
+        lines.append(f"  {name:<12} {(task.__doc__ or '').strip().splitlines()[0]}")
+    return "\n".join(lines)
+
+
+def check_command_line(argv: list[str]) -> tuple[int, str] | None:
+    """(exit status, Finnish text) for a command line invoke would answer in English; else None."""
+    tasks = _tasks()
+    if not argv or argv[0] in ("-l", "--list"):
+        return 0, task_list()
+    if argv[0] in ("-h", "--help"):
+        if len(argv) > 1 and argv[1] in tasks:
+            return 0, task_help(argv[1], tasks[argv[1]])
+        return 0, task_list()
+    index = 0
+    while index < len(argv):
+        name = argv[index]
+        if name.startswith("-"):
+            return None  # invoke's own options: left to invoke
+        if name not in tasks:
+            return 1, f"Tuntematon komento \"{name}\".\n\n{task_list()}"
+        task, options = tasks[name], _options(tasks[name])
+        positional = [a for a in task.get_arguments() if a.positional]
+        given, previous, index = 0, None, index + 1
+        while index < len(argv) and argv[index] not in tasks:
+            word = argv[index]
+            option = options.get(word.split("=", 1)[0])
+            if word in ("-h", "--help"):
+                return 0, task_help(name, task)
+            if word.startswith("-") and option is None:
+                known = ", ".join(sorted(n for n in options if n.startswith("--")))
+                return 1, f"Komennolla {name} ei ole valintaa {word}. Valinnat: {known}."
+            if option is not None:
+                if option.kind is not bool and "=" not in word:
+                    if index + 1 >= len(argv):
+                        return 1, f"Valinnalle {word} puuttuu arvo."
+                    previous = (word, argv[index + 1])
+                    index += 1
+                index += 1
+                continue
+            if given < len(positional):
+                given, previous = given + 1, (None, word)
+                index += 1
+                continue
+            example = (f'{previous[0]} "{previous[1]} {word}"' if previous and previous[0]
+                       else f'"{previous[1]} {word}"' if previous else f'"{word}"')
+            return 1, (f"Ylimääräinen sana \"{word}\". Jos arvossa on välilyöntejä, kirjoita se "
+                       f"lainausmerkkeihin, esimerkiksi: {example}")
+        missing = [a.name for a in positional[given:]]
+        if missing:
+            return 1, (f"Komennolta {name} puuttuu {', '.join(missing)}. Esimerkki: "
+                       f".venv/bin/invoke {name} \"Otsikko suomeksi\"  (ohje: .venv/bin/invoke --help {name})")
+    return None
+
+
+def _run_by_invoke() -> bool:
+    main = sys.modules.get("__main__")
+    return Path(sys.argv[0]).name in ("invoke", "inv") or getattr(main, "__package__", None) == "invoke"
+
+
+if _run_by_invoke():
+    _answer = check_command_line(sys.argv[1:])
+    if _answer is not None:
+        _status, _text = _answer
+        print(_text, file=sys.stderr if _status else sys.stdout)
+        sys.exit(_status)

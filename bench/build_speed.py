@@ -45,7 +45,7 @@ def timed(command, cwd, env=None) -> float:
 
 
 def our_build(site: Path, output: Path, cache: Path, warm: bool, profile: Path | None = None) -> float:
-    extra = ["-e", f"CACHE_PATH={json.dumps(str(cache))}", "-e", "EVENTS_RECORD_CHANGES=false"]
+    extra = ["-e", f"CACHE_PATH={json.dumps(str(cache))}"]
     if warm:
         extra += ["-e", "CACHE_CONTENT=true", "-e", "LOAD_CONTENT_CACHE=true"]
     runner = [sys.executable]

@@ -92,7 +92,7 @@ def main():
         env = {**os.environ, **PASSWORD_ENV, "PYTHONPATH": str(ROOT / "plugins")}
         subprocess.run([sys.executable, "-m", "strict_build", str(ROOT / "publishconf.py"), str(output),
                         "-e", f"SITEURL={json.dumps(siteurl)}", "-e", f"PUBLIC_SITEURL={json.dumps(siteurl)}",
-                        "-e", "EVENTS_RECORD_CHANGES=false", "-e", f"CACHE_PATH={json.dumps(tmp + '/cache')}"],
+                        "-e", f"CACHE_PATH={json.dumps(tmp + '/cache')}"],
                        cwd=ROOT, env=env, check=True, capture_output=True)
         headers = {k: v for k, v in site_headers(output).items() if k != "Strict-Transport-Security"}
         headers["Content-Security-Policy"] = headers["Content-Security-Policy"].replace(

@@ -33,7 +33,7 @@ def build(site: Path, output: Path, siteurl: str | None = None) -> float:
     extra = ["-e", f"SITEURL={json.dumps(siteurl)}"] if siteurl is not None else []
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "strict_build", str(site / "publishconf.py"),
-                           str(output), "-e", "EVENTS_RECORD_CHANGES=false", *extra],
+                           str(output), *extra],
                           cwd=site, env=env, capture_output=True, text=True)
     if done.returncode:
         sys.exit(done.stderr)

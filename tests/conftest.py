@@ -79,8 +79,7 @@ def run_build(output: Path, settings: str = "publishconf.py", env: dict | None =
 def site(tmp_path_factory) -> Build:
     """The real site, production settings, built once for the session."""
     # Pages rendered in two processes even though the site is small: as in large builds.
-    build = run_build(tmp_path_factory.mktemp("site") / "output", EVENTS_RECORD_CHANGES=False,
-                      PARALLEL_RENDERING_MIN_PAGES=1)
+    build = run_build(tmp_path_factory.mktemp("site") / "output", PARALLEL_RENDERING_MIN_PAGES=1)
     assert build.returncode == 0, build.stderr
     return build
 

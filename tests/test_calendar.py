@@ -54,7 +54,7 @@ def build_calendar(site, **overrides):
         site.write(f"events/{name}.md", text)
     site.write("pages/tapahtumat.md", "Title: Tapahtumat\nSlug: tapahtumat\nUrl: tapahtumat/\n"
                "Save_as:\nNav: 1\nSummary: Kalenteri.\n\nJohdanto.\n")
-    settings = {"EVENTS_TODAY": TODAY, "EVENTS_RECORD_CHANGES": False, **overrides}
+    settings = {"EVENTS_TODAY": TODAY, **overrides}
     build = site.build(**settings)
     assert build.returncode == 0, build.stderr
     return build
@@ -400,20 +400,68 @@ def snapshot(build):
             for p in build.output.rglob("*.ics")}
 
 
-def test_two_builds_are_byte_identical_and_changes_raise_sequence(fixture_site):
-    first = snapshot(build_calendar(fixture_site, EVENTS_RECORD_CHANGES=True))
-    state = json.loads((fixture_site.content / "events" / "sequences.json").read_text())
-    assert len(state) == len(FIXTURE_EVENTS)
-    second = snapshot(build_calendar(fixture_site, EVENTS_RECORD_CHANGES=True))
-    assert first == second and len(first) > 10
-    FIXTURE_EVENTS_CHANGED = FIXTURE_EVENTS["paiva"].replace("When: 2021-03-10", "When: 2021-03-12")
-    fixture_site.write("events/paiva.md", FIXTURE_EVENTS_CHANGED)
-    build = fixture_site.build(EVENTS_TODAY=TODAY, EVENTS_RECORD_CHANGES=True)
+def git(folder, *args, when="2021-05-01T10:00:00Z"):
+    import os
+    import subprocess
+
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when,
+           "GIT_AUTHOR_NAME": "Testi", "GIT_AUTHOR_EMAIL": "testi@example.org",
+           "GIT_COMMITTER_NAME": "Testi", "GIT_COMMITTER_EMAIL": "testi@example.org"}
+    return subprocess.run(["git", "-C", str(folder), *args], env=env, check=True,
+                          capture_output=True, text=True).stdout
+
+
+def test_sequence_and_stamp_come_from_git_history_and_builds_are_byte_identical(fixture_site):
+    """No state file: SEQUENCE counts the event file's commits, DTSTAMP is the last one's
+    time, so every build of a committed tree is the same and a changed event is an update."""
+    build_calendar(fixture_site)  # writes the fixture files
+    git(fixture_site.root, "init", "-q")
+    git(fixture_site.root, "add", "content")
+    git(fixture_site.root, "commit", "-q", "-m", "events")
+    first = snapshot(build_calendar(fixture_site))
+    assert first == snapshot(build_calendar(fixture_site)) and len(first) > 10
+    assert git(fixture_site.root, "status", "--porcelain", "content/events") == ""  # nothing written
+    _cal, events = vevents(fixture_site.build(EVENTS_TODAY=TODAY), "tapahtumat/kalenteri.ics")
+    assert events["Päivän seminaari"]["SEQUENCE"] == 0
+    assert events["Päivän seminaari"]["DTSTAMP"].dt == dt.datetime(2021, 5, 1, 10, tzinfo=UTC)
+
+    # Changed, not yet committed: already an update (a preview shows what will be published).
+    changed = FIXTURE_EVENTS["paiva"].replace("When: 2021-03-10", "When: 2021-03-12")
+    fixture_site.write("events/paiva.md", changed)
+    _cal, events = vevents(fixture_site.build(EVENTS_TODAY=TODAY), "tapahtumat/kalenteri.ics")
+    assert events["Päivän seminaari"]["SEQUENCE"] == 1
+    assert events["Päivän seminaari"]["DTSTART"].dt == dt.date(2021, 3, 12)
+
+    # Committed, then renamed: the history follows the file.
+    git(fixture_site.root, "commit", "-q", "-am", "moved", when="2021-06-02T08:30:00Z")
+    git(fixture_site.root, "mv", "content/events/paiva.md", "content/events/seminaari.md")
+    git(fixture_site.root, "commit", "-q", "-m", "renamed", when="2021-06-03T08:30:00Z")
+    build = fixture_site.build(EVENTS_TODAY=TODAY)
     assert build.returncode == 0, build.stderr
     _cal, events = vevents(build, "tapahtumat/kalenteri.ics")
-    assert events["Päivän seminaari"]["SEQUENCE"] == 1
+    assert events["Päivän seminaari"]["SEQUENCE"] == 2
+    assert events["Päivän seminaari"]["DTSTAMP"].dt == dt.datetime(2021, 6, 3, 8, 30, tzinfo=UTC)
     assert events["Marraskuun päivät"]["SEQUENCE"] == 0
-    assert events["Päivän seminaari"]["DTSTART"].dt == dt.date(2021, 3, 12)
+    assert "gitistä" not in build.stderr
+
+
+def test_history_outside_git_is_revision_zero_and_says_so(fixture_site):
+    build = build_calendar(fixture_site)
+    _cal, events = vevents(build, "tapahtumat/kalenteri.ics")
+    assert {int(e["SEQUENCE"]) for e in events.values()} == {0}
+    assert "HUOMIO: Tapahtumien SEQUENCE- ja DTSTAMP-arvoja ei saatu gitistä" in build.stderr
+
+
+def test_history_parses_renames_and_counts_one_git_log(tmp_path):
+    from event_calendar.history import COMMIT, parse_log, read_history
+
+    log = (f"{COMMIT}300\n\nR100\tvanha.md\tuusi.md\n"
+           f"{COMMIT}200\n\nM\tvanha.md\nM\tmuu.md\n"
+           f"{COMMIT}100\n\nA\tvanha.md\nA\tmuu.md\n")
+    assert parse_log(log) == {"uusi.md": [300, 200, 100], "muu.md": [200, 100]}
+    history = read_history(tmp_path)
+    assert history.problem == "kansio ei ole git-työkopiossa"
+    assert history.revision("x.md", 1_600_000_000.7).stamp == dt.datetime(2020, 9, 13, 12, 26, 40, tzinfo=UTC)
 
 
 # --- bad content ---------------------------------------------------------------------------
@@ -424,6 +472,7 @@ BAD_EVENTS = {
     "unreadable-date": (event("A", "17.11.2021"), "When", "ei voi lukea"),
     "time-without-end": (event("A", "2021-03-29 13:00"), "When", "puuttuu päättymisaika"),
     "missing-when": (event("A", None), "When", "pakollinen kenttä When puuttuu"),
+    "empty-kind": (event("A", "2021-03-01", kind=""), "Kind", "pakollinen kenttä Kind on tyhjä"),
     "unknown-kind": (event("A", "2021-03-01", kind="juhla"), "Kind", "tuntematon arvo \"juhla\""),
     "unknown-status": (event("A", "2021-03-01", status="valmis"), "Status", "tuntematon arvo \"valmis\""),
     "unknown-audience": (event("A", "2021-03-01", audience="kaikki"), "Audience",
@@ -445,7 +494,7 @@ BAD_EVENTS = {
 def test_bad_events_fail_with_file_field_and_fix(fixture_site, case):
     text, field, message = BAD_EVENTS[case]
     fixture_site.write("events/huono.md", text)
-    build = fixture_site.build(EVENTS_RECORD_CHANGES=False)
+    build = fixture_site.build()
     assert build.returncode == 1
     assert "content/events/huono.md" in build.stderr
     assert f"kenttä:   {field}" in build.stderr
@@ -457,21 +506,43 @@ def test_bad_events_fail_with_file_field_and_fix(fixture_site, case):
 def test_duplicate_event_ids(fixture_site):
     fixture_site.write("events/a.md", event("Sama", "2021-03-01"))
     fixture_site.write("events/b.md", event("Sama", "2021-04-01").replace("Title: Sama", "Title: Toinen"))
-    build = fixture_site.build(EVENTS_RECORD_CHANGES=False)
+    build = fixture_site.build()
     assert build.returncode == 1
     assert "kenttä:   Uid" in build.stderr and "on jo tiedostolla" in build.stderr
 
 
-def test_invoke_new_event_writes_a_permanent_id(tmp_path):
+def invoke(*args):
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "invoke", "new-event", "Kevään seminaari",
-                           "--folder", str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=ROOT, capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL, timeout=60)
+
+
+def test_invoke_new_event_writes_a_file_that_builds_at_once(fixture_site):
+    folder = fixture_site.content / "events"
+    done = invoke("new-event", "Kevään seminaari", "--when", "2027-03-15", "--kind", "seminaari",
+                  "--location", "Tampere", "--folder", str(folder))
     assert done.returncode == 0, done.stderr
-    text = (tmp_path / "kevaan-seminaari.md").read_text(encoding="utf-8")
+    assert "Luotiin" in done.stdout and "Uid" in done.stdout
+    text = (folder / "kevaan-seminaari.md").read_text(encoding="utf-8")
     uid = next(line.split(": ")[1] for line in text.splitlines() if line.startswith("Uid: "))
     assert uuid.UUID(uid).version == 4
+    build = fixture_site.build(EVENTS_TODAY=TODAY)
+    assert build.returncode == 0, build.stderr
+    assert "Kevään seminaari" in build.read("tapahtumat/2027/kevaan-seminaari/")
+    assert "Kevään seminaari" in build.read("tapahtumat/kalenteri.ics")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["Nimi"], "Puuttuu: --when, --kind."),
+    (["Nimi", "--when", "15.3.2027", "--kind", "kokous"], "ajankohtaa \"15.3.2027\" ei voi lukea"),
+    (["Nimi", "--when", "2027-03-15", "--kind", "juhla"], "Tuntematon laji \"juhla\""),
+])
+def test_invoke_new_event_names_what_is_missing_or_wrong(tmp_path, args, message):
+    done = invoke("new-event", *args, "--folder", str(tmp_path))
+    assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr
+    assert not list(tmp_path.iterdir())
 
 
 # --- the real site -------------------------------------------------------------------------
@@ -591,7 +662,7 @@ def test_plain_text_of_a_summary_has_no_markup_or_entities(fixture_site):
     fixture_site.write("events/ilta.md", event("Ilta", "2021-06-01", summary="Musiikki & *tanssi*."))
     fixture_site.write("pages/tapahtumat.md", "Title: Tapahtumat\nSlug: tapahtumat\nUrl: tapahtumat/\n"
                        "Save_as:\nNav: 1\nSummary: Kalenteri.\n\nJohdanto.\n")
-    build = fixture_site.build(EVENTS_TODAY=TODAY, EVENTS_RECORD_CHANGES=False)
+    build = fixture_site.build(EVENTS_TODAY=TODAY)
     assert build.returncode == 0, build.stderr
     _cal, events = vevents(build, "tapahtumat/kalenteri.ics")
     assert str(events["Ilta"]["DESCRIPTION"]).startswith("Musiikki & tanssi.")

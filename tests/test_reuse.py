@@ -134,7 +134,7 @@ def test_links_and_anchors_are_found_in_one_pass():
 
 def test_pages_rendered_in_two_processes_equal_pages_rendered_in_one(site, tmp_path):
     # The session's site renders every other page in a forked process.
-    serial = run_build(tmp_path / "output", EVENTS_RECORD_CHANGES=False, PARALLEL_RENDERING=False)
+    serial = run_build(tmp_path / "output", PARALLEL_RENDERING=False)
     assert serial.returncode == 0, serial.stderr
     ours, theirs = snapshot(site.output), snapshot(serial.output)
     assert ours.keys() == theirs.keys()

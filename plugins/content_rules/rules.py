@@ -60,7 +60,8 @@ def post_problems(
         if key == "author":
             value = getattr(value, "name", value)
         if not value or not str(value).strip():
-            problems.append(Problem(source, field, f"pakollinen kenttä {field} puuttuu.", fix))
+            state = "puuttuu" if value is None else "on tyhjä"
+            problems.append(Problem(source, field, f"pakollinen kenttä {field} {state}.", fix))
     return problems
 
 

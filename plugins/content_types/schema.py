@@ -124,6 +124,16 @@ def convert(field: Field, raw: str):
     return raw.strip()
 
 
+def required_problem(source: str, name: str, example: str, missing: bool) -> Problem:
+    """A required field that is not there, or is there without a value."""
+    example = example or "…"
+    if missing:
+        return Problem(source, name, f"pakollinen kenttä {name} puuttuu.",
+                       f"Lisää rivi {name}: {example}")
+    return Problem(source, name, f"pakollinen kenttä {name} on tyhjä.",
+                   f"Kirjoita arvo rivin {name}: perään, esimerkiksi {name}: {example}")
+
+
 def validate(
     metadata: Mapping[str, object], schema: Sequence[Field], source: str
 ) -> tuple[dict, list[Problem]]:
@@ -133,9 +143,7 @@ def validate(
         raw = metadata.get(field.key)
         if raw is None or str(raw).strip() == "":
             if field.required:
-                example = f" {field.example}" if field.example else " …"
-                problems.append(Problem(source, field.name, f"pakollinen kenttä {field.name} puuttuu.",
-                                        f"Lisää rivi {field.name}:{example}"))
+                problems.append(required_problem(source, field.name, field.example, raw is None))
             values[field.key] = field.default
             continue
         try:

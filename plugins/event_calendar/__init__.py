@@ -13,18 +13,17 @@ import logging
 import os
 from dataclasses import dataclass, field, replace
 from functools import partial
-from pathlib import Path
 
 from pelican import signals
 
 from babel_i18n.catalogs import load_translations
 from content_types import TypedContentGenerator
-from strict_build import Problem, report
+from strict_build import Problem, notice, report
 
 from . import ics, links
 from .events import ATTENDANCE, KINDS, STATUSES, Event
 from .grid import month_grid
-from .state import SequenceState, fingerprint
+from .history import read_history
 from .when import N_, format_when
 
 logger = logging.getLogger(__name__)
@@ -140,21 +139,21 @@ class EventsGenerator(TypedContentGenerator):
                 event.host.events.append(event)
 
     def _revise(self, events):
-        settings = self.settings
-        path = settings.get("EVENTS_SEQUENCE_FILE")
-        default = dt.datetime.fromisoformat(settings.get("EVENTS_DEFAULT_STAMP",
-                                                         "2020-12-01T00:00:00+00:00"))
-        self.state = SequenceState(Path(settings["PATH"]) / path if path else None, default)
-        # Recording uses the clock only when an event is new or changed; the
-        # result is stored, so the next build of the same content is identical.
-        now = dt.datetime.now(dt.timezone.utc) if settings.get("EVENTS_RECORD_CHANGES") else None
+        """SEQUENCE and DTSTAMP from each event file's git history (see ``history``)."""
+        histories = {}
+        for folder in self.settings[self.paths_setting]:
+            root = os.path.join(self.path, folder)
+            histories[root] = read_history(root) if os.path.isdir(root) else None
         for event in events:
-            f = event.fields
-            print_ = fingerprint({"title": event.title, "when": f["when"], "tz": f["timezone"],
-                                  "precision": f["precision"], "status": f["status"],
-                                  "location": f["location"], "attendance": f["attendance"],
-                                  "online": f["online"]})
-            event.sequence, event.stamp = self.state.revision(f["uid"], print_, now)
+            root = next(r for r in histories if _inside(event.source_path, r))
+            history = histories[root]
+            if history.problem:
+                notice(f"Tapahtumien SEQUENCE- ja DTSTAMP-arvoja ei saatu gitistä: {history.problem}. "
+                       "Kalenterit eivät ehkä huomaa muuttuneita tapahtumia; julkaise vain "
+                       "git-työkopiosta, jossa on koko historia.")
+            revision = history.revision(os.path.relpath(event.source_path, root).replace(os.sep, "/"),
+                                        os.path.getmtime(event.source_path))
+            event.sequence, event.stamp = revision.sequence, revision.stamp
 
     def _decorate(self, event):
         absolute = self.absolute
@@ -239,7 +238,6 @@ class EventsGenerator(TypedContentGenerator):
         for event in self.public(self.items):
             if event.in_feeds:
                 self.write_data(event.ics_save_as, partial(ics.single, event.ics_item))
-        self.state.save()
 
     @staticmethod
     def _tentative(item, gettext):
@@ -249,6 +247,10 @@ class EventsGenerator(TypedContentGenerator):
     def _translations(self):
         return load_translations(os.path.join(self.settings["THEME"], "translations"),
                                  self.settings.get("DEFAULT_LANG", "fi"))
+
+
+def _inside(path: str, folder: str) -> bool:
+    return os.path.commonpath([os.path.abspath(path), os.path.abspath(folder)]) == os.path.abspath(folder)
 
 
 def add_template_filters(generator):

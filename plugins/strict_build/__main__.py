@@ -13,6 +13,7 @@ import json
 import os
 import sys
 
+from .problems import summary_markdown
 from .runner import build
 
 
@@ -35,9 +36,16 @@ def main(argv: list[str] | None = None) -> int:
         "-e", "--extra-settings", action="append", default=[], metavar="KEY=JSON",
         help="override one setting (value parsed as JSON, else taken as text)",
     )
+    parser.add_argument(
+        "--summary", metavar="FILE",
+        help="append the outcome in Finnish Markdown, e.g. to GitHub Actions' $GITHUB_STEP_SUMMARY",
+    )
     args = parser.parse_args(argv)
     result = build(args.settings, args.output, parse_overrides(args.extra_settings))
     root = os.getcwd()
+    if args.summary:
+        with open(args.summary, "a", encoding="utf-8") as summary:
+            summary.write(summary_markdown(result.problems, root))
     for text in result.notices:
         print(f"HUOMIO: {text}", file=sys.stderr)
     if result.ok:
@@ -49,11 +57,11 @@ def main(argv: list[str] | None = None) -> int:
         print(file=sys.stderr)
     count = len(result.problems)
     noun = "virhe" if count == 1 else "virhettä"
-    print(
-        f"Rakentaminen epäonnistui: {count} {noun}. Sivusto ei päivittynyt: "
-        f"kansiossa {os.path.relpath(result.output, root)} on yhä edellinen toimiva versio.",
-        file=sys.stderr,
-    )
+    where = os.path.relpath(result.output, root)
+    kept = (f"kansiossa {where} on yhä edellinen toimiva versio." if result.output.is_dir()
+            else f"kansiota {where} ei ole vielä koottu kertaakaan onnistuneesti.")
+    print(f"Rakentaminen epäonnistui: {count} {noun}. Sivusto ei päivittynyt: {kept}",
+          file=sys.stderr)
     return 1
 
 

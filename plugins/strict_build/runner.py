@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .links import broken_links
-from .problems import Problem
+from .problems import Problem, forget_problems, record_problems
 from .reuse import start_time, sweep, write_if_changed
 from .translate import problem_from_record
 
@@ -204,6 +204,9 @@ def build(
     root.addHandler(log)
     root.setLevel(logging.WARNING)
     quiet = _silence_other_handlers(root)
+    from pelican.log import console
+
+    console_was_quiet, console.quiet = console.quiet, True  # Pelican's English "Done: Processed …"
     _current = log
     try:
         try:
@@ -234,12 +237,17 @@ def build(
         root.setLevel(previous_level)
         for handler, level in quiet:
             handler.setLevel(level)
+        console.quiet = console_was_quiet
     if log.problems and untouched and reused:
         os.rename(staging, spare)
     elif log.problems:
         _remove(staging)
     else:
         _swap(staging, output, spare)
+    if log.problems:
+        record_problems(output, log.problems)
+    else:
+        forget_problems(output)
     return BuildResult(log.problems, time.monotonic() - started, output, log.notices)
 
 

@@ -7,6 +7,7 @@ constant strings; matching on them (not on formatted text) keeps this robust.
 from __future__ import annotations
 
 import logging
+import os
 
 from .problems import Problem
 
@@ -51,6 +52,15 @@ def problem_from_record(record: logging.LogRecord) -> Problem | None:
             "tiedostoa ei voitu lukea.",
             "Tarkista, että tiedoston alussa on kentät muodossa Kenttä: arvo "
             "ja niiden jälkeen tyhjä rivi.",
+        )
+    if template == "Cannot get modification stamp for %s\n\t%s":
+        if not os.path.exists(str(args[0])):
+            return None  # a {static} target that does not exist: content_rules names the page
+        return Problem(
+            str(args[0]),
+            "",
+            "tiedostoa ei voitu lukea.",
+            "Tarkista, että tiedosto on olemassa ja että sinulla on oikeus lukea sitä.",
         )
     if template == "Unable to find '%s', skipping url replacement.":
         return Problem(

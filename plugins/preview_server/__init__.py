@@ -1,0 +1,208 @@
+"""The development preview behind ``make serve`` (not a Pelican plugin).
+
+Serves the output folder on localhost, rebuilds when a source file changes
+and reloads open pages when a build has finished. When the last build failed,
+every page it serves starts with the problems (file, field, problem, fix, in
+Finnish) over the last good build; before any build has succeeded, every
+address shows them. Unknown addresses get the site's own ``404.html``. Every
+line it prints is Finnish: no request log.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import mimetypes
+import threading
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from strict_build.problems import Problem, last_problems
+
+# The preview's own files, under a path the site never uses. Served as files
+# (not inline) so that pages with a strict Content-Security-Policy run them.
+OWN = "/_esikatselu/"
+ASSETS = Path(__file__).with_name("assets")
+
+
+class PortTaken(OSError):
+    """Another program already listens on the port."""
+
+
+class Preview:
+    """The state the request handlers read: which folder, which build."""
+
+    def __init__(self, output: Path, root: Path):
+        self.output, self.root = output, root
+        self.generation = 0  # rises after every build, so open pages reload
+        self.lock = threading.Lock()
+
+    def built(self) -> None:
+        with self.lock:
+            self.generation += 1
+
+    def problems(self) -> list[Problem]:
+        return last_problems(self.output)
+
+
+def banner(problems: list[Problem], root: Path, has_site: bool) -> str:
+    """The problems as HTML, in Finnish, for the top of every page."""
+    count = len(problems)
+    noun = "virhe" if count == 1 else "virhettä"
+    if has_site:
+        lead = (f"Sivuston kokoaminen epäonnistui: {count} {noun}. Esikatselussa näkyy "
+                "edellinen toimiva versio. Korjaa virheet ja tallenna: sivu päivittyy itsestään.")
+    else:
+        lead = (f"Sivustoa ei voitu koota: {count} {noun}. Korjaa virheet ja tallenna: "
+                "sivu päivittyy itsestään.")
+    items = []
+    for problem in sorted(problems, key=lambda p: (p.source, p.field)):
+        rows = [("Tiedosto", problem.relative_source(str(root)) or "(tiedosto ei tiedossa)")]
+        if problem.field:
+            rows.append(("Kenttä", problem.field))
+        rows += [("Ongelma", problem.message), ("Korjaus", problem.fix)]
+        cells = "".join(f"<dt>{name}</dt><dd>{html.escape(value)}</dd>" for name, value in rows)
+        items.append(f"<li><dl>{cells}</dl></li>")
+    return (f'<section id="esikatselu-virheet" class="esikatselu-virheet" role="alert" '
+            f'aria-labelledby="esikatselu-virheet-otsikko">'
+            f'<h2 id="esikatselu-virheet-otsikko">{html.escape(lead)}</h2>'
+            f'<ol>{"".join(items)}</ol></section>')
+
+
+def inject(page: str, top: str, head: str, tail: str) -> str:
+    """``top`` right after <body …>, ``head`` before </head>, ``tail`` before </body>."""
+    lower = page.lower()
+    start = lower.find("<body")
+    if start != -1:
+        end = page.find(">", start) + 1
+        page = page[:end] + top + page[end:]
+    else:
+        page = top + page
+    closing = page.lower().rfind("</head>")
+    if closing != -1:
+        page = page[:closing] + head + page[closing:]
+    closing = page.lower().rfind("</body>")
+    return page[:closing] + tail + page[closing:] if closing != -1 else page + tail
+
+
+ERROR_PAGE = """<!doctype html>
+<html lang="fi"><head><meta charset="utf-8"><title>Sivustoa ei voitu koota</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><main></main></body></html>
+"""
+
+
+class Handler(SimpleHTTPRequestHandler):
+    preview: Preview  # set on a subclass per server
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, directory=str(self.preview.output), **kwargs)
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass  # no English request log in the terminal
+
+    def do_GET(self):  # noqa: N802 - the base class's name
+        self._answer(send_body=True)
+
+    def do_HEAD(self):  # noqa: N802
+        self._answer(send_body=False)
+
+    def _answer(self, send_body: bool) -> None:
+        path = unquote(urlsplit(self.path).path)
+        if path.startswith(OWN):
+            return self._own(path[len(OWN):], send_body)
+        problems = self.preview.problems()
+        has_site = (self.preview.output / "index.html").is_file()
+        if not has_site:
+            return self._page(HTTPStatus.SERVICE_UNAVAILABLE, ERROR_PAGE, problems, has_site, send_body)
+        file = Path(self.translate_path(path))
+        if file.is_dir():
+            if not path.endswith("/"):
+                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                self.send_header("Location", path + "/")
+                self.send_header("Content-Length", "0")
+                return self.end_headers()
+            file = file / "index.html"
+        status = HTTPStatus.OK
+        if not file.is_file():
+            status, file = HTTPStatus.NOT_FOUND, self.preview.output / "404.html"
+            if not file.is_file():
+                return self._page(status, ERROR_PAGE, problems, has_site, send_body)
+        if file.suffix == ".html":
+            return self._page(status, file.read_text(encoding="utf-8"), problems, has_site, send_body)
+        self._send(status, file.read_bytes(), self.guess_type(str(file)), send_body)
+
+    def _page(self, status, text: str, problems, has_site: bool, send_body: bool) -> None:
+        top = banner(problems, self.preview.root, has_site) if problems else ""
+        head = f'<link rel="stylesheet" href="{OWN}virheet.css">' if problems else ""
+        tail = f'<script src="{OWN}paivita.js" data-versio="{self.preview.generation}"></script>'
+        body = inject(text, top, head, tail).encode("utf-8")
+        self._send(status, body, "text/html; charset=utf-8", send_body)
+
+    def _own(self, name: str, send_body: bool) -> None:
+        if name == "tila":
+            body = json.dumps({"versio": self.preview.generation}).encode()
+            return self._send(HTTPStatus.OK, body, "application/json", send_body)
+        file = ASSETS / name
+        if "/" in name or not file.is_file():
+            return self._send(HTTPStatus.NOT_FOUND, b"", "text/plain", send_body)
+        self._send(HTTPStatus.OK, file.read_bytes(),
+                   mimetypes.guess_type(name)[0] or "application/octet-stream", send_body)
+
+    def _send(self, status, body: bytes, kind: str, send_body: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+
+def open_server(preview: Preview, host: str, port: int) -> ThreadingHTTPServer:
+    """Bind the port now, before anything is built; ``PortTaken`` if it is in use."""
+    handler = type("PreviewHandler", (Handler,), {"preview": preview})
+
+    class Server(ThreadingHTTPServer):
+        allow_reuse_address = True  # a restart right after Ctrl+C gets the same port
+        daemon_threads = True
+
+    try:
+        return Server((host, port), handler)
+    except OSError as error:
+        if error.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
+            raise PortTaken(error.errno, str(error)) from None
+        raise
+
+
+def watch_and_build(paths: Iterable[Path], build: Callable[[], object], preview: Preview,
+                    stop: threading.Event | None = None) -> None:
+    """Build again after every change under ``paths``; pages reload when it is done."""
+    from watchfiles import watch
+
+    for _changes in watch(*paths, stop_event=stop):
+        build()
+        preview.built()
+
+
+def run(output: Path, root: Path, host: str, port: int, build: Callable[[], object] | None,
+        watched: Iterable[Path] = (), before_serving: Callable[[], None] | None = None) -> None:
+    """Bind, build once, print the address, serve until Ctrl+C (rebuilding on changes)."""
+    preview = Preview(output, root)
+    server = open_server(preview, host, port)
+    try:
+        if build is not None:
+            build()
+            preview.built()
+            threading.Thread(target=watch_and_build, args=(list(watched), build, preview),
+                             daemon=True).start()
+        if before_serving is not None:
+            before_serving()
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("\nEsikatselu lopetettu.")
+    finally:
+        server.server_close()

@@ -1,0 +1,182 @@
+"""The preview (`make serve`) as staff use it: a real process on a free port in a
+small copy of the project, errors in the browser, Finnish-only output."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, post
+
+# Every line a staff member may see from `make serve` and a build; anything else
+# (Pelican's "Done: Processed …", a request log, a traceback) fails the test.
+FINNISH_LINES = re.compile(
+    r"(VIRHE: |  kenttä: |  ongelma: |  korjaus: |Rakentaminen epäonnistui: |"
+    r"Sivusto rakennettu kansioon |Jäsenalueen kehityssalasanat |  [a-z]+: kehitys-[a-z]+-salasana$|"
+    r"Sivusto osoitteessa http://localhost:\d+/ – muutokset päivittyvät|Esikatselu lopetettu\.|"
+    r"HUOMIO: |Asennetaan |Portti \d+ on jo käytössä|$)")
+GOOD = post("Hyvä kirjoitus", slug="hyva-kirjoitus")
+BROKEN = post("Rikki", slug="rikki", category="Tuntematon")
+MISSING_IMAGE = post("Rikki", slug="rikki", body="![Kuva]({static}/images/puuttuu.jpg)")
+
+
+def copy_project(target: Path) -> Path:
+    """What `make serve` needs, with the venv shared; file times kept so make
+    does not reinstall anything."""
+    for name in ("Makefile", "tasks.py", "pelicanconf.py", "publishconf.py",
+                 "requirements.txt", "requirements-test.txt"):
+        shutil.copy2(ROOT / name, target / name)
+    for folder in ("theme", "plugins"):
+        shutil.copytree(ROOT / folder, target / folder,
+                        ignore=shutil.ignore_patterns("__pycache__"), copy_function=shutil.copy2)
+    (target / ".venv").symlink_to(ROOT / ".venv")
+    for folder in ("posts", "pages", "images"):
+        (target / "content" / folder).mkdir(parents=True)
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Serving:
+    """`make serve PORT=…` in its own process group, its output collected."""
+
+    def __init__(self, project: Path, port: int):
+        self.port, self.lines = port, []
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}
+        self.process = subprocess.Popen(
+            ["make", "--no-print-directory", "serve", f"PORT={port}"], cwd=project, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, text: str, count: int = 1, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while sum(text in line for line in self.lines) < count:
+            assert self.process.poll() is None, "\n".join(self.lines)
+            assert time.monotonic() < deadline, f"no {text!r} in:\n" + "\n".join(self.lines)
+            time.sleep(0.1)
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=10) as answer:
+                return answer.status, answer.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8")
+
+    def builds(self) -> int:
+        return sum(line.startswith(("Sivusto rakennettu", "Rakentaminen epäonnistui")) for line in self.lines)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGINT)  # Ctrl+C in the terminal
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.reader.join(timeout=5)
+
+
+@pytest.fixture
+def project(tmp_path):
+    return copy_project(tmp_path)
+
+
+def change_and_wait(serving: Serving, file: Path, text: str) -> None:
+    builds = serving.builds()
+    file.write_text(text, encoding="utf-8")
+    deadline = time.monotonic() + 120
+    while serving.builds() == builds:
+        assert time.monotonic() < deadline, "\n".join(serving.lines)
+        time.sleep(0.1)
+
+
+def test_preview_shows_build_problems_on_every_page_until_fixed(project, playwright_browser):
+    posts = project / "content" / "posts"
+    (posts / "2021-01-05-hyva.md").write_text(GOOD, encoding="utf-8")
+    broken = posts / "2021-01-06-rikki.md"
+    broken.write_text(BROKEN, encoding="utf-8")
+    serving = Serving(project, free_port())
+    try:
+        serving.wait_for("Sivusto osoitteessa")
+        # A fresh clone with broken content: the problems, not a bare 404, at every address.
+        for path in ("/", "/ajankohtaista/hyva-kirjoitus/", "/mita/tahansa"):
+            status, page = serving.get(path)
+            assert status == 503
+            assert "Sivustoa ei voitu koota: 1 virhe." in page
+            assert "content/posts/2021-01-06-rikki.md" in page and "Category" in page
+            assert "tuntematon kategoria &quot;Tuntematon&quot;" in page and "Korjaus" in page
+
+        # In a browser the page reloads itself once the content is fixed.
+        browser_page = playwright_browser.new_page()
+        browser_page.goto(f"http://127.0.0.1:{serving.port}/")
+        assert browser_page.locator("#esikatselu-virheet").is_visible()
+        broken.write_text(BROKEN.replace("Tuntematon", "Hankkeet"), encoding="utf-8")
+        browser_page.wait_for_selector("h1", timeout=120_000)
+        browser_page.wait_for_load_state()
+        assert browser_page.locator("#esikatselu-virheet").count() == 0
+        assert "Suomen konservatorioliitto" in browser_page.title()
+        browser_page.close()
+
+        status, page = serving.get("/")
+        assert status == 200 and "esikatselu-virheet" not in page
+        status, page = serving.get("/olematon/sivu/")
+        assert status == 404
+        assert (project / "output" / "404.html").read_text(encoding="utf-8")[:200] in page
+
+        # Broken again: the last good build, with the problem on top of every page.
+        change_and_wait(serving, broken, MISSING_IMAGE)
+        for path in ("/", "/ajankohtaista/hyva-kirjoitus/", "/olematon/"):
+            status, page = serving.get(path)
+            assert status in (200, 404)
+            top = page[page.index("<body"):][:3000]
+            assert "Sivuston kokoaminen epäonnistui: 1 virhe. Esikatselussa näkyy edellinen" in top
+            assert "kuvaa {static}/images/puuttuu.jpg ei löydy." in top
+            assert "content/posts/2021-01-06-rikki.md" in top
+        assert "Cannot get modification stamp" not in "\n".join(serving.lines)
+    finally:
+        serving.stop()
+    output = "\n".join(serving.lines)
+    assert "Esikatselu lopetettu." in output
+    english = [line for line in serving.lines if not FINNISH_LINES.match(line)]
+    assert not english, output
+
+
+def test_taken_port_is_named_before_building(project):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(["make", "--no-print-directory", "serve", f"PORT={port}"], cwd=project,
+                              capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert f"Portti {port} on jo käytössä" in done.stderr
+    assert f"make serve PORT={port + 1}" in done.stderr
+    assert not (project / "output").exists() and "Sivusto rakennettu" not in done.stdout
+
+
+def test_clean_build_prints_only_finnish(site):
+    """Pelican's English "Done: Processed …" is not printed; the build's own line is."""
+    assert site.stdout.splitlines() and all(
+        line.startswith("Sivusto rakennettu kansioon ") for line in site.stdout.splitlines())
+    assert "Done" not in site.stdout + site.stderr
+    assert all(line.startswith("HUOMIO: ") or not line.strip() for line in site.stderr.splitlines())
