@@ -87,7 +87,7 @@ def test_build_stopped_by_bad_content_keeps_the_spare(fixture_site):
 # --- the pure parts -----------------------------------------------------------------
 
 def test_write_if_changed_leaves_identical_files_alone(tmp_path):
-    from strict_build.reuse import write_if_changed
+    from sitecore.reuse import write_if_changed
 
     target = tmp_path / "a" / "b.html"
     kept = []
@@ -100,7 +100,7 @@ def test_write_if_changed_leaves_identical_files_alone(tmp_path):
 
 
 def test_sweep_removes_only_what_the_build_did_not_produce(tmp_path):
-    from strict_build.reuse import start_time, sweep
+    from sitecore.reuse import start_time, sweep
 
     def make(relative: str) -> Path:
         path = tmp_path / relative

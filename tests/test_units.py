@@ -12,7 +12,7 @@ import pytest
 from babel_i18n.dates import date_long, date_short, month_name, month_year
 from content_rules.dates import parse_post_date
 from site_nav.tree import build_tree
-from strict_build import ContentError
+from sitecore import ContentError
 from strict_build.links import resolve
 from conftest import ROOT
 

@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import rcssmin
 import rjsmin
 from pelican import signals
 
-from strict_build import write_output
+from sitecore import Build
 
 MINIFIERS = {".css": rcssmin.cssmin, ".js": rjsmin.jsmin}
+
+
+@dataclass
+class AssetManifest:
+    """Made when Pelican starts, read by templates, written in the *files* phase."""
+
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # see build_manifest
 
 
 def minify(path: Path) -> bytes:
@@ -48,11 +56,13 @@ def build_manifest(static_dir: Path) -> dict[str, tuple[str, bytes]]:
 def prepare(pelican):
     settings = pelican.settings
     static_dir = Path(settings["THEME"]) / "static"
-    settings["ASSET_MANIFEST"] = build_manifest(static_dir)
+    build = Build.of(settings)
+    build.state(AssetManifest).files = build_manifest(static_dir)
+    build.join("files", write_assets)
 
 
 def add_asset_function(generator):
-    manifest = generator.settings.get("ASSET_MANIFEST", {})
+    manifest = Build.of(generator.settings).state(AssetManifest).files
     siteurl = generator.settings.get("SITEURL", "")
     theme_dir = generator.settings.get("THEME_STATIC_DIR", "theme")
 
@@ -65,13 +75,13 @@ def add_asset_function(generator):
 
 def write_assets(pelican):
     settings = pelican.settings
+    build = Build.of(settings)
     output = Path(settings["OUTPUT_PATH"]) / settings.get("THEME_STATIC_DIR", "theme")
-    for relative, (name, data) in settings.get("ASSET_MANIFEST", {}).items():
+    for relative, (name, data) in build.state(AssetManifest).files.items():
         (output / relative).unlink(missing_ok=True)  # Pelican's copy of the readable source
-        write_output(output / name, data)
+        build.write_output(output / name, data)
 
 
 def register():
     signals.initialized.connect(prepare)
     signals.generator_init.connect(add_asset_function)
-    signals.finalized.connect(write_assets)

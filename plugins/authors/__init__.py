@@ -15,7 +15,7 @@ import logging
 
 from pelican import signals
 
-from strict_build import Problem, report
+from sitecore import Problem, report
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import os
 
 from pelican import signals
 
-from strict_build import Problem, report
+from sitecore import Problem, report
 
 from .catalogs import catalog_path, load_translations
 from .dates import date_filters, weekday_names

@@ -13,7 +13,7 @@ from pelican import signals
 
 from content_types import Field, TypedContent, TypedContentGenerator
 from content_types.schema import Invalid, https_url
-from strict_build import Problem, report
+from sitecore import Problem, report
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from pelican import signals
 from pelican.contents import Article, Content, Static
 from pelican.readers import MarkdownReader
 
-from strict_build import ContentError, report
+from sitecore import ContentError, report
 
 from .dates import parse_post_date
 from .rules import missing_references, post_problems

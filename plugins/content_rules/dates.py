@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from strict_build import ContentError
+from sitecore import ContentError
 
 ISO_DATE = re.compile(
     r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
-from strict_build import Problem
+from sitecore import Problem
 
 # Texts `invoke new-post` writes for the author to replace; a published post
 # must not keep them.

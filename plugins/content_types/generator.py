@@ -17,7 +17,7 @@ from typing import ClassVar
 from pelican.contents import Content
 from pelican.generators import CachingGenerator
 
-from strict_build import Problem, report, write_output
+from sitecore import Build, Problem, report
 
 from .schema import Field, validate
 
@@ -165,7 +165,7 @@ class TypedContentGenerator(CachingGenerator):
                 writer.write_later(path, lambda: _as_bytes(data()))
                 return
             data = data()
-        write_output(path, _as_bytes(data))
+        Build.of(self.settings).write_output(path, _as_bytes(data))
 
 
 def _as_bytes(data: bytes | str) -> bytes:

@@ -18,7 +18,7 @@ from pelican import signals
 
 from babel_i18n.catalogs import load_translations
 from content_types import TypedContentGenerator
-from strict_build import Problem, notice, report
+from sitecore import Build, Problem, report
 
 from . import ics, links
 from .events import ATTENDANCE, KINDS, STATUSES, Event
@@ -148,7 +148,7 @@ class EventsGenerator(TypedContentGenerator):
             root = next(r for r in histories if _inside(event.source_path, r))
             history = histories[root]
             if history.problem:
-                notice(f"Tapahtumien SEQUENCE- ja DTSTAMP-arvoja ei saatu gitistä: {history.problem}. "
+                Build.of(self.settings).notice(f"Tapahtumien SEQUENCE- ja DTSTAMP-arvoja ei saatu gitistä: {history.problem}. "
                        "Kalenterit eivät ehkä huomaa muuttuneita tapahtumia; julkaise vain "
                        "git-työkopiosta, jossa on koko historia.")
             revision = history.revision(os.path.relpath(event.source_path, root).replace(os.sep, "/"),

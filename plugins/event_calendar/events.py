@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from markupsafe import Markup
 
 from content_types import Field, Invalid, TypedContent
-from strict_build import Problem
+from sitecore import Problem
 
 from .when import N_, parse_when
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pelican import signals
 
 from content_types import TypedContentGenerator
-from strict_build import Problem, report
+from sitecore import Problem, report
 
 from .institutions import OFFERINGS, Institution, mentions, region_slug
 from .mapping import Pin, render_map

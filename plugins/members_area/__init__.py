@@ -30,7 +30,7 @@ from pelican import signals
 from babel_i18n.catalogs import load_translations
 from content_types import Field, TypedContent, TypedContentGenerator
 from event_calendar.when import format_when
-from strict_build import Problem, report
+from sitecore import Problem, report
 
 from . import crypto
 from .passwords import production_passwords

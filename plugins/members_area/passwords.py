@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 
-from strict_build import Problem
+from sitecore import Problem
 
 MIN_LENGTH = 16
 MIN_DISTINCT = 8

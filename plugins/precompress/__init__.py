@@ -14,7 +14,7 @@ from pathlib import Path
 import brotli
 from pelican import signals
 
-from strict_build import filled_later, keep, unchanged, write_output
+from sitecore import Build
 
 TEXT = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".ics", ".webmanifest", ".mjs"}
 MIN_SIZE = 256  # smaller files gain nothing
@@ -30,14 +30,14 @@ def compressed(data: bytes, quality: int) -> tuple[bytes, bytes]:
     return gzip.compress(data, compresslevel=9, mtime=0), brotli.compress(data, quality=quality)
 
 
-def compress_file(path: str, quality: int) -> None:
+def compress_file(path: str, quality: int, build: Build) -> None:
     data = Path(path).read_bytes()
     if len(data) >= MIN_SIZE:
         for suffix, copy in zip(SUFFIXES, compressed(data, quality)):
-            write_output(path + suffix, copy)
+            build.write_output(path + suffix, copy)
 
 
-def text_files(output: str, skip: str):
+def text_files(output: str, skip: str, build: Build):
     """(path, reusable) for each text file; reusable when the build left it
     unchanged and the earlier build's copies of it are there."""
     for folder, subfolders, names in os.walk(output):
@@ -49,34 +49,34 @@ def text_files(output: str, skip: str):
             if os.path.splitext(name)[1] in TEXT:
                 path = os.path.join(folder, name)
                 copies = [name + suffix for suffix in SUFFIXES]
-                yield path, unchanged(path) and all(copy in present for copy in copies)
+                yield path, build.unchanged(path) and all(copy in present for copy in copies)
 
 
 def compress_output(pelican):
     settings = pelican.settings
-    if not settings.get("PRECOMPRESS"):
-        return
+    build = Build.of(settings)
     output = os.path.normpath(settings["OUTPUT_PATH"])
     assets = os.path.join(output, settings.get("THEME_STATIC_DIR", "theme")) + os.sep
     search = os.path.join(output, "pagefind")  # written meanwhile by Pagefind, its files are compressed
     work = []
-    for path, reusable in text_files(output, search):
+    for path, reusable in text_files(output, search, build):
         if reusable:
             for suffix in SUFFIXES:
-                keep(path + suffix)
+                build.keep(path + suffix)
         else:
             work.append(path)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         list(pool.map(lambda p: compress_file(
-            p, ASSET_QUALITY if p.startswith(assets) else PAGE_QUALITY), work))
+            p, ASSET_QUALITY if p.startswith(assets) else PAGE_QUALITY, build), work))
 
 
-def spare_copies(pelican):
+def join_build(pelican):
     if pelican.settings.get("PRECOMPRESS"):
+        build = Build.of(pelican.settings)
         for suffix in SUFFIXES:
-            filled_later(suffix=suffix)
+            build.fill_later(suffix=suffix)
+        build.join("compress", compress_output)
 
 
 def register():
-    signals.initialized.connect(spare_copies)
-    signals.finalized.connect(compress_output)
+    signals.initialized.connect(join_build)

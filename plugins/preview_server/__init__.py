@@ -20,7 +20,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from strict_build.problems import Problem, last_problems
+from sitecore.problems import Problem, last_problems
 
 # The preview's own files, under a path the site never uses. Served as files
 # (not inline) so that pages with a strict Content-Security-Policy run them.

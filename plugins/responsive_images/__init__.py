@@ -12,17 +12,25 @@ from __future__ import annotations
 import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from pelican import signals
 from pelican.contents import Content, Static
 
-from strict_build import Problem, notice, report
+from sitecore import Build, Problem, report
 
-from .images import ATTR, IMG, RASTER, img_tag, oversized, plan, render
+from .images import ATTR, IMG, RASTER, Variant, img_tag, oversized, plan, render
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ImageVariants:
+    """Planned as content is read, written in the *files* phase."""
+
+    by_name: dict[str, Variant] = field(default_factory=dict)
 
 
 def resolve(src: str, source_path: str, content_root: str) -> Path | None:
@@ -42,7 +50,7 @@ def rewrite_images(content):
         return
     settings = content.settings
     images = Path(settings["PATH"], settings.get("IMAGE_SOURCE_DIR", "images")).resolve()
-    registry = settings.setdefault("IMAGE_VARIANTS", {})
+    registry = Build.of(settings).state(ImageVariants).by_name
     siteurl = settings.get("SITEURL", "")
     seen = 0
 
@@ -63,7 +71,7 @@ def rewrite_images(content):
         for variant in (*webp, fallback):
             registry[variant.name] = variant
         if oversized(source, size):
-            notice(f"Kuva {os.path.relpath(source)} on suuri ({size[0]}×{size[1]} px, "
+            Build.of(settings).notice(f"Kuva {os.path.relpath(source)} on suuri ({size[0]}×{size[1]} px, "
                    f"{source.stat().st_size / 1024 / 1024:.1f} Mt): pienennä se ennen lisäämistä, "
                    "esimerkiksi enintään 2560 px leveäksi.")
         seen += 1
@@ -74,13 +82,18 @@ def rewrite_images(content):
 
 def write_variants(pelican):
     settings = pelican.settings
+    build = Build.of(settings)
     output = Path(settings["OUTPUT_PATH"])
     cache = Path(settings["CACHE_PATH"]) / "images"
-    variants = list(settings.get("IMAGE_VARIANTS", {}).values())
+    variants = list(build.state(ImageVariants).by_name.values())
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        list(pool.map(lambda v: render(v, output / v.name, cache), variants))
+        list(pool.map(lambda v: render(v, output / v.name, cache, build.write_output), variants))
+
+
+def join_build(pelican):
+    Build.of(pelican.settings).join("files", write_variants)
 
 
 def register():
     signals.content_object_init.connect(rewrite_images)
-    signals.finalized.connect(write_variants)
+    signals.initialized.connect(join_build)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageOps
-
-from strict_build import write_output
 
 WIDTHS = (480, 800, 1200, 1600)
 RASTER = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
@@ -54,8 +53,9 @@ def _rotated(image) -> bool:
     return image.getexif().get(0x0112, 1) not in (1, None)
 
 
-def render(variant: Variant, target: Path, cache: Path | None) -> None:
-    """Write one variant with no EXIF, GPS or other metadata."""
+def render(variant: Variant, target: Path, cache: Path | None,
+           write_output: Callable[[Path, bytes], object]) -> None:
+    """Write one variant with no EXIF, GPS or other metadata (a cached one through ``write_output``)."""
     cached = cache / Path(variant.name).name if cache else None
     if cached and cached.is_file():
         write_output(target, cached.read_bytes())

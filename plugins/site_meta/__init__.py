@@ -3,11 +3,12 @@ icons and manifest, sitemap.xml, robots.txt and header files."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pelican import signals
 
-from strict_build import write_output
+from sitecore import Build
 
 from .headers import apache_htaccess, netlify_headers, security_headers
 from .sitemap import page_urls, robots_txt, sitemap_xml
@@ -16,13 +17,18 @@ from .sitemap import page_urls, robots_txt, sitemap_xml
 EXCLUDED = ("jasenalue/", "luonnokset/", "404.html", "haku/")
 
 
+@dataclass
+class SitemapDates:
+    """Recorded as pages are written, read in the *files* phase."""
+
+    by_url: dict[str, str] = field(default_factory=dict)  # output-relative URL -> YYYY-MM-DD
+
+
 def record_dates(path, context):
-    # The writer's context is a shallow copy of the settings: SITEMAP_DATES is
-    # the one dict share_dates put there, so entries added here are kept.
     content = context.get("article") or context.get("page")
-    dates = context.get("SITEMAP_DATES")
-    if content is None or dates is None or not hasattr(content, "date"):
+    if content is None or not hasattr(content, "date"):
         return
+    dates = Build.of(context).state(SitemapDates).by_url
     relative = Path(path).relative_to(context["OUTPUT_PATH"]).as_posix().removesuffix("index.html")
     stamp = getattr(content, "modified", None) or content.date
     dates[relative] = stamp.date().isoformat()
@@ -30,13 +36,15 @@ def record_dates(path, context):
 
 def write_files(pelican):
     settings = pelican.settings
+    build = Build.of(settings)
+    write_output = build.write_output
     output = Path(settings["OUTPUT_PATH"])
     # The theme's files for the site root: icons and the web app manifest.
     for path in sorted((Path(settings["THEME"]) / "root").glob("*")):
         write_output(output / path.name, path.read_bytes())
     siteurl = settings.get("PUBLIC_SITEURL") or settings.get("SITEURL", "")
     urls = page_urls(output, EXCLUDED)
-    dates = settings.get("SITEMAP_DATES", {})
+    dates = build.state(SitemapDates).by_url
     write_output(output / "sitemap.xml", sitemap_xml(siteurl, urls, dates).encode("utf-8"))
     write_output(output / "robots.txt", robots_txt(siteurl).encode("utf-8"))
     headers = security_headers(settings.get("NEWSLETTER_SIGNUP_URL"))
@@ -46,11 +54,10 @@ def write_files(pelican):
     write_output(output / ".htaccess", apache_htaccess(headers, members).encode("utf-8"))
 
 
-def share_dates(pelican):
-    pelican.settings["SITEMAP_DATES"] = {}
+def join_build(pelican):
+    Build.of(pelican.settings).join("files", write_files)
 
 
 def register():
-    signals.initialized.connect(share_dates)
+    signals.initialized.connect(join_build)
     signals.content_written.connect(record_dates)
-    signals.finalized.connect(write_files)

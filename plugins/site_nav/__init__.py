@@ -6,7 +6,7 @@ import logging
 
 from pelican import signals
 
-from strict_build import report
+from sitecore import report
 
 from .tree import NavNode, NavTree, build_tree
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from strict_build import Problem
+from sitecore import Problem
 
 UNORDERED = 10_000  # pages without Nav come after numbered ones, by title
 

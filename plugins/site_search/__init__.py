@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from strict_build import Problem, filled_later, in_background, keep
+from sitecore import Build, Problem
 
 FOLDER = "pagefind"
 
@@ -64,16 +64,17 @@ def live_index_files(folder: Path) -> set[Path] | None:
         return None
 
 
-def spare_index(pelican):
+def join_build(pelican):
     if pelican.settings.get("SEARCH_INDEX", True):
-        filled_later(folder=Path(pelican.settings["OUTPUT_PATH"]) / FOLDER)
+        build = Build.of(pelican.settings)
+        build.fill_later(folder=Path(pelican.settings["OUTPUT_PATH"]) / FOLDER)
+        build.join("index", index_site)
 
 
 def index_site(pelican):
     """Start Pagefind; the build checks its links meanwhile and waits before swapping."""
     settings = pelican.settings
-    if not settings.get("SEARCH_INDEX", True):
-        return
+    build = Build.of(settings)
     from pagefind_bin import get_executable  # the binary itself: no Python start in between
 
     command = [str(get_executable()), "--site", settings["OUTPUT_PATH"],
@@ -91,12 +92,11 @@ def index_site(pelican):
             return _problem(_run(command))
         # Pagefind rewrites its other files every time: the sweep sees them as new.
         for path in live:
-            keep(path)
+            build.keep(path)
         return None
 
-    in_background(finish)
+    build.in_background(finish)
 
 
 def register():
-    signals.initialized.connect(spare_index)
-    signals.finalized.connect(index_site)
+    signals.initialized.connect(join_build)

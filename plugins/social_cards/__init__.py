@@ -11,17 +11,37 @@ Members' items never get one: their titles must not reach public files.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import Markup
 from pelican import signals
 
-from strict_build import Problem, current_build, filled_later, in_background, keep, rendering_adds_to
+from sitecore import Build, Problem
 
 from .cards import card_name, render
 
-_background = {}  # build settings id -> (pool, [futures]): cards drawn while the build goes on
+
+@dataclass
+class SocialCards:
+    """The cards of one build, handed from reading to rendering to the *files* phase."""
+
+    asked: set[str] = field(default_factory=set)  # titles templates asked for while rendering
+    done: set[str] = field(default_factory=set)  # titles already drawn or kept
+    pool: ProcessPoolExecutor | None = None  # draws while the build goes on
+    futures: list[Future] = field(default_factory=list)
+    filled_while_rendering = True  # pages are rendered in two processes: see merge
+
+    def merge(self, other: SocialCards) -> None:
+        """Add the titles the second rendering process asked for."""
+        self.asked |= other.asked
+
+    def __getstate__(self):
+        return {"asked": self.asked}  # what the second rendering process reports
+
+    def __setstate__(self, state):
+        self.__init__(asked=state["asked"])
 
 
 def _folder(settings) -> Path:
@@ -29,19 +49,18 @@ def _folder(settings) -> Path:
 
 
 def prepare(pelican):
-    pelican.settings["SOCIAL_CARD_TITLES"] = set()
-    pelican.settings["SOCIAL_CARDS_DONE"] = set()
-    rendering_adds_to("SOCIAL_CARD_TITLES")
-    filled_later(folder=_folder(pelican.settings))
+    build = Build.of(pelican.settings)
+    build.fill_later(folder=_folder(pelican.settings))
+    build.join("files", write_cards)
 
 
-def _missing(titles, folder: Path) -> list[str]:
+def _missing(titles, folder: Path, build: Build) -> list[str]:
     """Titles without a card from an earlier build; those that have one keep it."""
     missing = []
     for title in titles:
         target = folder / card_name(title)
         if target.is_file():
-            keep(target)
+            build.keep(target)
         else:
             missing.append(title)
     return missing
@@ -83,24 +102,25 @@ def _start(generators) -> None:
     Reading and writing are single-threaded Python, so the second core is free.
     """
     settings = generators[0].settings
-    done = settings.setdefault("SOCIAL_CARDS_DONE", set())
+    build = Build.of(settings)
+    cards = build.state(SocialCards)
+    done = cards.done
     titles = sorted({Markup(str(item.title)).striptags()
                      for generator in generators
                      for item in _public_content(generator)} - {""} - done)
     done.update(titles)
     folder = _folder(settings)
-    missing = _missing(titles, folder)
+    missing = _missing(titles, folder, build)
     if not missing:
         return
     font_dir = str(Path(settings["THEME"]) / "fonts")
-    if current_build() is None:  # plain `pelican`, no runner to wait for a second process
+    if build.direct:  # plain `pelican`: drawn here
         _draw(missing, settings["SITENAME"], font_dir, folder)
         return
-    if id(settings) not in _background:
-        _background[id(settings)] = (ProcessPoolExecutor(max_workers=1), [])
-        in_background(_finisher(*_background[id(settings)]))
-    pool, futures = _background[id(settings)]
-    futures.append(pool.submit(_draw, missing, settings["SITENAME"], font_dir, folder))
+    if cards.pool is None:
+        cards.pool = ProcessPoolExecutor(max_workers=1)
+        build.in_background(_finisher(cards.pool, cards.futures))
+    cards.futures.append(cards.pool.submit(_draw, missing, settings["SITENAME"], font_dir, folder))
 
 
 def start_with_posts(generator):
@@ -113,7 +133,7 @@ def start_with_the_rest(generators):
 
 
 def add_card_function(generator):
-    titles = generator.settings.setdefault("SOCIAL_CARD_TITLES", set())
+    titles = Build.of(generator.settings).state(SocialCards).asked
     folder = generator.settings.get("SOCIAL_CARD_DIR", "kortit")
 
     def social_card(title: str) -> str:
@@ -127,13 +147,14 @@ def write_cards(pelican):
     """Draw the cards only templates asked for (listings); the build runner
     waits for the card process before the output is swept and swapped."""
     settings = pelican.settings
-    _background.pop(id(settings), None)
+    build = Build.of(settings)
+    cards = build.state(SocialCards)
     folder = _folder(settings)
-    titles = sorted(settings.get("SOCIAL_CARD_TITLES", set()) - settings.get("SOCIAL_CARDS_DONE", set()))
+    titles = sorted(cards.asked - cards.done)
     font_dir = str(Path(settings["THEME"]) / "fonts")
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as threads:
         list(threads.map(lambda t: render(t, settings["SITENAME"], font_dir, folder / card_name(t)),
-                         _missing(titles, folder)))
+                         _missing(titles, folder, build)))
 
 
 def register():
@@ -141,4 +162,3 @@ def register():
     signals.generator_init.connect(add_card_function)
     signals.article_generator_finalized.connect(start_with_posts)
     signals.all_generators_finalized.connect(start_with_the_rest)
-    signals.finalized.connect(write_cards)

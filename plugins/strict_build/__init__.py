@@ -1,39 +1,75 @@
 """Strict, atomic builds: bad content stops the build with a clear message.
 
-The plugin part only helps the runner (``python -m strict_build``): it
-remembers which source file each output page came from, for messages, and
-stops Pelican before writing once content problems are known.
+The runner (``python -m strict_build``, ``runner``) makes a ``sitecore.Build``
+and runs Pelican into a staging folder; this plugin runs the build's phases
+inside Pelican: *check* once everything is read (stopping Pelican before it
+writes pages from bad content), then *render*, *index*, *files* and
+*compress* once Pelican has asked for every page. Under plain ``pelican``
+it makes a build of its own that writes in place.
+
+Modules: ``capture`` (logging → problems), ``translate`` (Pelican's records),
+``staging`` (staging and swap), ``parallel`` (rendering in two processes),
+``writer`` (Pelican's writer, recording pages), ``links`` (link checking).
+Problems, reporting and the build's state live in the core library,
+``sitecore``: other plugins import from there, not from here.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+from pathlib import Path
 
 from pelican import signals
 
-from .problems import ContentError, Problem, report
-from .runner import (BuildAborted, BuildResult, build, current_build, filled_later, finish_pages,
-                     in_background, keep, notice, rendering_adds_to, unchanged, write_output)
+from sitecore import Build, report
+from sitecore.reuse import sweep
+
+from .runner import BuildAborted, BuildResult, build
 from .writer import KeepUnchangedWriter
 
-__all__ = ["BuildResult", "ContentError", "Problem", "build", "current_build", "filled_later",
-           "in_background", "keep", "notice", "register", "rendering_adds_to", "report",
-           "unchanged", "write_output"]
+__all__ = ["BuildResult", "build", "register"]
+
+logger = logging.getLogger(__name__)
+
+
+def start_build(pelican) -> None:
+    """Under plain `pelican` there is no runner: a build that writes in place."""
+    settings = pelican.settings
+    if not isinstance(settings.get("BUILD"), Build):
+        Build(direct=True, content_root=settings["PATH"]).attach(settings)
 
 
 def remember_source(path, context):
-    log = current_build()
     content = context.get("article") or context.get("page")
-    if log is None or content is None or not content.source_path:
+    if content is None or not content.source_path:
         return
     output = context.get("OUTPUT_PATH", "")
-    log.sources[os.path.relpath(path, output).replace(os.sep, "/")] = content.source_path
+    Build.of(context).sources[os.path.relpath(path, output).replace(os.sep, "/")] = content.source_path
 
 
-def stop_if_content_is_bad(generators):
-    log = current_build()
-    if log is not None and log.problems:
+def check(generators):
+    build = Build.of(generators[0].settings)
+    build.run("check", generators)
+    if build.problems and not build.direct:
         raise BuildAborted()
+
+
+def finish(pelican) -> None:
+    """The phases after Pelican has asked for every page."""
+    build = Build.of(pelican.settings)
+    build.run("render", pelican)
+    if not build.direct:
+        # The earlier build's files this one did not write go before the
+        # finishing plugins (sitemap, search, compression) look at the output.
+        sweep(Path(pelican.settings["OUTPUT_PATH"]), build.started_ns, build.kept | build.written,
+              build.filled_later, build.suffixes_later)
+    for phase in ("index", "files", "compress"):
+        build.run(phase, pelican)
+    if build.direct:  # no runner to verify: wait for background work here
+        build.await_background()
+        for problem in build.problems:
+            report(logger, problem)
 
 
 def cache_compiled_templates(generator):
@@ -51,9 +87,11 @@ def keep_unchanged_writer(pelican):
 
 
 def register():
+    # Connected first of all receivers (strict_build is first in PLUGINS):
+    # the others find the build when Pelican starts.
+    signals.initialized.connect(start_build)
     signals.generator_init.connect(cache_compiled_templates)
     signals.get_writer.connect(keep_unchanged_writer)
-    # Connected first of all finalized receivers: the others see this build's pages only.
-    signals.finalized.connect(finish_pages)
+    signals.finalized.connect(finish)
     signals.content_written.connect(remember_source)
-    signals.all_generators_finalized.connect(stop_if_content_is_bad)
+    signals.all_generators_finalized.connect(check)

@@ -13,7 +13,7 @@ import json
 import os
 import sys
 
-from .problems import summary_markdown
+from sitecore.problems import summary_markdown
 from .runner import build
 
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .problems import Problem
+from sitecore import Problem
 
 # Our templates and Markdown both write attributes in double quotes.
 # One pass over a page finds its links and its anchors.

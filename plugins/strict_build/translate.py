@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 
-from .problems import Problem
+from sitecore import Problem
 
 FIELD_NAMES = {"title": "Title", "date": "Date"}
 MISSING_FIXES = {

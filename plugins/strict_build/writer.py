@@ -13,28 +13,19 @@
 
 from __future__ import annotations
 
-import gc
 import io
 import logging
 import os
-import pickle
-import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from sitecore import Build
+
+from .parallel import MIN_PAGES_TO_FORK, Job, render_all
+
 logger = logging.getLogger(__name__)
-
-# Below this many pages a second process costs more than it saves.
-MIN_PAGES_TO_FORK = 200
-
-
-@dataclass
-class Job:
-    produce: Callable[[], bytes]  # the file's bytes
-    path: str = ""
 
 
 def _render_page(template, context, localcontext) -> bytes:
@@ -61,15 +52,13 @@ class _Recorded:
 class TextIfChanged(io.StringIO):
     """A text file opened for writing that reaches the disk only if it changed."""
 
-    def __init__(self, path: str, encoding: str):
+    def __init__(self, path: str, encoding: str, build: Build):
         super().__init__()
-        self._path, self._encoding = path, encoding
+        self._path, self._encoding, self._build = path, encoding, build
 
     def close(self):
         if not self.closed:
-            from .runner import write_output
-
-            write_output(self._path, self.getvalue().encode(self._encoding))
+            self._build.write_output(self._path, self.getvalue().encode(self._encoding))
         super().close()
 
 
@@ -89,16 +78,14 @@ class _JobFile(io.StringIO):
 class KeepUnchangedWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
-        from .runner import current_build
-
-        log = current_build()
-        # Recorded pages are rendered by the build runner (finish_pages); under
-        # plain `pelican` there is none, so pages are rendered as Pelican asks.
-        self.defer = bool(log is not None and settings and settings.get("PARALLEL_RENDERING", True))
+        self.build = Build.of(settings)
+        # Recorded pages are rendered in the build's render phase, in two
+        # processes; under plain `pelican` they are rendered as Pelican asks.
+        self.defer = not self.build.direct and bool(settings.get("PARALLEL_RENDERING", True))
         self.jobs: list[Job] = []
         self._pending: Job | None = None
-        if log is not None:
-            log.writer = self
+        if self.defer:
+            self.build.join("render", lambda pelican: self.render_pages())
 
     def write_file(self, name, template, context, *args, **kwargs):
         if self.defer:
@@ -125,84 +112,16 @@ class KeepUnchangedWriter(Writer):
         if job is not None:
             job.path = filename
             return _JobFile(self, job)
-        return TextIfChanged(filename, encoding)
+        return TextIfChanged(filename, encoding, self.build)
 
     def write_later(self, path: str, produce: Callable[[], bytes]) -> None:
         """Make and write a file with the pages (in two processes), or now."""
         if self.defer:
             self.jobs.append(Job(produce, os.path.normpath(path)))
         else:
-            from .runner import write_output
+            self.build.write_output(path, produce())
 
-            write_output(path, produce())
-
-    def render_pages(self, shared_keys=()) -> None:
-        """Render and write the recorded pages, in two processes when there are many.
-
-        ``shared_keys`` name settings (sets) that templates add to while
-        rendering: the second process sends its additions back.
-        """
+    def render_pages(self) -> None:
+        """Render and write the recorded pages, in two processes when there are many."""
         jobs, self.jobs = self.jobs, []
-        enough = self.settings.get("PARALLEL_RENDERING_MIN_PAGES", MIN_PAGES_TO_FORK)
-        if len(jobs) < enough or not hasattr(os, "fork"):
-            _render(jobs)
-            return
-        _render_in_two_processes(jobs, self.settings, shared_keys)
-
-
-def _render(jobs) -> None:
-    from .runner import write_output
-
-    for job in jobs:
-        write_output(job.path, job.produce())
-
-
-def _render_in_two_processes(jobs, settings, shared_keys) -> None:
-    from .problems import Problem
-    from .runner import current_build
-
-    log = current_build()
-    read_end, write_end = os.pipe()
-    gc.freeze()  # the child then copies fewer memory pages touching objects for the collector
-    with warnings.catch_warnings():
-        # Python 3.12+ warns when forking beside other threads (the social cards'
-        # pool): the child only renders templates and writes files, it takes no
-        # lock those threads hold. Pelican would turn the warning into an error.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        pid = os.fork()
-    if pid == 0:  # the second process: render every other page, report, exit
-        os.close(read_end)
-        status = 0
-        try:
-            kept, written = set(log.kept), set(log.written)
-            problems, before = len(log.problems), {key: set(settings[key]) for key in shared_keys}
-            _render(jobs[1::2])
-            report = (log.kept - kept, log.written - written, log.problems[problems:],
-                      {key: settings[key] - before[key] for key in shared_keys})
-        except BaseException as exc:  # noqa: BLE001 - reported by the parent, never lost
-            status = 1
-            report = f"{type(exc).__name__}: {exc}"
-        try:
-            with os.fdopen(write_end, "wb") as pipe:
-                pickle.dump(report, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    gc.unfreeze()
-    try:
-        _render(jobs[0::2])
-    finally:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        os.waitpid(pid, 0)
-    report = pickle.loads(data) if data else "the second rendering process ended without a report"
-    if isinstance(report, str):
-        raise RuntimeError(f"rendering pages failed: {report}")
-    kept, written, problems, shared = report
-    log.kept |= kept
-    log.written |= written
-    for problem in problems:
-        if isinstance(problem, Problem):
-            log.add(problem)
-    for key, added in shared.items():
-        settings[key] |= added
+        render_all(jobs, self.build, self.settings.get("PARALLEL_RENDERING_MIN_PAGES", MIN_PAGES_TO_FORK))

@@ -1,0 +1,16 @@
+"""The small core every plugin of ours may depend on; it imports nothing of ours.
+
+* ``Problem``, ``ContentError``, ``report``: bad content, named with its file,
+  field and fix (``problems``).
+* ``Build``: one build's phases, problems, files and the typed state plugins
+  hand from one phase to the next (``build``); ``write_output`` and the other
+  file calls are its methods.
+* ``reuse``: writing only changed bytes over an earlier build, and the sweep.
+
+Not a Pelican plugin: the ``strict_build`` plugin runs the phases.
+"""
+
+from .build import JOINABLE, PHASES, Build, NoBuild
+from .problems import ContentError, Problem, report
+
+__all__ = ["JOINABLE", "PHASES", "Build", "ContentError", "NoBuild", "Problem", "report"]
