@@ -6,13 +6,14 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: help setup serve build test clean
+.PHONY: help setup serve build test test-fast clean
 
 help:
 	@echo "make serve  - kokoaa sivuston ja näyttää sen osoitteessa http://localhost:8000, päivittyy joka tallennuksella"
 	@echo "              (toinen portti: make serve PORT=8080)"
 	@echo "make build  - kokoaa julkaistavan sivuston kansioon output/"
 	@echo "make test   - ajaa kaikki testit (tarvitsee Chromiumin; ks. README)"
+	@echo "make test-fast - vain nopeat testit: funktiot ja liitännäiset yksinään (ei koko sivustoa, ei selainta)"
 	@echo "make clean  - poistaa kootun sivuston ja välimuistit"
 	@echo "make setup  - asentaa vain ohjelmat (.venv/), esim. ennen .venv/bin/invoke new-post"
 
@@ -49,6 +50,10 @@ node_modules/.installed: package.json package-lock.json
 
 test: $(VENV)/.test node_modules/.installed
 	$(BIN)/python -m pytest
+
+# Unit tests and each plugin alone in a tiny site (markers in pytest.ini): no whole-site build, no browser.
+test-fast: $(VENV)/.test
+	$(BIN)/python -m pytest -m "unit or plugin" -q
 
 clean:
 	rm -rf output .output.* .cache .pytest_cache

@@ -39,9 +39,9 @@ IGNORE_FILES = [".#*", "*~", "*.swp", ".DS_Store"]
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Listed explicitly: with PLUGINS unset Pelican loads every installed plugin.
-# Order matters at the end of a build: pages first (strict_build renders them),
-# then the search index over them (in the background), the files around the
-# pages, and last the compressed copies of everything.
+# strict_build comes first: it starts the build the others join. The end of a
+# build runs in named phases (render, index, files, compress: plugins/sitecore),
+# not in this order.
 PLUGINS = ["strict_build", "site_search", "content_rules", "babel_i18n", "site_nav", "feed_meta",
            "authors", "content_types", "member_directory", "channels", "event_calendar",
            "members_area", "assets", "responsive_images", "social_cards", "site_meta", "precompress"]

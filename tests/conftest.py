@@ -261,3 +261,126 @@ class RoutedSite:
 
         context.route("**/*", refuse)
         context.route(f"{siteurl}/**", answer)
+
+
+# --- the test pyramid -------------------------------------------------------------
+
+KINDS = ("unit", "plugin", "build", "browser")
+# Fixtures that build a whole site or start programs: a test using one is a build test.
+BUILDING_FIXTURES = {"site", "fixture_site", "calendar_site", "members_site", "sshd", "project"}
+# Tests that build a site or start a program (invoke, vnu, actionlint, the deploy
+# script) without one of those fixtures.
+BUILDING_TESTS = {
+    "test_calendar.py": {"test_invoke_new_event_names_what_is_missing_or_wrong"},
+    "test_deploy.py": {"test_publish_switch_prune_and_rollback_in_a_local_folder",
+                       "test_a_failed_or_missing_build_is_never_published"},
+    "test_members.py": {"test_passphrase_task_prints_a_strong_finnish_passphrase",
+                        "test_production_build_refuses_missing_and_development_passwords",
+                        "test_production_build_fails_on_each_weak_setup",
+                        "test_development_build_uses_documented_passwords",
+                        "test_members_html_is_sanitised", "test_bad_member_content",
+                        "test_members_pages_cannot_embed_public_images",
+                        "test_public_content_cannot_link_members_files",
+                        "test_nothing_members_only_reaches_the_output"},
+    "test_reuse.py": {"test_pagefind_live_files_are_told_from_stale_ones"},
+    "test_standards.py": {"test_the_checker_reports_what_is_wrong"},
+    "test_tasks_cli.py": {"test_task_list_is_finnish_and_complete", "test_task_help_is_finnish",
+                          "test_mistakes_get_a_finnish_hint_and_write_nothing"},
+    "test_workflows.py": {"test_workflows_pass_actionlint", "test_actionlint_finds_mistakes"},
+}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark each test with its kind, unless it says: browser tests by their
+    browser, build tests by the fixtures that build, the rest unit tests."""
+    for item in items:
+        if any(item.get_closest_marker(kind) for kind in KINDS):
+            continue
+        if "playwright_browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+        elif (BUILDING_FIXTURES & set(item.fixturenames)
+              or item.originalname in BUILDING_TESTS.get(item.path.name, ())):
+            item.add_marker(pytest.mark.build)
+        else:
+            item.add_marker(pytest.mark.unit)
+
+
+# --- one plugin, a tiny site, this process -----------------------------------------
+
+TINY_SETTINGS = """
+AUTHOR = "Toimisto"
+SITENAME = "Pieni sivusto"
+SITEURL = ""
+TIMEZONE = "Europe/Helsinki"
+DEFAULT_LANG = "fi"
+THEME = "simple"
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+ARTICLE_PATHS = ["posts"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = []
+PLUGIN_PATHS = [{plugins!r}]
+"""
+
+
+class TinySite:
+    """A tiny site built with Pelican's own "simple" theme, the core and only the
+    plugins a test names, in a forked copy of this process (no Python start;
+    the plugins' signal receivers do not outlive the build)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.content = root / "content"
+        self.output = root / "output"
+        for folder in ("posts", "pages"):
+            (self.content / folder).mkdir(parents=True, exist_ok=True)
+
+    def write(self, path: str, text: str) -> Path:
+        file = self.content / path
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+        return file
+
+    def build(self, *plugins: str, **settings):
+        """Build with strict_build and ``plugins``; the runner's BuildResult."""
+        import pickle
+
+        from strict_build import build
+
+        lines = [TINY_SETTINGS.format(plugins=str(PLUGINS))]
+        lines.append(f"PATH = {str(self.content)!r}")
+        lines.append(f"CACHE_PATH = {str(self.root / 'cache')!r}")
+        lines.append(f"PLUGINS = {['strict_build', *plugins]!r}")
+        lines += [f"{key} = {value!r}" for key, value in settings.items()]
+        config = self.root / "tinyconf.py"
+        config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the build, in a copy of this process
+            os.close(read_end)
+            try:
+                data = pickle.dumps(build(config, self.output))
+            except BaseException as exc:  # noqa: BLE001 - handed to the test
+                data = pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(data)
+            os._exit(0)
+        os.close(write_end)
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(pid, 0)
+        result = pickle.loads(data)
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def read(self, path: str) -> str:
+        return (self.output / path).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def tiny_site(tmp_path) -> TinySite:
+    return TinySite(tmp_path)
