@@ -26,7 +26,7 @@ from sitecore import Build, report
 from sitecore.reuse import sweep
 
 from .runner import BuildAborted, BuildResult, build
-from .writer import KeepUnchangedWriter
+from .writer import PhasedWriter
 
 __all__ = ["BuildResult", "build", "register"]
 
@@ -82,8 +82,8 @@ def cache_compiled_templates(generator):
     generator.env.bytecode_cache = FileSystemBytecodeCache(folder)
 
 
-def keep_unchanged_writer(pelican):
-    return KeepUnchangedWriter
+def phased_writer(pelican):
+    return PhasedWriter
 
 
 def register():
@@ -91,7 +91,7 @@ def register():
     # the others find the build when Pelican starts.
     signals.initialized.connect(start_build)
     signals.generator_init.connect(cache_compiled_templates)
-    signals.get_writer.connect(keep_unchanged_writer)
+    signals.get_writer.connect(phased_writer)
     signals.finalized.connect(finish)
     signals.content_written.connect(remember_source)
     signals.all_generators_finalized.connect(check)

@@ -1,14 +1,22 @@
-"""Pelican's writer, with two changes that make builds faster.
+"""Pelican's writer as a public subclass: pages are written in the build's
+*render* phase, in two processes, and only when their bytes changed.
 
 * A page whose new text is the same as the file already there is left alone
-  (see ``reuse``).
+  (see ``sitecore.reuse``).
 * Pages are rendered after all generators have run, half of them in a forked
-  second process: Pelican renders one page at a time in one process, and
-  rendering is most of a build. Everything else about a page (its path,
-  Pelican's checks against writing a file twice, the ``content_written``
-  signal) happens when Pelican asks for it, in order, in this process.
+  second process (``parallel``): Pelican renders one page at a time in one
+  process, and rendering is most of a build. Their paths and the check
+  against writing a file twice happen when Pelican asks for a page, in order,
+  in this process; ``content_written`` is sent once the page is on disk.
   Generators can hand over other files that take work to make the same way
   (``write_later``).
+
+Only Pelican's public API is used. ``write_file`` is overridden because
+Pelican has no hook between rendering a page and opening its file (an
+upstreamable change: a ``Writer.open_output(path)`` method our subclass could
+override instead). Pagination and local contexts follow Pelican 4.12's
+``Writer.write_file`` with its public ``Paginator``; feeds are built by
+Pelican's ``write_feed`` (with ``feed_generated``) and written here.
 """
 
 from __future__ import annotations
@@ -19,6 +27,9 @@ import os
 from collections.abc import Callable
 from functools import partial
 
+from pelican import signals
+from pelican.paginator import Paginator
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from sitecore import Build
@@ -35,47 +46,7 @@ def _render_page(template, context, localcontext) -> bytes:
     return template.render(localcontext).encode("utf-8")
 
 
-class _Recorded:
-    """Stands in for a template: remembers what to render instead of rendering."""
-
-    def __init__(self, template, context, writer):
-        self._template, self._context, self._writer = template, context, writer
-
-    def render(self, localcontext):
-        self._writer._pending = Job(partial(_render_page, self._template, self._context, localcontext))
-        return ""
-
-    def __getattr__(self, name):
-        return getattr(self._template, name)
-
-
-class TextIfChanged(io.StringIO):
-    """A text file opened for writing that reaches the disk only if it changed."""
-
-    def __init__(self, path: str, encoding: str, build: Build):
-        super().__init__()
-        self._path, self._encoding, self._build = path, encoding, build
-
-    def close(self):
-        if not self.closed:
-            self._build.write_output(self._path, self.getvalue().encode(self._encoding))
-        super().close()
-
-
-class _JobFile(io.StringIO):
-    """The file of a recorded page: closing it files the job under its path."""
-
-    def __init__(self, writer, job: Job):
-        super().__init__()
-        self._writer, self._job = writer, job
-
-    def close(self):
-        if not self.closed:
-            self._writer.jobs.append(self._job)
-        super().close()
-
-
-class KeepUnchangedWriter(Writer):
+class PhasedWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.build = Build.of(settings)
@@ -83,36 +54,109 @@ class KeepUnchangedWriter(Writer):
         # processes; under plain `pelican` they are rendered as Pelican asks.
         self.defer = not self.build.direct and bool(settings.get("PARALLEL_RENDERING", True))
         self.jobs: list[Job] = []
-        self._pending: Job | None = None
+        self._written_once: set[str] = set()
+        self._overridden_once: set[str] = set()
+        self._announce: list[tuple[str, dict]] = []  # content_written, once the pages are on disk
         if self.defer:
             self.build.join("render", lambda pelican: self.render_pages())
 
-    def write_file(self, name, template, context, *args, **kwargs):
-        if self.defer:
-            template = _Recorded(template, context, self)
-        return super().write_file(name, template, context, *args, **kwargs)
+    # --- Pelican's rule: a file is written once, unless one write says it overrides ---
 
-    def _open_w(self, filename, encoding, override=False):
-        job, self._pending = self._pending, None
-        # Pelican's own bookkeeping (writers.Writer._open_w): a file is written
-        # once, unless one write says it overrides.
-        if filename in self._overridden_files:
+    def _claim(self, path: str, override: bool) -> bool:
+        """False when an earlier write that overrode keeps the file."""
+        if path in self._overridden_once:
             if override:
                 raise FileOverwriteFailedError(
-                    f'Failed to overwrite "{filename}" a second time (was previously overwritten)')
-            logger.info('Skipping "%s", not overwriting', filename)
-            return open(os.devnull, "w", encoding=encoding)
-        if filename in self._written_files and not override:
+                    f'Failed to overwrite "{path}" a second time (was previously overwritten)')
+            logger.info('Skipping "%s", not overwriting', path)
+            return False
+        if path in self._written_once and not override:
             raise FileOverwriteFailedError(
-                f'Failed to overwrite "{filename}" as Pelican has already written to it previously '
+                f'Failed to overwrite "{path}" as Pelican has already written to it previously '
                 "(set `override=True` if intended)")
         if override:
-            self._overridden_files.add(filename)
-        self._written_files.add(filename)
-        if job is not None:
-            job.path = filename
-            return _JobFile(self, job)
-        return TextIfChanged(filename, encoding, self.build)
+            self._overridden_once.add(path)
+        self._written_once.add(path)
+        return True
+
+    # --- pages ---------------------------------------------------------------------------
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None,
+                   template_name=None, override_output=False, url=None, **kwargs):
+        """Pelican's ``Writer.write_file``: render ``template`` into ``name``,
+        paginated when the template is in ``PAGINATED_TEMPLATES``."""
+        if not name:
+            return
+
+        def local(save_as, extra):
+            localcontext = context.copy()
+            localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
+            if relative_urls:
+                relative_url = path_to_url(get_relative_path(save_as))
+                localcontext["SITEURL"] = relative_url
+                localcontext["localsiteurl"] = relative_url
+            localcontext["output_file"] = save_as
+            localcontext.update(extra)
+            return localcontext
+
+        if paginated is None:
+            paginated = {key: value for key, value in kwargs.items() if key in {"articles", "dates"}}
+        if not (paginated and template_name in self.settings["PAGINATED_TEMPLATES"]):
+            self._page(template, context, local(name, kwargs), name, override_output)
+            return
+        per_page = (self.settings["PAGINATED_TEMPLATES"][template_name]
+                    or self.settings["DEFAULT_PAGINATION"])
+        paginators = {key: Paginator(name, url, value, self.settings, per_page)
+                      for key, value in paginated.items()}
+        for number in range(1, next(iter(paginators.values())).num_pages + 1):
+            extra = kwargs.copy()
+            for key, paginator in paginators.items():
+                page = paginator.page(number)
+                extra.update({
+                    f"{key}_paginator": paginator,
+                    f"{key}_page": page,
+                    f"{key}_previous_page": paginator.page(number - 1) if number > 1 else None,
+                    f"{key}_next_page": paginator.page(number + 1) if number < paginator.num_pages else None,
+                })
+            self._page(template, context, local(page.save_as, extra), page.save_as, override_output)
+
+    def _page(self, template, context, localcontext, name, override) -> None:
+        path = sanitised_join(self.output_path, name)
+        if not self._claim(path, override):
+            # As Pelican: receivers still hear of it; the file is the overriding write's.
+            self._announce_written(path, localcontext)
+            return
+        job = Job(partial(_render_page, template, context, localcontext), path)
+        if self.defer:
+            self.jobs.append(job)
+            self._announce.append((path, localcontext))
+            return
+        self.build.write_output(path, job.produce())
+        signals.content_written.send(path, context=localcontext)
+
+    def _announce_written(self, path, localcontext) -> None:
+        if self.defer:
+            self._announce.append((path, localcontext))
+        else:
+            signals.content_written.send(path, context=localcontext)
+
+    # --- feeds ---------------------------------------------------------------------------
+
+    def write_feed(self, elements, context, path=None, url=None, feed_type="atom",
+                   override_output=False, feed_title=None):
+        # Pelican builds the feed (and sends feed_generated); it writes nothing without a path.
+        feed = super().write_feed(elements, context, None, url or path, feed_type,
+                                  override_output, feed_title)
+        if path:
+            complete_path = sanitised_join(self.output_path, path)
+            if self._claim(complete_path, override_output):
+                text = io.StringIO()
+                feed.write(text, "utf-8")
+                self.build.write_output(complete_path, text.getvalue().encode("utf-8"))
+            signals.feed_written.send(complete_path, context=context, feed=feed)
+        return feed
+
+    # --- other files, and the render phase -----------------------------------------------------
 
     def write_later(self, path: str, produce: Callable[[], bytes]) -> None:
         """Make and write a file with the pages (in two processes), or now."""
@@ -122,6 +166,11 @@ class KeepUnchangedWriter(Writer):
             self.build.write_output(path, produce())
 
     def render_pages(self) -> None:
-        """Render and write the recorded pages, in two processes when there are many."""
+        """Render and write the recorded pages, in two processes when there are many;
+        then tell ``content_written`` receivers, in the order Pelican asked."""
         jobs, self.jobs = self.jobs, []
+        announce, self._announce = self._announce, []
         render_all(jobs, self.build, self.settings.get("PARALLEL_RENDERING_MIN_PAGES", MIN_PAGES_TO_FORK))
+        for path, localcontext in announce:
+            signals.content_written.send(path, context=localcontext)
+
