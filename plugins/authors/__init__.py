@@ -16,6 +16,7 @@ import logging
 from pelican import signals
 
 from sitecore import Problem, report
+from sitecore.site import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def author_ld(name: str, author_url: str | None, settings) -> dict:
     entry = settings.get("AUTHOR_SCHEMA", {}).get(name, {})
     kind = entry.get("@type", "Person")
     data = {"@type": kind, "name": entry.get("name", name)}
-    siteurl = settings.get("PUBLIC_SITEURL") or settings.get("SITEURL", "")
+    siteurl = absolute_url(settings)
     if author_url is not None:
         data["url"] = f"{siteurl}/{author_url}"
     association = {"@type": "Organization", "name": settings["SITENAME"], "url": siteurl}

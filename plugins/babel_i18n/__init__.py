@@ -13,6 +13,7 @@ import os
 from pelican import signals
 
 from sitecore import Problem, report
+from sitecore.site import language
 
 from .catalogs import catalog_path, load_translations
 from .dates import date_filters, weekday_names
@@ -22,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 def localise_environment(generator):
     settings = generator.settings
-    lang = settings.get("DEFAULT_LANG", "fi")
+    lang = language(settings)
     translations_dir = os.path.join(settings["THEME"], "translations")
     env = generator.env
     if "jinja2.ext.InternationalizationExtension" not in env.extensions:

@@ -14,6 +14,7 @@ from pelican import signals
 from content_types import Field, TypedContent, TypedContentGenerator
 from content_types.schema import Invalid, https_url
 from sitecore import Problem, report
+from sitecore.site import is_public
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ class Channel(TypedContent):
 
     @property
     def internal(self) -> bool:
-        return self.fields["audience"] in self.settings.get("MEMBER_GROUPS", {})
+        return not is_public(self)
 
 
 class ChannelsGenerator(TypedContentGenerator):
@@ -50,9 +51,6 @@ class ChannelsGenerator(TypedContentGenerator):
 
     def order(self, items):
         return sorted(items, key=lambda item: (item.fields["order"], item.title))
-
-    def public(self, items):
-        return [item for item in items if not item.internal]
 
     def finalize_context(self):
         self.internal = [item for item in self.items if item.internal]

@@ -18,6 +18,7 @@ from pelican.contents import Content
 from pelican.generators import CachingGenerator
 
 from sitecore import Build, Problem, report
+from sitecore.site import is_public
 
 from .schema import Field, validate
 
@@ -129,8 +130,8 @@ class TypedContentGenerator(CachingGenerator):
         return items
 
     def public(self, items):
-        """The items that may appear in public output."""
-        return items
+        """The items that may appear in public output (``sitecore.site.is_public``)."""
+        return [item for item in items if is_public(item, self.settings)]
 
     def finalize_context(self):
         """Add derived data to the context once all items are read."""

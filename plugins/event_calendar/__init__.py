@@ -19,6 +19,7 @@ from pelican import signals
 from babel_i18n.catalogs import load_translations
 from content_types import TypedContentGenerator
 from sitecore import Build, Problem, report
+from sitecore.site import absolute_url, language
 
 from . import ics, links
 from .events import ATTENDANCE, KINDS, STATUSES, Event
@@ -90,15 +91,11 @@ class EventsGenerator(TypedContentGenerator):
     def order(self, items):
         return sorted(items, key=lambda e: (e.when.first, e.when.last, e.title))
 
-    def public(self, items):
-        groups = self.settings.get("MEMBER_GROUPS", {})
-        return [item for item in items if item.fields["audience"] not in groups]
-
     def finalize_context(self):
         settings = self.settings
         events = self.public(self.items)
         self.internal = [e for e in self.items if e not in events]
-        self.absolute = (settings.get("SITEURL") or settings.get("PUBLIC_SITEURL", "")).rstrip("/")
+        self.absolute = absolute_url(settings)
         self._check_hosts(events)
         self._revise(self.items)
         for event in events:
@@ -173,7 +170,7 @@ class EventsGenerator(TypedContentGenerator):
             location=location, categories=(event.event_kind.slug,),
         )
         organizer = {"@type": "Organization", "name": self.settings["SITENAME"],
-                     "url": self.settings.get("PUBLIC_SITEURL", absolute)}
+                     "url": absolute}
         event.json_ld = event.schema_ld(absolute, organizer)  # event.html adds the page's image
 
     def _months(self, events, year):
@@ -246,7 +243,7 @@ class EventsGenerator(TypedContentGenerator):
 
     def _translations(self):
         return load_translations(os.path.join(self.settings["THEME"], "translations"),
-                                 self.settings.get("DEFAULT_LANG", "fi"))
+                                 language(self.settings))
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -256,7 +253,7 @@ def _inside(path: str, folder: str) -> bool:
 def add_template_filters(generator):
     """when_text for every template (the front page and institution pages list events too)."""
     settings = generator.settings
-    lang = settings.get("DEFAULT_LANG", "fi")
+    lang = language(settings)
     try:
         gettext = load_translations(os.path.join(settings["THEME"], "translations"), lang).gettext
     except FileNotFoundError:

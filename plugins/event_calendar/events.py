@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from content_types import Field, Invalid, TypedContent
 from sitecore import Problem
+from sitecore.site import language
 
 from .when import N_, parse_when
 
@@ -161,7 +162,7 @@ class Event(TypedContent):
             "endDate": moment(when.ends if timed else when.last),  # inclusive in schema.org
             "eventStatus": "https://schema.org/" + SCHEMA_STATUS.get(self.fields["status"], "EventScheduled"),
             "organizer": organizer,
-            "inLanguage": self.settings.get("DEFAULT_LANG", "fi"),
+            "inLanguage": language(self.settings),
         }
         attendance = self.stated_attendance
         if attendance in SCHEMA_ATTENDANCE:

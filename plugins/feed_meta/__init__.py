@@ -18,6 +18,7 @@ from feedgenerator import Rss201rev2Feed
 from pelican import signals
 
 from babel_i18n.catalogs import load_translations
+from sitecore.site import language
 
 
 def N_(message: str) -> str:  # noqa: N802 - marks a msgid for extraction
@@ -53,7 +54,7 @@ def complete(feed, page: FeedPage | None, settings, gettext) -> None:
     """Fill in what Pelican leaves out of ``feed`` (a feedgenerator feed)."""
     info = feed.feed
     info["id"] = info["feed_url"]  # unique and permanent: the feed's own address
-    info["language"] = settings.get("DEFAULT_LANG", "fi")
+    info["language"] = language(settings)
     site_description = settings.get("SITE_DESCRIPTION") or settings["SITENAME"]
     if page is not None:
         info["link"] = page.link
@@ -72,7 +73,7 @@ def on_feed_generated(context, feed):
     categories = [category for category, _articles in context.get("categories", [])]
     page = feed_pages(context, categories).get(feed.feed["feed_url"])
     translations = load_translations(os.path.join(context["THEME"], "translations"),
-                                     context.get("DEFAULT_LANG", "fi"))
+                                     language(context))
     complete(feed, page, context, translations.gettext)
 
 

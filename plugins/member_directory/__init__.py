@@ -14,6 +14,7 @@ from pelican import signals
 
 from content_types import TypedContentGenerator
 from sitecore import Problem, report
+from sitecore.site import absolute_url
 
 from .institutions import OFFERINGS, Institution, mentions, region_slug
 from .mapping import Pin, render_map
@@ -34,7 +35,7 @@ class Listing:
 
 def association_ld(settings: dict) -> dict:
     return {"@type": "Organization", "name": settings["SITENAME"],
-            "url": settings.get("PUBLIC_SITEURL") or settings.get("SITEURL", "")}
+            "url": absolute_url(settings)}
 
 
 class DirectoryGenerator(TypedContentGenerator):

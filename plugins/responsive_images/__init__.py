@@ -20,6 +20,7 @@ from pelican import signals
 from pelican.contents import Content, Static
 
 from sitecore import Build, Problem, report
+from sitecore.site import is_public
 
 from .images import ATTR, IMG, RASTER, Variant, img_tag, oversized, plan, render
 
@@ -60,7 +61,7 @@ def rewrite_images(content):
         source = resolve(attrs.get("src", ""), content.source_path, settings["PATH"])
         if source is None or images not in source.parents:
             return match.group(0)
-        if getattr(content, "members_only", False):  # its variants would be public files
+        if not is_public(content):  # its variants would be public files
             report(logger, Problem(
                 content.source_path, "kuva",
                 f"jäsenalueen sivulle ei voi upottaa kuvaa {os.path.relpath(source)}: "

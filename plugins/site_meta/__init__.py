@@ -9,12 +9,19 @@ from pathlib import Path
 from pelican import signals
 
 from sitecore import Build
+from sitecore.site import absolute_url
 
 from .headers import apache_htaccess, netlify_headers, security_headers
 from .sitemap import page_urls, robots_txt, sitemap_xml
 
-# Never in the sitemap: the members' section, drafts, the error page, the search page.
-EXCLUDED = ("jasenalue/", "luonnokset/", "404.html", "haku/")
+
+def excluded(settings) -> tuple[str, ...]:
+    """Never in the sitemap: the members' section, drafts, the error page, the search page."""
+    def folder(setting: str, default: str) -> str:
+        return (settings.get(setting) or default).split("{")[0]
+
+    return (folder("MEMBERS_URL", "jasenalue/"), folder("DRAFT_URL", "luonnokset/"), "404.html",
+            folder("SEARCH_URL", "haku/"))
 
 
 @dataclass
@@ -42,8 +49,8 @@ def write_files(pelican):
     # The theme's files for the site root: icons and the web app manifest.
     for path in sorted((Path(settings["THEME"]) / "root").glob("*")):
         write_output(output / path.name, path.read_bytes())
-    siteurl = settings.get("PUBLIC_SITEURL") or settings.get("SITEURL", "")
-    urls = page_urls(output, EXCLUDED)
+    siteurl = absolute_url(settings)
+    urls = page_urls(output, excluded(settings))
     dates = build.state(SitemapDates).by_url
     write_output(output / "sitemap.xml", sitemap_xml(siteurl, urls, dates).encode("utf-8"))
     write_output(output / "robots.txt", robots_txt(siteurl).encode("utf-8"))

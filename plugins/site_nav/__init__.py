@@ -7,6 +7,7 @@ import logging
 from pelican import signals
 
 from sitecore import report
+from sitecore.site import Sections
 
 from .tree import NavNode, NavTree, build_tree
 
@@ -22,5 +23,11 @@ def add_navigation(generator):
     generator.context["site_nav"] = tree
 
 
+def add_sections(generator):
+    """``sections.blog``, ``sections.events``, …: each section's URL segment, from settings."""
+    generator.env.globals["sections"] = Sections.from_settings(generator.settings)
+
+
 def register():
+    signals.generator_init.connect(add_sections)
     signals.page_generator_finalized.connect(add_navigation)

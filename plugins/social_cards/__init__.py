@@ -19,6 +19,7 @@ from markupsafe import Markup
 from pelican import signals
 
 from sitecore import Build, Problem
+from sitecore.site import is_public
 
 from .cards import card_name, render
 
@@ -73,9 +74,10 @@ def _draw(titles, site_name, font_dir, folder):
 
 def _public_content(generator):
     """Published posts, pages and public items of our content types (never members' items)."""
-    if hasattr(generator, "public"):
-        return generator.public(generator.items)
-    return list(getattr(generator, "articles", [])) + list(getattr(generator, "pages", []))
+    items = getattr(generator, "items", None)
+    if items is None:
+        items = list(getattr(generator, "articles", [])) + list(getattr(generator, "pages", []))
+    return [item for item in items if is_public(item, generator.settings)]
 
 
 def _finisher(pool, futures):

@@ -1,0 +1,69 @@
+"""Facts about the site every plugin and template asks the same way: its
+absolute URL, its language, the URL of each section, and whether an item
+may appear in public output.
+
+One owner per fact: the values come from the settings (pelicanconf.py);
+nothing here knows a URL of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT_LANGUAGE = "fi"
+
+
+def absolute_url(settings: Mapping) -> str:
+    """The site's public address without a trailing slash, e.g. https://konservatorioliitto.fi.
+
+    ``PUBLIC_SITEURL`` when set (the development build has ``SITEURL = ""``
+    but its feeds, sitemap and structured data still name the real site).
+    """
+    return (settings.get("PUBLIC_SITEURL") or settings.get("SITEURL") or "").rstrip("/")
+
+
+def language(settings: Mapping) -> str:
+    """The site's language (``DEFAULT_LANG``), e.g. "fi"."""
+    return settings.get("DEFAULT_LANG") or DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class Sections:
+    """The first segment of each section's URL, from the URL settings.
+
+    Templates get this as ``sections`` (``sections.blog`` is "ajankohtaista"
+    when ``INDEX_URL`` is "ajankohtaista/"): a section's page in the
+    navigation has the same slug.
+    """
+
+    blog: str
+    events: str
+    directory: str
+    members: str
+
+    @classmethod
+    def from_settings(cls, settings: Mapping) -> Sections:
+        def first(setting: str, default: str) -> str:
+            return (settings.get(setting) or default).strip("/").split("/")[0]
+
+        return cls(blog=first("INDEX_URL", "ajankohtaista/"), events=first("EVENTS_URL", "tapahtumat/"),
+                   directory=first("DIRECTORY_URL", "jasenet/"), members=first("MEMBERS_URL", "jasenalue/"))
+
+
+def is_public(item, settings: Mapping | None = None) -> bool:
+    """Whether ``item`` may reach public output (pages, feeds, sitemap, search,
+    cards, images, JSON, iCalendar).
+
+    Not when it belongs to the members' section (``members_only``), or when
+    its ``Audience`` names one of ``MEMBER_GROUPS``.
+    """
+    if getattr(item, "members_only", False):
+        return False
+    # Validated fields once checked; the front matter while content is being read.
+    fields = getattr(item, "fields", None) or getattr(item, "metadata", None) or {}
+    audience = fields.get("audience") if isinstance(fields, Mapping) else None
+    if audience is not None:
+        groups = (settings if settings is not None else getattr(item, "settings", {})).get("MEMBER_GROUPS", {})
+        return audience not in groups
+    return True
