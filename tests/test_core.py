@@ -163,3 +163,45 @@ def test_pages_rendered_in_a_second_process_report_files_problems_and_state(tmp_
     assert build.written == {str(tmp_path / f"{n}.html") for n in range(6)}
     assert build.state(Asked).titles == {f"sivu {n}" for n in range(6)}  # odd ones came from the child
     assert [p.source for p in build.problems] == ["sivu3.md"]  # page 3 was the child's
+
+
+def test_a_setting_of_the_wrong_kind_is_named_and_defaults_are_filled_in():
+    from sitecore.settings import Setting, apply
+
+    declared = [Setting("N", 200, (int,), "kokonaisluku", lambda v: v >= 1),
+                Setting("ON", True, (bool,), "True tai False")]
+    settings = {"N": True}
+    problems = apply(settings, declared)
+    assert settings == {"N": True, "ON": True}
+    assert [(p.field, p.source) for p in problems] == [("N", "pelicanconf.py")]  # a bool is no count
+    assert apply({"N": 0}, declared)[0].message == "asetuksen N arvo 0 ei kelpaa."
+    assert apply({"N": 5, "ON": False}, declared) == []
+
+
+def test_site_facts_come_from_settings():
+    from sitecore.site import Sections, absolute_url, language
+
+    production = {"SITEURL": "https://a.fi", "PUBLIC_SITEURL": "https://a.fi"}
+    development = {"SITEURL": "", "PUBLIC_SITEURL": "https://a.fi/"}
+    assert absolute_url(production) == absolute_url(development) == "https://a.fi"
+    assert absolute_url({"SITEURL": "https://b.fi"}) == "https://b.fi"
+    assert language({"DEFAULT_LANG": "sv"}) == "sv" and language({}) == "fi"
+    sections = Sections.from_settings({"INDEX_URL": "uutiset/", "EVENTS_URL": "tapahtumat/",
+                                       "DIRECTORY_URL": "jasenet/", "MEMBERS_URL": "sisalla/"})
+    assert sections == Sections(blog="uutiset", events="tapahtumat", directory="jasenet", members="sisalla")
+
+
+def test_is_public_is_the_one_privacy_question():
+    from types import SimpleNamespace
+
+    from sitecore.site import is_public
+
+    settings = {"MEMBER_GROUPS": {"hallitus": "Hallitus"}}
+    public_event = SimpleNamespace(fields={"audience": "julkinen"}, settings=settings)
+    board_event = SimpleNamespace(fields={"audience": "hallitus"}, settings=settings)
+    being_read = SimpleNamespace(metadata={"audience": "hallitus"}, settings=settings)  # before check()
+    bulletin = SimpleNamespace(members_only=True, fields={"audience": "julkinen"}, settings=settings)
+    post = SimpleNamespace(metadata={"title": "Kirjoitus"}, settings=settings)
+    assert [is_public(i) for i in (public_event, board_event, being_read, bulletin, post)] == [
+        True, False, False, False, True]
+    assert is_public(board_event, {"MEMBER_GROUPS": {}})  # the groups come from the settings given

@@ -92,3 +92,12 @@ def test_assets_alone_fingerprints_and_minifies(tiny_site, tmp_path):
     assert link is not None
     assert tiny_site.read(link.group(1).lstrip("/")) == "body{color:black}"
     assert not (tiny_site.output / "theme" / "css" / "site.css").exists()  # the readable source is not published
+
+
+def test_a_wrong_setting_stops_the_build_naming_it(tiny_site):
+    write_small_site(tiny_site)
+    result = tiny_site.build(PARALLEL_RENDERING_MIN_PAGES="kaksi")
+    assert [(p.field, p.message) for p in result.problems] == [
+        ("PARALLEL_RENDERING_MIN_PAGES", "asetuksen PARALLEL_RENDERING_MIN_PAGES arvo 'kaksi' ei kelpaa.")]
+    assert not tiny_site.output.exists()
+    assert tiny_site.build(PARALLEL_RENDERING_MIN_PAGES=1).ok  # the same site with a count builds

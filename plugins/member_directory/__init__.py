@@ -14,6 +14,7 @@ from pelican import signals
 
 from content_types import TypedContentGenerator
 from sitecore import Problem, report
+from sitecore.settings import Setting, apply
 from sitecore.site import absolute_url
 
 from .institutions import OFFERINGS, Institution, mentions, region_slug
@@ -68,7 +69,7 @@ class DirectoryGenerator(TypedContentGenerator):
             "regions": self._by_region(institutions),
             "offerings": self._by_offering(institutions),
             "map_svg": render_map([self._pin(i) for i in institutions],
-                                  self.settings.get("DIRECTORY_MAP_LABEL", "Jäsenoppilaitokset kartalla")),
+                                  self.settings["DIRECTORY_MAP_LABEL"]),
             "json_ld": json.dumps({
                 "@context": "https://schema.org",
                 **association_ld(self.settings),
@@ -131,5 +132,17 @@ def add_generator(pelican):
     return DirectoryGenerator
 
 
+SETTINGS = (
+    Setting("DIRECTORY_MAP_LABEL", "Jäsenoppilaitokset kartalla", (str,),
+            "kartan nimi ruudunlukijalle (teksti)", lambda value: bool(value.strip())),
+)
+
+
+def check_settings(pelican):
+    for problem in apply(pelican.settings, SETTINGS):
+        report(logger, problem)
+
+
 def register():
+    signals.initialized.connect(check_settings)
     signals.get_generators.connect(add_generator)

@@ -7,6 +7,7 @@ build left unchanged keeps the copies the earlier build made of it.
 from __future__ import annotations
 
 import gzip
+import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,7 +15,8 @@ from pathlib import Path
 import brotli
 from pelican import signals
 
-from sitecore import Build
+from sitecore import Build, report
+from sitecore.settings import Setting, apply
 
 TEXT = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".ics", ".webmanifest", ".mjs"}
 MIN_SIZE = 256  # smaller files gain nothing
@@ -23,6 +25,8 @@ MIN_SIZE = 256  # smaller files gain nothing
 # assets are few and cached for a year: they get the best.
 PAGE_QUALITY, ASSET_QUALITY = 5, 11
 SUFFIXES = (".gz", ".br")
+SETTINGS = (Setting("PRECOMPRESS", False, (bool,), "True (pakatut kopiot tehdään) tai False"),)
+logger = logging.getLogger(__name__)
 
 
 def compressed(data: bytes, quality: int) -> tuple[bytes, bytes]:
@@ -71,7 +75,9 @@ def compress_output(pelican):
 
 
 def join_build(pelican):
-    if pelican.settings.get("PRECOMPRESS"):
+    for problem in apply(pelican.settings, SETTINGS):
+        report(logger, problem)
+    if pelican.settings["PRECOMPRESS"] is True:
         build = Build.of(pelican.settings)
         for suffix in SUFFIXES:
             build.fill_later(suffix=suffix)

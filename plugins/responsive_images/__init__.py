@@ -20,6 +20,7 @@ from pelican import signals
 from pelican.contents import Content, Static
 
 from sitecore import Build, Problem, report
+from sitecore.settings import Setting, apply
 from sitecore.site import is_public
 
 from .images import ATTR, IMG, RASTER, Variant, img_tag, oversized, plan, render
@@ -50,7 +51,7 @@ def rewrite_images(content):
     if not isinstance(content, Content) or isinstance(content, Static) or not content._content:
         return
     settings = content.settings
-    images = Path(settings["PATH"], settings.get("IMAGE_SOURCE_DIR", "images")).resolve()
+    images = Path(settings["PATH"], settings["IMAGE_SOURCE_DIR"]).resolve()
     registry = Build.of(settings).state(ImageVariants).by_name
     siteurl = settings.get("SITEURL", "")
     seen = 0
@@ -68,7 +69,7 @@ def rewrite_images(content):
                 "kuvat julkaistaan salaamattomina.",
                 "Lisää kuva liitteeksi (Attachments: tiedostot/kuva.png), niin se salataan."))
             return match.group(0)
-        webp, fallback, size = plan(source, settings.get("IMAGE_OUTPUT_DIR", "kuvat"))
+        webp, fallback, size = plan(source, settings["IMAGE_OUTPUT_DIR"])
         for variant in (*webp, fallback):
             registry[variant.name] = variant
         if oversized(source, size):
@@ -91,7 +92,16 @@ def write_variants(pelican):
         list(pool.map(lambda v: render(v, output / v.name, cache, build.write_output), variants))
 
 
+SETTINGS = (
+    Setting("IMAGE_SOURCE_DIR", "images", (str,), "sisältökansion alikansio, jonka kuvat käsitellään"),
+    Setting("IMAGE_OUTPUT_DIR", "kuvat", (str,), "kansio, johon kuvien versiot kirjoitetaan",
+            lambda value: bool(value.strip("/"))),
+)
+
+
 def join_build(pelican):
+    for problem in apply(pelican.settings, SETTINGS):
+        report(logger, problem)
     Build.of(pelican.settings).join("files", write_variants)
 
 

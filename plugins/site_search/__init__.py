@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import re
 import shutil
 import subprocess
@@ -21,9 +22,12 @@ from pathlib import Path
 
 from pelican import signals
 
-from sitecore import Build, Problem
+from sitecore import Build, Problem, report
+from sitecore.settings import Setting, apply
 
 FOLDER = "pagefind"
+SETTINGS = (Setting("SEARCH_INDEX", True, (bool,), "True (hakuhakemisto tehdään) tai False"),)
+logger = logging.getLogger(__name__)
 
 
 def _run(command: list[str]) -> subprocess.Popen:
@@ -65,7 +69,9 @@ def live_index_files(folder: Path) -> set[Path] | None:
 
 
 def join_build(pelican):
-    if pelican.settings.get("SEARCH_INDEX", True):
+    for problem in apply(pelican.settings, SETTINGS):
+        report(logger, problem)
+    if pelican.settings["SEARCH_INDEX"] is True:
         build = Build.of(pelican.settings)
         build.fill_later(folder=Path(pelican.settings["OUTPUT_PATH"]) / FOLDER)
         build.join("index", index_site)

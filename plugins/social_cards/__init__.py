@@ -10,6 +10,7 @@ Members' items never get one: their titles must not reach public files.
 
 from __future__ import annotations
 
+import logging
 import os
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -18,10 +19,13 @@ from pathlib import Path
 from markupsafe import Markup
 from pelican import signals
 
-from sitecore import Build, Problem
+from sitecore import Build, Problem, report
+from sitecore.settings import Setting, apply
 from sitecore.site import is_public
 
 from .cards import card_name, render
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -46,10 +50,16 @@ class SocialCards:
 
 
 def _folder(settings) -> Path:
-    return Path(settings["OUTPUT_PATH"]) / settings.get("SOCIAL_CARD_DIR", "kortit")
+    return Path(settings["OUTPUT_PATH"]) / settings["SOCIAL_CARD_DIR"]
+
+
+SETTINGS = (Setting("SOCIAL_CARD_DIR", "kortit", (str,), "kansio, johon jakokuvat kirjoitetaan",
+                     lambda value: bool(value.strip("/"))),)
 
 
 def prepare(pelican):
+    for problem in apply(pelican.settings, SETTINGS):
+        report(logger, problem)
     build = Build.of(pelican.settings)
     build.fill_later(folder=_folder(pelican.settings))
     build.join("files", write_cards)
@@ -136,7 +146,7 @@ def start_with_the_rest(generators):
 
 def add_card_function(generator):
     titles = Build.of(generator.settings).state(SocialCards).asked
-    folder = generator.settings.get("SOCIAL_CARD_DIR", "kortit")
+    folder = generator.settings["SOCIAL_CARD_DIR"]
 
     def social_card(title: str) -> str:
         titles.add(title)

@@ -23,8 +23,10 @@ from pathlib import Path
 from pelican import signals
 
 from sitecore import Build, report
+from sitecore.settings import Setting, apply
 from sitecore.reuse import sweep
 
+from .parallel import MIN_PAGES_TO_FORK
 from .runner import BuildAborted, BuildResult, build
 from .writer import PhasedWriter
 
@@ -32,12 +34,22 @@ __all__ = ["BuildResult", "build", "register"]
 
 logger = logging.getLogger(__name__)
 
+SETTINGS = (
+    Setting("PARALLEL_RENDERING", True, (bool,),
+            "True (sivut tehdään kahdessa prosessissa) tai False (yhdessä)"),
+    Setting("PARALLEL_RENDERING_MIN_PAGES", MIN_PAGES_TO_FORK, (int,),
+            "sivumäärä, josta alkaen toinen prosessi otetaan käyttöön (vähintään 1)",
+            lambda value: value >= 1),
+)
+
 
 def start_build(pelican) -> None:
     """Under plain `pelican` there is no runner: a build that writes in place."""
     settings = pelican.settings
     if not isinstance(settings.get("BUILD"), Build):
         Build(direct=True, content_root=settings["PATH"]).attach(settings)
+    for problem in apply(settings, SETTINGS):
+        report(logger, problem)
 
 
 def remember_source(path, context):

@@ -34,7 +34,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 
 from sitecore import Build
 
-from .parallel import MIN_PAGES_TO_FORK, Job, render_all
+from .parallel import Job, render_all
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ class PhasedWriter(Writer):
         self.build = Build.of(settings)
         # Recorded pages are rendered in the build's render phase, in two
         # processes; under plain `pelican` they are rendered as Pelican asks.
-        self.defer = not self.build.direct and bool(settings.get("PARALLEL_RENDERING", True))
+        self.defer = not self.build.direct and settings["PARALLEL_RENDERING"]
         self.jobs: list[Job] = []
         self._written_once: set[str] = set()
         self._overridden_once: set[str] = set()
@@ -170,7 +170,7 @@ class PhasedWriter(Writer):
         then tell ``content_written`` receivers, in the order Pelican asked."""
         jobs, self.jobs = self.jobs, []
         announce, self._announce = self._announce, []
-        render_all(jobs, self.build, self.settings.get("PARALLEL_RENDERING_MIN_PAGES", MIN_PAGES_TO_FORK))
+        render_all(jobs, self.build, self.settings["PARALLEL_RENDERING_MIN_PAGES"])
         for path, localcontext in announce:
             signals.content_written.send(path, context=localcontext)
 
