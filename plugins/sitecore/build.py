@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 from collections.abc import Callable, MutableMapping
 from typing import Any, TypeVar
 
@@ -62,6 +63,8 @@ class Build:
         self.suffixes_later: tuple[str, ...] = ()  # likewise for files with these endings
         self.background: list[Callable[[], Problem | None]] = []
         self.phase = "read"
+        self.seconds: dict[str, float] = {}  # wall time spent in each phase so far
+        self._phase_started = time.monotonic()
         self._joined: dict[str, list[Callable]] = {phase: [] for phase in JOINABLE}
         self._states: dict[type, Any] = {}
 
@@ -102,13 +105,22 @@ class Build:
     def run(self, phase: str, sender) -> None:
         if PHASES.index(phase) < PHASES.index(self.phase):
             raise RuntimeError(f"phase {phase!r} already ran (now {self.phase!r})")
-        self.phase = phase
+        self._clock(phase)
         for step in self._joined.get(phase, ()):
             step(sender)
 
     def enter(self, phase: str) -> None:
         """Mark a phase the runner does itself (verify, swap)."""
         self.run(phase, None)
+
+    def done(self) -> None:
+        """Close the last phase's clock."""
+        self._clock(self.phase)
+
+    def _clock(self, phase: str) -> None:
+        now = time.monotonic()
+        self.seconds[self.phase] = self.seconds.get(self.phase, 0.0) + now - self._phase_started
+        self.phase, self._phase_started = phase, now
 
     # --- typed state handed from phase to phase ------------------------------------------
 

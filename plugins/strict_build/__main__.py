@@ -40,12 +40,16 @@ def main(argv: list[str] | None = None) -> int:
         "--summary", metavar="FILE",
         help="append the outcome in Finnish Markdown, e.g. to GitHub Actions' $GITHUB_STEP_SUMMARY",
     )
+    parser.add_argument("--phases", action="store_true",
+                        help="print the seconds each phase took (read, check, render, …), for benchmarks")
     args = parser.parse_args(argv)
     result = build(args.settings, args.output, parse_overrides(args.extra_settings))
     root = os.getcwd()
     if args.summary:
         with open(args.summary, "a", encoding="utf-8") as summary:
             summary.write(summary_markdown(result.problems, root))
+    if args.phases:
+        print("VAIHEET: " + json.dumps({k: round(v, 3) for k, v in result.phases.items()}), file=sys.stderr)
     for text in result.notices:
         print(f"HUOMIO: {text}", file=sys.stderr)
     if result.ok:

@@ -38,6 +38,7 @@ class BuildResult:
     seconds: float
     output: Path
     notices: list[str] = dataclasses.field(default_factory=list)
+    phases: dict[str, float] = dataclasses.field(default_factory=dict)  # seconds per phase
 
     @property
     def ok(self) -> bool:
@@ -56,7 +57,7 @@ def build(
     started = time.monotonic()
     staging = Staging(output)
     folder = staging.begin()
-    run = Build()
+    run = Build()  # its clock starts: "read" also counts reading the settings and staging
     run.started_ns = start_time(folder)
     untouched = False  # stopped before writing anything: staging is still a whole build
     settings = None
@@ -89,7 +90,8 @@ def build(
     else:
         staging.swap()
         forget_problems(staging.output)
-    return BuildResult(run.problems, time.monotonic() - started, staging.output, run.notices)
+    run.done()
+    return BuildResult(run.problems, time.monotonic() - started, staging.output, run.notices, run.seconds)
 
 
 def _unexpected(exc: Exception) -> Problem:
