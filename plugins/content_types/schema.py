@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -27,6 +27,7 @@ class Field:
     choices: Mapping[str, str] | None = None  # what may be written -> stored value
     default: object = None
     example: str = ""  # shown in messages: "Region: Uusimaa"
+    parse: Callable[[str], object] | None = None  # a content type's own kind: raises Invalid
 
     @property
     def key(self) -> str:
@@ -110,6 +111,8 @@ def _split(raw: str) -> list[str]:
 
 
 def convert(field: Field, raw: str):
+    if field.parse is not None:
+        return field.parse(raw)
     if field.kind == "choice":
         return _choice(field, raw)
     if field.kind == "choices":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,7 +12,9 @@ from content_types import Field, Invalid, TypedContent
 from sitecore import Problem
 from sitecore.site import language
 
-from .when import N_, parse_when
+from .when import N_, When, parse_when
+
+DEFAULT_ZONE = "Europe/Helsinki"
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,8 @@ class Event(TypedContent):
     default_status = DEFAULT_STATUS
 
     def __init__(self, content, metadata=None, *args, **kwargs):
-        # The URL holds the year; Pelican computes URLs before our schema runs,
-        # so take it from the raw When (a bad When fails the schema anyway).
         metadata = dict(metadata or {})
-        year = re.match(r"\s*(\d{4})", str(metadata.get("when", "")))
-        metadata["when_year"] = year.group(1) if year else "ajankohta"
+        settings = kwargs.get("settings") or (args[0] if args else None) or {}
         # Pelican itself turns a Timezone field into a ZoneInfo and fails on an
         # unknown one; keep it aside so that our check can name the problem.
         self.unknown_timezone = None
@@ -79,7 +77,17 @@ class Event(TypedContent):
                 ZoneInfo(str(metadata["timezone"]))
             except (ZoneInfoNotFoundError, ValueError):
                 self.unknown_timezone = str(metadata.pop("timezone"))
+        self.zone = ZoneInfo(str(metadata.get("timezone") or settings.get("TIMEZONE") or DEFAULT_ZONE))
+        # When is parsed once, here: the URL holds its year and Pelican computes
+        # URLs before our schema runs; the schema's When field returns this result.
+        self._when = _parsed(metadata.get("when"), self.zone)
+        metadata["when_year"] = str(self._when.first.year) if isinstance(self._when, When) else "ajankohta"
         super().__init__(content, metadata, *args, **kwargs)
+
+    def _when_field(self, raw: str) -> When:
+        if isinstance(self._when, tuple):
+            raise Invalid(*self._when)
+        return self._when
 
     def _has_valid_status(self) -> bool:
         return True  # Status holds the event's state, validated by the schema
@@ -88,8 +96,8 @@ class Event(TypedContent):
         groups = {group: group for group in self.settings.get("MEMBER_GROUPS", {})}
         return (
             Field("Uid", "uuid", required=True, example="(invoke new-event luo tunnisteen)"),
-            Field("When", required=True, example="2021-11-17/2021-11-19"),
-            Field("Timezone", default=self.settings.get("TIMEZONE", "Europe/Helsinki")),
+            Field("When", required=True, example="2021-11-17/2021-11-19", parse=self._when_field),
+            Field("Timezone", default=self.settings.get("TIMEZONE", DEFAULT_ZONE)),
             Field("Precision", "choice", choices=PRECISION),
             Field("Kind", "choice", required=True, choices={k: k for k in KINDS}, example="kokous"),
             Field("Status", "choice", choices={s: s for s in STATUSES}, default=DEFAULT_STATUS),
@@ -100,7 +108,7 @@ class Event(TypedContent):
             Field("Online", "url"),
             Field("Registration", "url"),
             Field("Host", example="lahden-konservatorio"),
-            Field("Previous-When", example="2020-09"),
+            Field("Previous-When", example="2020-09", parse=lambda raw: parse_when(raw, self.zone)),
         )
 
     def extra_problems(self) -> list[Problem]:
@@ -110,20 +118,14 @@ class Event(TypedContent):
             return [Problem(self.source_path, "Timezone",
                             f"aikavyöhykettä \"{self.unknown_timezone}\" ei tunneta.",
                             "Jätä kenttä pois (Suomen aika) tai kirjoita esim. Europe/Helsinki.")]
-        zone = ZoneInfo(fields["timezone"])
         problems = []
-        # A date that was given up will not be made more precise: "syyskuu 2020",
-        # never "syyskuu 2020 (päivä tarkentuu)".
-        precisions = {"when": fields["precision"], "previous-when": "jakso"}
-        for key, name in (("when", "When"), ("previous-when", "Previous-When")):
-            if not fields.get(key):
-                continue
-            try:
-                parsed = parse_when(fields[key], zone).with_precision(precisions[key])
-            except Invalid as error:
-                problems.append(Problem(self.source_path, name, error.message, error.fix))
-                continue
-            setattr(self, key.replace("-", "_"), parsed)
+        # The schema parsed When and Previous-When (an invalid one is None and
+        # already a problem). A date that was given up will not be made more
+        # precise: "syyskuu 2020", never "syyskuu 2020 (päivä tarkentuu)".
+        if fields.get("when"):
+            self.when = fields["when"].with_precision(fields["precision"])
+        if fields.get("previous-when"):
+            self.previous_when = fields["previous-when"].with_precision("jakso")
         if self.when and fields["status"] == "vahvistettu" and not self.when.exact:
             problems.append(Problem(
                 self.source_path, "Status",
@@ -189,3 +191,14 @@ class Event(TypedContent):
     @property
     def plain_summary(self) -> str:
         return Markup(str(self.metadata.get("summary") or "")).striptags()
+
+
+def _parsed(raw, zone: ZoneInfo) -> When | tuple[str, str] | None:
+    """``When`` parsed, or why it is not (message, fix: kept with a cached
+    event, which an exception could not be); None when absent."""
+    if raw is None or str(raw).strip() == "":
+        return None
+    try:
+        return parse_when(str(raw), zone)
+    except Invalid as error:
+        return error.message, error.fix
