@@ -391,6 +391,12 @@ def test_members_only_event_is_absent_from_public_output(calendar_site):
             data = file.read_bytes()
             assert MARKER.encode() not in data, file
             assert members_uid.encode() not in data, file
+    # …while a public event of the same kind is in every public listing and feed.
+    public_uid = FIXTURE_EVENTS["talviaika"].split("Uid: ")[1].split("\n")[0]
+    assert "Talviajan kokous" in calendar_site.read("tapahtumat/")
+    assert "Talviajan kokous" in calendar_site.read("tapahtumat/2021/talviajan-kokous/")
+    assert public_uid in calendar_site.read("tapahtumat/kalenteri.ics")
+    assert "/tapahtumat/2021/talviajan-kokous/" in calendar_site.read("sitemap.xml")
 
 
 # --- reproducibility and sequence -------------------------------------------------------

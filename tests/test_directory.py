@@ -130,6 +130,7 @@ def test_directory_stays_out_of_the_blog(site):
     for path in ("ajankohtaista/", "syotteet/kaikki.atom.xml", "ajankohtaista/aiheet/",
                  "ajankohtaista/arkisto/"):
         assert "Kainuun konservatorio" not in site.read(path)
+    assert "Kainuun konservatorio" in site.read("jasenet/")  # where it belongs
 
 
 def test_internal_channels_never_reach_public_output(site):
