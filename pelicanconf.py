@@ -174,9 +174,9 @@ MEMBERITEM_SAVE_AS = ""  # the generator writes encrypted pages itself
 # Argon2id for the key slots (memory in KiB); never below OWASP's minimum
 # (19456 KiB, 2 iterations). See plugins/members_area/crypto.py and the README.
 MEMBERS_KDF = {"memory": 65536, "iterations": 5, "parallelism": 1}
-# Slot salts change every this many days (1–15); a key a browser kept opens
-# builds of its own period and the next one only: at most 30 days.
-MEMBERS_ROTATION_DAYS = 15
+# Slot salts change every this many days (1–30): a key a browser kept opens
+# builds of its own period only, so a remembered login lasts until the period ends.
+MEMBERS_ROTATION_DAYS = 30
 MEMBERS_TODAY = None  # "YYYY-MM-DD" fixes the rotation period (tests); None = the real date
 # Pairs of groups that may share a password on purpose, e.g. [["kollegio", "jasenet"]].
 MEMBERS_SHARED_PASSWORDS = []

@@ -143,7 +143,7 @@ class MembersGenerator(TypedContentGenerator):
         background = ThreadPoolExecutor(max_workers=1)
         self._keyring = background.submit(crypto.make_keyring, self.passwords,
                                           settings["PUBLIC_SITEURL"], build_day(settings),
-                                          rotation_days, kdf, 1 if development else 2)
+                                          rotation_days, kdf)
         background.shutdown(wait=False)
 
     # --- output -------------------------------------------------------------------
@@ -280,8 +280,8 @@ def checked_settings(settings) -> tuple[dict | None, int]:
     if not isinstance(rotation_days, int) or not 1 <= rotation_days <= crypto.MAX_ROTATION_DAYS:
         report(logger, Problem("pelicanconf.py", "MEMBERS_ROTATION_DAYS",
                                f"kierron pituus {rotation_days!r} ei kelpaa.",
-                               f"Käytä kokonaislukua 1–{crypto.MAX_ROTATION_DAYS} (päiviä): kaksi "
-                               "jaksoa on muistetun kirjautumisen pisin ikä."))
+                               f"Käytä kokonaislukua 1–{crypto.MAX_ROTATION_DAYS} (päiviä): jakso on "
+                               "muistetun kirjautumisen pisin ikä."))
         ok = False
     return (kdf if ok else None), rotation_days
 
