@@ -252,14 +252,26 @@ class EventsGenerator(TypedContentGenerator):
 
 
 def add_template_filters(generator):
-    """when_text for every template (the front page and institution pages list events too)."""
+    """when_text for every template (the front page and institution pages list events too),
+    in the page's language (``lang`` of its context)."""
+    from jinja2 import pass_context
+
     settings = generator.settings
-    lang = settings.get("DEFAULT_LANG", "fi")
+    default = settings.get("DEFAULT_LANG", "fi")
+    languages = {default: {"locale": default}, **(settings.get("LANGUAGES") or {})}
+    translations_dir = os.path.join(settings["THEME"], "translations")
     try:
-        gettext = load_translations(os.path.join(settings["THEME"], "translations"), lang).gettext
+        catalogs = {lang: load_translations(translations_dir, lang) for lang in languages}
     except FileNotFoundError:
         return  # babel_i18n reports the missing catalog
-    generator.env.filters["when_text"] = lambda when: format_when(when, lang, gettext)
+
+    @pass_context
+    def when_text(context, when):
+        lang = context.get("lang") or default
+        lang = lang if lang in catalogs else default
+        return format_when(when, languages[lang].get("locale", lang), catalogs[lang].gettext)
+
+    generator.env.filters["when_text"] = when_text
     generator.env.globals.update(EVENT_STATUSES=STATUSES, EVENT_ATTENDANCE=ATTENDANCE)
 
 
