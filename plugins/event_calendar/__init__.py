@@ -19,6 +19,7 @@ from pelican import signals
 
 from babel_i18n.catalogs import load_translations
 from content_types import TypedContentGenerator
+from languages import add_translations, language_versions
 from strict_build import Problem, report
 
 from . import ics, links
@@ -109,6 +110,7 @@ class EventsGenerator(TypedContentGenerator):
         years = sorted({year for e in events for year in range(e.when.first.year, e.when.last.year + 1)})
         base = settings["EVENTS_URL"]
         self.feeds = self._feeds(events)
+        add_translations(self.context, language_versions(settings, base))
         self.context["calendar"] = {
             "today": today,
             "upcoming": upcoming,
@@ -230,6 +232,11 @@ class EventsGenerator(TypedContentGenerator):
         for save_as, url, template, extra in pages:
             writer.write_file(save_as, self.get_template(template), self.context,
                               relative_urls=self.settings["RELATIVE_URLS"], url=url, **extra)
+        default = self.settings.get("DEFAULT_LANG", "fi")
+        for lang, url in language_versions(self.settings, base).items():
+            if lang != default:  # the calendar's front page in Swedish and English
+                writer.write_file(url + "index.html", self.get_template("events"), self.context,
+                                  relative_urls=self.settings["RELATIVE_URLS"], url=url, lang=lang)
         gettext = self._translations().gettext
         for feed in self.feeds:
             items = [self._tentative(e.ics_item, gettext) if e.when.uncertain else e.ics_item

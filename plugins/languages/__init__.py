@@ -71,6 +71,11 @@ def add_translations(context, versions: dict[str, str]) -> None:
         groups[url] = merged
 
 
+def language_versions(settings, url: str) -> dict[str, str]:
+    """A generated page's URL in every language of the site, the default first."""
+    return {lang: localised_url(settings, url, lang) for lang in languages(settings)}
+
+
 def other_languages(settings) -> list[str]:
     default = settings.get("DEFAULT_LANG", "fi")
     return [code for code in languages(settings) if code != default]
