@@ -60,6 +60,11 @@ def localised_url(settings, url: str, lang: str, strict: bool = True) -> str:
     return localise_path(url, lang, settings.get("DEFAULT_LANG", "fi"), words, strict)[0]
 
 
+def translation_groups(settings) -> dict[str, dict[str, str]]:
+    """Every URL with translations: URL -> {lang: URL} (for sitemap.xml and the like)."""
+    return {url: group for url, group in settings.get(GROUPS, {}).items() if len(group) > 1}
+
+
 def add_translations(context, versions: dict[str, str]) -> None:
     """Record that the URLs in ``versions`` ({lang: url}) are the same page."""
     groups = context.setdefault(GROUPS, {})
@@ -84,6 +89,9 @@ def other_languages(settings) -> list[str]:
 # --- settings -------------------------------------------------------------------------
 
 def check_settings(pelican):
+    # Shared by every generator's context (a shallow copy of the settings) and read
+    # again by the finishing plugins (sitemap.xml) from the settings.
+    pelican.settings[GROUPS] = {}
     for problem in language_settings.problems(pelican.settings):
         report(logger, problem)
 
