@@ -34,7 +34,7 @@ def alternates_xml(siteurl: str, versions: Mapping[str, str], default_lang: str,
     present = {lang: url for lang, url in versions.items() if url in listed}
     if len(present) < 2:
         return ""
-    pairs = list(present.items())
+    pairs = sorted(present.items(), key=lambda pair: (pair[0] != default_lang, pair[0]))
     if default_lang in present:
         pairs.append(("x-default", present[default_lang]))
     return "".join(f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(f"{siteurl}/{url}")}"/>'
