@@ -7,10 +7,11 @@ from pathlib import Path
 
 from pelican import signals
 
+from languages import translation_groups
 from strict_build import write_output
 
 from .headers import apache_htaccess, netlify_headers, security_headers
-from .sitemap import page_urls, robots_txt, sitemap_xml
+from .sitemap import excluded_with_translations, page_urls, robots_txt, sitemap_xml
 
 # Never in the sitemap: the members' section, drafts, the error page, the search page.
 EXCLUDED = ("jasenalue/", "luonnokset/", "404.html", "haku/")
@@ -35,9 +36,11 @@ def write_files(pelican):
     for path in sorted((Path(settings["THEME"]) / "root").glob("*")):
         write_output(output / path.name, path.read_bytes())
     siteurl = settings.get("PUBLIC_SITEURL") or settings.get("SITEURL", "")
-    urls = page_urls(output, EXCLUDED)
+    groups = translation_groups(settings)
+    urls = page_urls(output, excluded_with_translations(EXCLUDED, groups))
     dates = settings.get("SITEMAP_DATES", {})
-    write_output(output / "sitemap.xml", sitemap_xml(siteurl, urls, dates).encode("utf-8"))
+    sitemap = sitemap_xml(siteurl, urls, dates, groups, settings.get("DEFAULT_LANG", "fi"))
+    write_output(output / "sitemap.xml", sitemap.encode("utf-8"))
     write_output(output / "robots.txt", robots_txt(siteurl).encode("utf-8"))
     headers = security_headers(settings.get("NEWSLETTER_SIGNUP_URL"))
     theme = settings.get("THEME_STATIC_DIR", "theme")

@@ -14,11 +14,11 @@ from pelican import signals
 from .problems import ContentError, Problem, report
 from .runner import (BuildAborted, BuildResult, build, current_build, filled_later, finish_pages,
                      in_background, keep, notice, rendering_adds_to, unchanged, write_output)
-from .writer import KeepUnchangedWriter
+from .writer import KeepUnchangedWriter, page_context
 
 __all__ = ["BuildResult", "ContentError", "Problem", "build", "current_build", "filled_later",
-           "in_background", "keep", "notice", "register", "rendering_adds_to", "report",
-           "unchanged", "write_output"]
+           "in_background", "keep", "notice", "page_context", "register", "rendering_adds_to",
+           "report", "unchanged", "write_output"]
 
 
 def remember_source(path, context):

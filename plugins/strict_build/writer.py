@@ -23,9 +23,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+from blinker import signal
 from pelican.writers import FileOverwriteFailedError, Writer
 
 logger = logging.getLogger(__name__)
+
+# Sent as each page is asked for, with its output name, the shared context and the
+# page's own values; receivers return values to add to that page's context (the
+# page's language and its translations): the page's own values win.
+page_context = signal("strict_build.page_context")
 
 # Below this many pages a second process costs more than it saves.
 MIN_PAGES_TO_FORK = 200
@@ -101,6 +107,9 @@ class KeepUnchangedWriter(Writer):
             log.writer = self
 
     def write_file(self, name, template, context, *args, **kwargs):
+        for _receiver, extra in page_context.send(name, context=context, values=kwargs):
+            if extra:
+                kwargs = {**extra, **kwargs}
         if self.defer:
             template = _Recorded(template, context, self)
         return super().write_file(name, template, context, *args, **kwargs)
