@@ -42,7 +42,7 @@ PLUGIN_PATHS = ["plugins"]
 # strict_build comes first: it starts the build the others join. The end of a
 # build runs in named phases (render, index, files, compress: plugins/sitecore),
 # not in this order.
-PLUGINS = ["strict_build", "site_search", "content_rules", "babel_i18n", "site_nav", "feed_meta",
+PLUGINS = ["strict_build", "site_search", "content_rules", "babel_i18n", "site_nav", "languages", "feed_meta",
            "authors", "content_types", "member_directory", "channels", "event_calendar",
            "members_area", "assets", "responsive_images", "social_cards", "site_meta", "precompress"]
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True,
@@ -174,9 +174,9 @@ MEMBERITEM_SAVE_AS = ""  # the generator writes encrypted pages itself
 # Argon2id for the key slots (memory in KiB); never below OWASP's minimum
 # (19456 KiB, 2 iterations). See plugins/members_area/crypto.py and the README.
 MEMBERS_KDF = {"memory": 65536, "iterations": 5, "parallelism": 1}
-# Slot salts change every this many days (1–15); a key a browser kept opens
-# builds of its own period and the next one only: at most 30 days.
-MEMBERS_ROTATION_DAYS = 15
+# Slot salts change every this many days (1–30): a key a browser kept opens
+# builds of its own period only, so a remembered login lasts until the period ends.
+MEMBERS_ROTATION_DAYS = 30
 MEMBERS_TODAY = None  # "YYYY-MM-DD" fixes the rotation period (tests); None = the real date
 # Pairs of groups that may share a password on purpose, e.g. [["kollegio", "jasenet"]].
 MEMBERS_SHARED_PASSWORDS = []
@@ -196,6 +196,50 @@ CHANNEL_PATHS = ["channels"]
 CHANNEL_URL = ""
 CHANNEL_SAVE_AS = ""
 NEWSLETTER_SIGNUP_URL = None
+
+# --- Languages (plugins/languages) -------------------------------------------------
+# Finnish is the site's language; Swedish and English pages are translations: a file
+# with "Lang: sv" and the Finnish page's Slug. "locale" is Babel's for dates, "og_locale"
+# the page's og:locale; "sitename"/"description" the site's name and description in
+# the language ("sitename_lang" when the name is not in that language: English pages
+# use the official Finnish name).
+LANGUAGES = {
+    "fi": {"name": "Suomi", "locale": "fi", "og_locale": "fi_FI"},
+    "sv": {"name": "Svenska", "locale": "sv_FI", "og_locale": "sv_FI",
+           "sitename": "Finlands konservatorieförbund",
+           "description": "Finlands konservatorieförbund bevakar intressena för yrkesutbildningen "
+                          "inom musik och dans på andra stadiet och är ett forum för samarbete "
+                          "mellan sina 16 medlemsläroanstalter."},
+    "en": {"name": "English", "locale": "en_FI", "og_locale": "en_GB",
+           "sitename": "Suomen konservatorioliitto", "sitename_lang": "fi",
+           "description": "Suomen konservatorioliitto, the association of Finnish conservatories, "
+                          "represents upper secondary vocational education in music and dance "
+                          "and is a forum for cooperation between its 16 member institutions."},
+}
+# A translation's address: /sv/ or /en/ and its Finnish address word for word in
+# the language ("liitto/hallinto" → "sv/forbundet/forvaltning/"). A word missing
+# here stops the build naming it; words of post addresses (slugs) may stay Finnish.
+URL_WORDS = {
+    "sv": {"etusivu": "", "liitto": "forbundet", "hallinto": "forvaltning",
+           "yhteystiedot": "kontakt", "jasenet": "medlemmar", "ajankohtaista": "aktuellt",
+           "tapahtumat": "evenemang", "koulutus-ja-tutkimus": "utbildning-och-forskning",
+           "tutkimukset": "undersokningar", "hankkeet": "projekt", "koulutukset": "utbildningar",
+           "vaikuttaminen": "paverkan", "saavutettavuusseloste": "tillganglighetsutlatande",
+           "tietosuojaseloste": "dataskyddsbeskrivning", "jasenalue": "medlemsomrade",
+           "haku": "sok", "kansainvalisyys": "internationellt"},
+    "en": {"etusivu": "", "liitto": "association", "hallinto": "administration",
+           "yhteystiedot": "contact", "jasenet": "members", "ajankohtaista": "news",
+           "tapahtumat": "events", "koulutus-ja-tutkimus": "training-and-research",
+           "tutkimukset": "research", "hankkeet": "projects", "koulutukset": "training",
+           "vaikuttaminen": "advocacy", "saavutettavuusseloste": "accessibility",
+           "tietosuojaseloste": "privacy", "jasenalue": "members-area", "haku": "search",
+           "kansainvalisyys": "international"},
+}
+PAGE_LANG_URL = "{lang_path}"
+PAGE_LANG_SAVE_AS = PAGE_LANG_URL + "index.html"
+ARTICLE_LANG_URL = "{lang_path}"
+ARTICLE_LANG_SAVE_AS = ARTICLE_LANG_URL + "index.html"
+# --- end of languages ----------------------------------------------------------------
 
 # Search, images, social cards, compression.
 SEARCH_INDEX = True  # Pagefind over the public output after every build

@@ -6,8 +6,8 @@
    production build of a temporary copy of the site with and without that
    content, in one run on the same machine (median of 3).
 2. Time to unlock in headless Chromium: from pressing "Kirjaudu" to the
-   members' front page listing the bulletins (PBKDF2 600 000 + unwrap +
-   decrypting the index), median of 5, against a local HTTP server.
+   members' front page listing the bulletins (Argon2id + unwrap + decrypting
+   the index), median of 5, against a local HTTP server.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from conftest import PASSWORD_ENV as PASSWORDS  # noqa: E402
 from corpus import copy_site, write_bulletins, write_materials  # noqa: E402
+from members_gate import unlock_times  # noqa: E402
 
 
 def build(site: Path, output: Path, siteurl: str | None = None) -> float:
@@ -47,29 +48,6 @@ def median_build(site: Path, output: Path, runs: int = 3) -> float:
         shutil.rmtree(site / ".cache", ignore_errors=True)
         times.append(build(site, output.with_name(f"{output.name}-{run}")))
     return statistics.median(times)
-
-
-def unlock_times(output: Path, runs: int = 5) -> list[float]:
-    from conftest import BROWSER_ARGS, StaticServer, _browser_executable
-    from playwright.sync_api import sync_playwright
-
-    server = StaticServer(output)
-    times = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=_browser_executable(), args=BROWSER_ARGS)
-        for _ in range(runs):
-            page = browser.new_context().new_page()
-            page.goto(f"{server.url}/jasenalue/")
-            page.wait_for_selector("form[data-login]:not([hidden])")
-            page.fill("#members-password", PASSWORDS["MEMBERS_PASSWORD_JASENET"])
-            started = time.perf_counter()
-            page.click("form[data-login] button[type=submit]")
-            page.wait_for_selector(".members-entry")
-            times.append(time.perf_counter() - started)
-            page.context.close()
-        browser.close()
-    server.close()
-    return times
 
 
 def main():

@@ -20,7 +20,7 @@ PAGES_DIR = ROOT / "content" / "pages"
 PAGES = {
     fields["slug"]: fields
     for fields in map(front_matter, sorted(PAGES_DIR.rglob("*.md")))
-    if "save_as" not in fields
+    if "save_as" not in fields and "lang" not in fields  # Finnish pages (translations: test_languages)
 }
 
 

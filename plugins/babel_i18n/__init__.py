@@ -1,8 +1,10 @@
 """Localisation of the theme: gettext catalogs and Babel dates.
 
 UI strings in templates are English msgids translated by the catalog of the
-site's language (``DEFAULT_LANG``) under ``theme/translations``; dates are
-formatted by Babel so that nothing depends on the machine's OS locales.
+page's language under ``theme/translations``; dates are formatted by Babel so
+that nothing depends on the machine's OS locales. A page's language is the
+``lang`` of its context (set by the languages plugin), else ``DEFAULT_LANG``;
+the Babel locale of each language is ``LANGUAGES[lang]["locale"]``.
 """
 
 from __future__ import annotations
@@ -10,37 +12,85 @@ from __future__ import annotations
 import logging
 import os
 
+from jinja2 import pass_context
 from pelican import signals
 
 from sitecore import Problem, report
 from sitecore.site import language
 
 from .catalogs import catalog_path, load_translations
-from .dates import date_filters, weekday_names
+from .dates import DATE_FILTERS, iso_date, weekday_names
 
 logger = logging.getLogger(__name__)
 
 
+def site_languages(settings) -> dict[str, str]:
+    """Each language of the site and its Babel locale, the default language first."""
+    default = language(settings)
+    configured = settings.get("LANGUAGES") or {}
+    locales = {default: configured.get(default, {}).get("locale", default)}
+    locales.update((code, info.get("locale", code)) for code, info in configured.items())
+    return locales
+
+
+def context_language(context, default: str) -> str:
+    return context.get("lang") or default
+
+
 def localise_environment(generator):
     settings = generator.settings
-    lang = language(settings)
+    default = language(settings)
     translations_dir = os.path.join(settings["THEME"], "translations")
     env = generator.env
     if "jinja2.ext.InternationalizationExtension" not in env.extensions:
         env.add_extension("jinja2.ext.i18n")
-    try:
-        translations = load_translations(translations_dir, lang)
-    except FileNotFoundError:
-        report(logger, Problem(
-            catalog_path(translations_dir, lang),
-            "DEFAULT_LANG",
-            f"kielelle \"{lang}\" ei ole käännöstiedostoa.",
-            "Luo käännös komennolla invoke translations, tai korjaa DEFAULT_LANG.",
-        ))
+    locales = site_languages(settings)
+    catalogs = {}
+    for lang in locales:
+        try:
+            catalogs[lang] = load_translations(translations_dir, lang)
+        except FileNotFoundError:
+            report(logger, Problem(
+                catalog_path(translations_dir, lang),
+                "DEFAULT_LANG" if lang == default else "LANGUAGES",
+                f"kielelle \"{lang}\" ei ole käännöstiedostoa.",
+                "Luo käännös komennolla invoke translations, tai korjaa kieliasetus.",
+            ))
+    if default not in catalogs:
         return
-    env.install_gettext_translations(translations, newstyle=True)
-    env.filters.update(date_filters(lang))
-    env.globals["weekday_names"] = weekday_names(lang)
+
+    def catalog(context):
+        return catalogs.get(context_language(context, default), catalogs[default])
+
+    @pass_context
+    def gettext(context, message):
+        return catalog(context).gettext(message)
+
+    @pass_context
+    def ngettext(context, singular, plural, number):
+        return catalog(context).ngettext(singular, plural, number)
+
+    @pass_context
+    def pgettext(context, message_context, message):
+        return catalog(context).pgettext(message_context, message)
+
+    @pass_context
+    def npgettext(context, message_context, singular, plural, number):
+        return catalog(context).npgettext(message_context, singular, plural, number)
+
+    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext,
+                                  npgettext=npgettext)
+
+    def dated(format_value):
+        @pass_context
+        def filter_(context, value):
+            return format_value(value, locales.get(context_language(context, default),
+                                                   locales[default]))
+        return filter_
+
+    env.filters.update({name: dated(function) for name, function in DATE_FILTERS.items()})
+    env.filters["iso_date"] = iso_date
+    env.globals["weekday_names"] = weekday_names(locales[default])
 
 
 def register():

@@ -41,12 +41,11 @@ def weekday_names(locale: str) -> list[tuple[str, str]]:
     return [(short[day], wide[day]) for day in range(7)]
 
 
-def date_filters(locale: str) -> dict:
-    """Jinja filters bound to ``locale``."""
-    return {
-        "date_long": lambda value: date_long(value, locale),
-        "date_short": lambda value: date_short(value, locale),
-        "month_year": lambda value: month_year(value, locale),
-        "month_name": lambda month: month_name(month, locale),
-        "iso_date": iso_date,
-    }
+# Jinja filters of a date (or month number) and a Babel locale.
+DATE_FILTERS = {
+    "date_long": date_long,
+    "date_short": date_short,
+    "month_year": month_year,
+    "month_name": month_name,
+}
+

@@ -18,6 +18,7 @@ from pelican import signals
 
 from babel_i18n.catalogs import load_translations
 from content_types import TypedContentGenerator
+from languages import add_translations, language_versions
 from sitecore import Build, Problem, report
 from sitecore.site import absolute_url, language
 
@@ -105,6 +106,7 @@ class EventsGenerator(TypedContentGenerator):
         years = sorted({year for e in events for year in range(e.when.first.year, e.when.last.year + 1)})
         base = settings["EVENTS_URL"]
         self.feeds = self._feeds(events)
+        add_translations(self.context, language_versions(settings, base))
         self.context["calendar"] = {
             "today": today,
             "upcoming": upcoming,
@@ -226,6 +228,11 @@ class EventsGenerator(TypedContentGenerator):
         for save_as, url, template, extra in pages:
             writer.write_file(save_as, self.get_template(template), self.context,
                               relative_urls=self.settings["RELATIVE_URLS"], url=url, **extra)
+        default = language(self.settings)
+        for lang, url in language_versions(self.settings, base).items():
+            if lang != default:  # the calendar's front page in Swedish and English
+                writer.write_file(url + "index.html", self.get_template("events"), self.context,
+                                  relative_urls=self.settings["RELATIVE_URLS"], url=url, lang=lang)
         gettext = self._translations().gettext
         for feed in self.feeds:
             items = [self._tentative(e.ics_item, gettext) if e.when.uncertain else e.ics_item
@@ -251,14 +258,26 @@ def _inside(path: str, folder: str) -> bool:
 
 
 def add_template_filters(generator):
-    """when_text for every template (the front page and institution pages list events too)."""
+    """when_text for every template (the front page and institution pages list events too),
+    in the page's language (``lang`` of its context)."""
+    from jinja2 import pass_context
+
     settings = generator.settings
-    lang = language(settings)
+    default = language(settings)
+    languages = {default: {"locale": default}, **(settings.get("LANGUAGES") or {})}
+    translations_dir = os.path.join(settings["THEME"], "translations")
     try:
-        gettext = load_translations(os.path.join(settings["THEME"], "translations"), lang).gettext
+        catalogs = {lang: load_translations(translations_dir, lang) for lang in languages}
     except FileNotFoundError:
         return  # babel_i18n reports the missing catalog
-    generator.env.filters["when_text"] = lambda when: format_when(when, lang, gettext)
+
+    @pass_context
+    def when_text(context, when):
+        lang = context.get("lang") or default
+        lang = lang if lang in catalogs else default
+        return format_when(when, languages[lang].get("locale", lang), catalogs[lang].gettext)
+
+    generator.env.filters["when_text"] = when_text
     generator.env.globals.update(EVENT_STATUSES=STATUSES, EVENT_ATTENDANCE=ATTENDANCE)
 
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pelican import signals
 
 from content_types import TypedContentGenerator
+from languages import add_translations, language_versions
 from sitecore import Problem, report
 from sitecore.settings import Setting, apply
-from sitecore.site import absolute_url
+from sitecore.site import absolute_url, language
 
 from .institutions import OFFERINGS, Institution, mentions, region_slug
 from .mapping import Pin, render_map
@@ -64,6 +65,7 @@ class DirectoryGenerator(TypedContentGenerator):
             item.json_ld = json.dumps({"@context": "https://schema.org",
                                        **item.json_ld(siteurl, association_ld(self.settings))},
                                       ensure_ascii=False)
+        add_translations(self.context, language_versions(self.settings, self.settings["DIRECTORY_URL"]))
         self.context["directory"] = {
             "listing": self._listing("", self.settings["DIRECTORY_URL"], institutions),
             "regions": self._by_region(institutions),
@@ -123,6 +125,12 @@ class DirectoryGenerator(TypedContentGenerator):
             writer.write_file(listing.save_as, template, self.context,
                               relative_urls=self.settings["RELATIVE_URLS"], url=listing.url,
                               listing=listing, listing_kind=kind)
+        default = language(self.settings)
+        for lang, url in language_versions(self.settings, self.settings["DIRECTORY_URL"]).items():
+            if lang != default:  # the directory in Swedish and English: the same institutions
+                writer.write_file(url + "index.html", template, self.context,
+                                  relative_urls=self.settings["RELATIVE_URLS"], url=url, lang=lang,
+                                  listing=directory["listing"], listing_kind="all")
         records = [i.public_record(self.settings.get("SITEURL", "")) for i in self.items]
         self.write_data(self.settings["DIRECTORY_JSON_SAVE_AS"], json.dumps(
             {"institutions": records}, ensure_ascii=False, indent=1, sort_keys=True) + "\n")

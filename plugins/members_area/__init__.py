@@ -30,6 +30,7 @@ from pelican import signals
 from babel_i18n.catalogs import load_translations
 from content_types import Field, TypedContent, TypedContentGenerator
 from event_calendar.when import format_when
+from languages import add_translations, language_versions
 from sitecore import Problem, report
 
 from . import crypto
@@ -136,6 +137,7 @@ class MembersGenerator(TypedContentGenerator):
         kdf, rotation_days = checked_settings(settings)
         self.context["members_url"] = settings["MEMBERS_URL"]
         self.context["members_csp"] = META_POLICY
+        add_translations(self.context, language_versions(settings, settings["MEMBERS_URL"]))
         if kdf is None:
             return
         # The key derivations take a while and let go of the GIL: start them now,
@@ -143,7 +145,7 @@ class MembersGenerator(TypedContentGenerator):
         background = ThreadPoolExecutor(max_workers=1)
         self._keyring = background.submit(crypto.make_keyring, self.passwords,
                                           settings["PUBLIC_SITEURL"], build_day(settings),
-                                          rotation_days, kdf, 1 if development else 2)
+                                          rotation_days, kdf)
         background.shutdown(wait=False)
 
     # --- output -------------------------------------------------------------------
@@ -189,6 +191,12 @@ class MembersGenerator(TypedContentGenerator):
                                                              "envelopes": shuffled(index)}))
         writer.write_file(f"{base}index.html", template, self.context,
                           relative_urls=settings["RELATIVE_URLS"], url=base, members_item_url=None)
+        # The login page in Swedish and English: the same encrypted files, no copies.
+        for lang, url in language_versions(settings, base).items():
+            if lang != settings.get("DEFAULT_LANG", "fi"):
+                writer.write_file(f"{url}index.html", template, self.context,
+                                  relative_urls=settings["RELATIVE_URLS"], url=url, lang=lang,
+                                  members_item_url=None)
 
     def _payload(self, item, base, locale) -> dict:
         html = item.content
@@ -280,8 +288,8 @@ def checked_settings(settings) -> tuple[dict | None, int]:
     if not isinstance(rotation_days, int) or not 1 <= rotation_days <= crypto.MAX_ROTATION_DAYS:
         report(logger, Problem("pelicanconf.py", "MEMBERS_ROTATION_DAYS",
                                f"kierron pituus {rotation_days!r} ei kelpaa.",
-                               f"Käytä kokonaislukua 1–{crypto.MAX_ROTATION_DAYS} (päiviä): kaksi "
-                               "jaksoa on muistetun kirjautumisen pisin ikä."))
+                               f"Käytä kokonaislukua 1–{crypto.MAX_ROTATION_DAYS} (päiviä): jakso on "
+                               "muistetun kirjautumisen pisin ikä."))
         ok = False
     return (kdf if ok else None), rotation_days
 

@@ -21,11 +21,12 @@ choice names the threat it answers:
   derived from the site, the period, the group and the slot: public, but
   different everywhere, and nothing secret (no password, no state kept in
   content/) is needed to make it.
-* Rotation: the keyring holds each password's slot for the current period and
-  the one before it (periods of ``rotation_days`` ≤ 15 days). A key-encryption
-  key (KEK) taken from a browser's disk therefore opens builds for at most two
-  periods (≤ 30 days, the longest "Muista minut" login) after it was derived,
-  and none at all once the password changes. [PROFILE]
+* Rotation: the keyring holds each password's slot for the current period only
+  (periods of ``rotation_days`` ≤ 30 days, the longest "Muista minut" login).
+  A key-encryption key (KEK) taken from a browser's disk therefore opens only
+  builds of the period it was derived in, and nothing at all once the
+  password changes. A remembered login ends when its period does: everyone
+  logs in again at most once a period. [PROFILE]
 * Each group has a random 256-bit content key (CEK), new on every build,
   wrapped with AES-256-GCM under each slot's KEK; the slot's associated data
   binds it to its group and salt. A password opens only its own group's
@@ -65,7 +66,7 @@ DEFAULT_KDF = {"memory": 64 * 1024, "iterations": 5, "parallelism": 1}
 # A keyring asking for more than this is refused too: it would stall a phone.
 MAX_KDF = {"memory": 1024 * 1024, "iterations": 20, "parallelism": 4}
 ROTATION_EPOCH = dt.date(2021, 1, 1)
-MAX_ROTATION_DAYS = 15  # two periods make the longest life of a stored key: 30 days
+MAX_ROTATION_DAYS = 30  # the longest life of a stored key: one period
 MIN_BUCKET = 4096
 
 
@@ -186,10 +187,8 @@ class Keyring:
 
 
 def make_keyring(passwords: dict[str, list[str]], site: str, day: dt.date,
-                 rotation_days: int, kdf: dict | None = None, periods: int = 2) -> Keyring:
-    """A fresh CEK per group, wrapped for each password in this period and the one before
-    (``periods=1``: this period only, for development builds, where a login lasting
-    across a period boundary matters less than a quick rebuild)."""
+                 rotation_days: int, kdf: dict | None = None) -> Keyring:
+    """A fresh CEK per group, wrapped for each password with this period's slot salt."""
     kdf = dict(kdf or DEFAULT_KDF)
     if problem := kdf_problem(kdf):
         raise ValueError(f"Argon2id parameters below the minimum or out of range: {problem}")
@@ -197,10 +196,9 @@ def make_keyring(passwords: dict[str, list[str]], site: str, day: dt.date,
         raise ValueError(f"rotation_days must be 1–{MAX_ROTATION_DAYS}, not {rotation_days}")
     current = period_of(day, rotation_days)
     keys = {group: AESGCM.generate_key(bit_length=256) for group in sorted(passwords)}
-    jobs = [(group, index, password, period, slot_salt(site, period, group, index))
+    jobs = [(group, index, password, current, slot_salt(site, current, group, index))
             for group in sorted(passwords)
-            for index, password in enumerate(passwords[group])
-            for period in range(current, current - periods, -1)]
+            for index, password in enumerate(passwords[group])]
     # argon2-cffi lets go of the GIL: the derivations run side by side.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         keks = list(pool.map(lambda job: derive_kek(job[2], job[4], kdf), jobs))
@@ -208,8 +206,6 @@ def make_keyring(passwords: dict[str, list[str]], site: str, day: dt.date,
     for (group, _index, _password, period, salt), kek in zip(jobs, keks):
         slot = seal(kek, keys[group], slot_aad(group, salt))
         groups[group]["slots"].append({"period": period, "salt": b64(salt), **slot})
-    for entry in groups.values():  # newest period first: a fresh login tries those
-        entry["slots"].sort(key=lambda slot: -slot["period"])
     public = {
         "v": VERSION,
         "kdf": {"name": "Argon2id", **kdf},
@@ -237,8 +233,6 @@ def unlock(public: dict, group: str, password: str) -> tuple[bytes, bytes, bytes
     if public.get("v") != VERSION or kdf.get("name") != "Argon2id" or kdf_problem(kdf):
         raise ValueError("unknown format or Argon2id parameters below the minimum")
     for slot in public["groups"].get(group, {}).get("slots", []):
-        if slot["period"] != public["period"]:
-            continue  # a login derives keys for this period only
         salt = unb64(slot["salt"])
         kek = derive_kek(password, salt, kdf)
         try:

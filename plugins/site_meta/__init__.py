@@ -8,11 +8,12 @@ from pathlib import Path
 
 from pelican import signals
 
+from languages import translation_groups
 from sitecore import Build
-from sitecore.site import absolute_url
+from sitecore.site import absolute_url, language
 
 from .headers import apache_htaccess, netlify_headers, security_headers
-from .sitemap import page_urls, robots_txt, sitemap_xml
+from .sitemap import excluded_with_translations, page_urls, robots_txt, sitemap_xml
 
 
 def excluded(settings) -> tuple[str, ...]:
@@ -50,9 +51,11 @@ def write_files(pelican):
     for path in sorted((Path(settings["THEME"]) / "root").glob("*")):
         write_output(output / path.name, path.read_bytes())
     siteurl = absolute_url(settings)
-    urls = page_urls(output, excluded(settings))
+    groups = translation_groups(settings)
+    urls = page_urls(output, excluded_with_translations(excluded(settings), groups))
     dates = build.state(SitemapDates).by_url
-    write_output(output / "sitemap.xml", sitemap_xml(siteurl, urls, dates).encode("utf-8"))
+    sitemap = sitemap_xml(siteurl, urls, dates, groups, language(settings))
+    write_output(output / "sitemap.xml", sitemap.encode("utf-8"))
     write_output(output / "robots.txt", robots_txt(siteurl).encode("utf-8"))
     headers = security_headers(settings.get("NEWSLETTER_SIGNUP_URL"))
     theme = settings.get("THEME_STATIC_DIR", "theme")

@@ -6,11 +6,15 @@
   hand from one phase to the next (``build``); ``write_output`` and the other
   file calls are its methods.
 * ``reuse``: writing only changed bytes over an earlier build, and the sweep.
+* ``site``: the site's absolute URL, language, sections and ``is_public``;
+  ``settings``: a plugin's settings declared with defaults and checks;
+  ``hooks``: ``page_context``, our signal for values a page's context gets.
 
 Not a Pelican plugin: the ``strict_build`` plugin runs the phases.
 """
 
 from .build import JOINABLE, PHASES, Build, NoBuild
+from .hooks import page_context
 from .problems import ContentError, Problem, report
 
-__all__ = ["JOINABLE", "PHASES", "Build", "ContentError", "NoBuild", "Problem", "report"]
+__all__ = ["JOINABLE", "PHASES", "Build", "ContentError", "NoBuild", "Problem", "page_context", "report"]

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from sitecore import Build, report
+from sitecore import Build, page_context, report  # noqa: F401 - page_context re-exported
 from sitecore.settings import Setting, apply
 from sitecore.reuse import sweep
 
@@ -30,7 +30,7 @@ from .parallel import MIN_PAGES_TO_FORK
 from .runner import BuildAborted, BuildResult, build
 from .writer import PhasedWriter
 
-__all__ = ["BuildResult", "build", "register"]
+__all__ = ["BuildResult", "build", "page_context", "register"]
 
 logger = logging.getLogger(__name__)
 

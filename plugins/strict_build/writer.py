@@ -32,7 +32,7 @@ from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from sitecore import Build
+from sitecore import Build, page_context
 
 from .parallel import Job, render_all
 
@@ -87,6 +87,9 @@ class PhasedWriter(Writer):
         paginated when the template is in ``PAGINATED_TEMPLATES``."""
         if not name:
             return
+        for _receiver, extra in page_context.send(name, context=context, values=kwargs):
+            if extra:
+                kwargs = {**extra, **kwargs}
 
         def local(save_as, extra):
             localcontext = context.copy()

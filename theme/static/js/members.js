@@ -11,7 +11,8 @@
 // * The KEK is kept in IndexedDB as a non-extractable CryptoKey, one record
 //   per group: a login can hold several groups. Browsers still write its bytes
 //   to disk, so the build rotates slot salts: a stored key opens nothing built
-//   30 days after it was made, nor after the password changes. [PROFILE]
+//   after its rotation period (≤ 30 days) ends, nor after the password
+//   changes; the record is then deleted and the form shown. [PROFILE]
 // * Without "Muista minut" a record belongs to this browser session (an id in
 //   sessionStorage, shared with this site's other open tabs on request): after
 //   the browser is closed it opens nothing; after 2 hours without use it is
@@ -274,7 +275,7 @@
 
   function login(group, password, remember) {
     var entry = keyring.groups[group];
-    var slots = entry ? entry.slots.filter(function (s) { return s.period === keyring.period; }) : [];
+    var slots = entry ? entry.slots : [];
     return slots.reduce(function (chain, slot) {
       return chain.then(function (found) {
         if (found) return found;

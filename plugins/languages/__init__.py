@@ -1,0 +1,311 @@
+"""The site in its working languages: Finnish, and Swedish and English translations.
+
+Translations use Pelican's own mechanism: a file with ``Lang: sv`` and the same
+``Slug`` as the Finnish page is its Swedish translation. This plugin owns what
+comes with that:
+
+* the translated addresses: ``/sv/`` and the Finnish address word for word in
+  Swedish (``URL_WORDS``), given to Pelican as ``{lang_path}``;
+* a build error for a translation that points at nothing;
+* the menu of each language (site_nav over that language's pages);
+* the versions of the generated pages (front page, news, search, error page)
+  in each language;
+* for every page written, its language and its translations: ``lang``, the
+  language switcher, hreflang alternates, ``og:locale``, and the language's
+  own site name, menu and addresses (``page_context`` of strict_build).
+
+Other plugins that write a page in several languages register the versions
+with ``add_translations``; ``localised_url`` gives them the addresses.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from pelican import signals
+from pelican.contents import Article, Page
+from pelican.generators import Generator
+
+from site_nav import build_tree
+from sitecore import Problem, page_context, report
+
+from . import settings as language_settings
+from .urls import front_url, localise_path, page_url_of
+
+logger = logging.getLogger(__name__)
+
+GROUPS = "translation_groups"  # context key: URL -> {lang: URL} of the same page
+NAVS = "language_navs"  # context key: lang -> NavTree of that language's pages
+# Settings naming the address of a generated page; overridden in a language's pages
+# when that language has its own version (registered with add_translations).
+LOCALISED_SETTINGS = ("INDEX_URL", "SEARCH_URL", "DIRECTORY_URL", "EVENTS_URL")
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    lang: str  # BCP 47 code
+    name: str  # the language's name in itself: "Svenska"
+    url: str  # site-relative
+    current: bool = False
+
+
+def languages(settings) -> dict[str, dict]:
+    return language_settings.languages(settings)
+
+
+def localised_url(settings, url: str, lang: str, strict: bool = True) -> str:
+    """A Finnish site-relative URL in ``lang`` (missing words are kept; see check)."""
+    words = (settings.get("URL_WORDS") or {}).get(lang, {})
+    return localise_path(url, lang, settings.get("DEFAULT_LANG", "fi"), words, strict)[0]
+
+
+def translation_groups(settings) -> dict[str, dict[str, str]]:
+    """Every URL with translations: URL -> {lang: URL} (for sitemap.xml and the like)."""
+    return {url: group for url, group in settings.get(GROUPS, {}).items() if len(group) > 1}
+
+
+def add_translations(context, versions: dict[str, str]) -> None:
+    """Record that the URLs in ``versions`` ({lang: url}) are the same page."""
+    groups = context.setdefault(GROUPS, {})
+    merged = {}
+    for url in versions.values():
+        merged.update(groups.get(url, {}))
+    merged.update(versions)
+    for url in merged.values():
+        groups[url] = merged
+
+
+def language_versions(settings, url: str) -> dict[str, str]:
+    """A generated page's URL in every language of the site, the default first."""
+    return {lang: localised_url(settings, url, lang) for lang in languages(settings)}
+
+
+def other_languages(settings) -> list[str]:
+    default = settings.get("DEFAULT_LANG", "fi")
+    return [code for code in languages(settings) if code != default]
+
+
+# --- settings -------------------------------------------------------------------------
+
+def check_settings(pelican):
+    # Shared by every generator's context (a shallow copy of the settings) and read
+    # again by the finishing plugins (sitemap.xml) from the settings.
+    pelican.settings[GROUPS] = {}
+    for problem in language_settings.problems(pelican.settings):
+        report(logger, problem)
+
+
+# --- translated content ---------------------------------------------------------------
+
+def set_lang_paths(items, settings, kind: str) -> None:
+    """Give each translation its address in its own language's words ({lang_path})."""
+    default = settings.get("DEFAULT_LANG", "fi")
+    words = settings.get("URL_WORDS") or {}
+    known = languages(settings)
+    for item in items:
+        if item.lang == default:
+            continue
+        if item.lang not in known:
+            report(logger, Problem(
+                item.source_path, "Lang", f"kieltä \"{item.lang}\" ei ole sivuston kielissä.",
+                f"Käytä jotakin näistä: {', '.join(known)}."))
+            item.metadata["lang_path"] = f"{item.lang}/{item.slug}/"
+            continue
+        if kind == "page":
+            finnish = f"{item.slug}/"
+        else:
+            finnish = settings["ARTICLE_URL"].format(**item.url_format)
+        path, missing = localise_path(finnish, item.lang, default, words.get(item.lang, {}),
+                                      strict=kind == "page")
+        for word in missing:
+            report(logger, Problem(
+                item.source_path, "Slug",
+                f"osoitteen sanalle \"{word}\" ei ole käännöstä kielelle \"{item.lang}\".",
+                f"Lisää pelicanconf.py:n URL_WORDS-asetukseen kohtaan \"{item.lang}\" "
+                f"\"{word}\": \"sana-kielellä-{item.lang}\"."))
+        item.metadata["lang_path"] = path
+
+
+def check_originals(items, settings) -> None:
+    """A translation whose Slug names no Finnish page is an error, not a page of its own."""
+    default = settings.get("DEFAULT_LANG", "fi")
+    for item in items:
+        if item.lang != default:
+            report(logger, Problem(
+                item.source_path, "Slug",
+                f"käännöksellä (Lang: {item.lang}) ei ole suomenkielistä alkuperäistä, "
+                f"jonka Slug olisi \"{item.slug}\".",
+                "Anna käännökselle täsmälleen sama Slug kuin suomenkielisellä sivulla tai "
+                "kirjoituksella, jonka käännös se on."))
+
+
+def content_created(content):
+    """Before Pelican checks where a translation is saved, give it its address."""
+    if type(content) in (Page, Article):
+        set_lang_paths([content], content.settings, "page" if type(content) is Page else "article")
+
+
+def register_content(items) -> list[dict[str, str]]:
+    groups = []
+    for item in items:
+        versions = {item.lang: item.url}
+        versions.update((t.lang, t.url) for t in item.translations)
+        groups.append(versions)
+    return groups
+
+
+def pages_finalized(generator):
+    settings = generator.settings
+    translations = generator.translations + generator.hidden_translations
+    originals = generator.pages + generator.hidden_pages
+    set_lang_paths(translations + originals, settings, "page")
+    check_originals(originals, settings)
+    for versions in register_content(originals):
+        add_translations(generator.context, versions)
+    navs = generator.context.setdefault(NAVS, {})
+    for lang in other_languages(settings):
+        tree, problems = build_tree([t for t in translations if t.lang == lang])
+        for problem in problems:
+            report(logger, problem)
+        navs[lang] = tree
+
+
+def articles_finalized(generator):
+    settings = generator.settings
+    translations = generator.translations + generator.hidden_translations
+    originals = generator.articles + generator.hidden_articles
+    set_lang_paths(translations + originals, settings, "article")
+    check_originals(originals, settings)
+    for versions in register_content(originals):
+        add_translations(generator.context, versions)
+    generator.context["articles_by_lang"] = {
+        lang: [t for t in generator.translations if t.lang == lang]
+        for lang in other_languages(settings)}
+
+
+# --- what each page knows about its language -------------------------------------------
+
+def page_language(name: str, context, values) -> str:
+    settings = context
+    default = settings.get("DEFAULT_LANG", "fi")
+    if values.get("lang"):
+        return values["lang"]
+    content = values.get("article") or values.get("page")
+    if isinstance(content, (Article, Page)):
+        return content.lang
+    url = page_url_of(name)
+    for lang, other in context.get(GROUPS, {}).get(url, {}).items():
+        if other == url:
+            return lang
+    return default
+
+
+def language_values(sender, context, values):
+    """The page's language, its translations and the language's own settings."""
+    name = sender
+    default = context.get("DEFAULT_LANG", "fi")
+    known = languages(context)
+    lang = page_language(name, context, values)
+    url = page_url_of(name)
+    versions = dict(context.get(GROUPS, {}).get(url, {}))
+    if len(versions) < 2 or versions.get(lang) != url:
+        versions = {}
+    switcher = [LanguageLink(code, info.get("name", code),
+                             versions.get(code) or front_url(code, default), current=code == lang)
+                for code, info in known.items()]
+    # hreflang pairs (the page itself included) and x-default → the Finnish version.
+    alternates = [(code, versions[code]) for code in known if code in versions]
+    if default in versions:
+        alternates.append(("x-default", versions[default]))
+    info = known.get(lang, {})
+    extra = {
+        "lang": lang,
+        "lang_home": front_url(lang, default),
+        "language_links": switcher,
+        "hreflang_links": alternates,
+        "og_locale": info.get("og_locale", lang),
+        "og_locale_alternates": [known[c].get("og_locale", c) for c, _ in alternates
+                                 if c in known and c != lang],
+    }
+    if lang != default and lang in known:
+        from babel_i18n.dates import weekday_names
+
+        groups = context.get(GROUPS, {})
+        nav = context.get(NAVS, {}).get(lang)
+        if nav is not None:
+            extra["site_nav"] = nav
+        extra["SITENAME"] = info.get("sitename", context.get("SITENAME"))
+        extra["SITE_DESCRIPTION"] = info.get("description", context.get("SITE_DESCRIPTION"))
+        extra["sitename_lang"] = info.get("sitename_lang", lang)
+        extra["weekday_names"] = weekday_names(info["locale"])
+        extra["default_urls"] = {key: context.get(key) for key in LOCALISED_SETTINGS}
+        for key in LOCALISED_SETTINGS:
+            finnish = context.get(key)
+            if finnish is not None and lang in groups.get(finnish, {}):
+                extra[key] = groups[finnish][lang]
+    else:
+        extra["sitename_lang"] = lang
+    return extra
+
+
+# --- the generated pages in each language ----------------------------------------------
+
+class LanguagePagesGenerator(Generator):
+    """The front page, the news page, the search page and the error page per language."""
+
+    PAGES = (("front", "FRONT_SAVE_AS"), ("index", "INDEX_SAVE_AS"),
+             ("search", "SEARCH_SAVE_AS"), ("404", "404_SAVE_AS"))
+
+    def _versions(self, save_as: str) -> dict[str, str]:
+        default = self.settings.get("DEFAULT_LANG", "fi")
+        url = page_url_of(save_as)
+        versions = {default: url}
+        for lang in other_languages(self.settings):
+            if save_as == "index.html":
+                versions[lang] = front_url(lang, default)
+            elif save_as.endswith(".html") and not save_as.endswith("index.html"):
+                versions[lang] = f"{lang}/{save_as}"
+            else:
+                versions[lang] = localised_url(self.settings, url, lang)
+        return versions
+
+    def generate_context(self):
+        for template, key in self.PAGES:
+            save_as = self.settings.get(key, f"{template}.html")
+            if save_as and template in self.settings["DIRECT_TEMPLATES"]:
+                add_translations(self.context, self._versions(save_as))
+
+    def generate_output(self, writer):
+        by_lang = self.context.get("articles_by_lang", {})
+        for template, key in self.PAGES:
+            save_as = self.settings.get(key, f"{template}.html")
+            if not save_as or template not in self.settings["DIRECT_TEMPLATES"]:
+                continue
+            versions = self._versions(save_as)
+            default = self.settings.get("DEFAULT_LANG", "fi")
+            for lang, url in versions.items():
+                if lang == default:
+                    continue
+                articles = by_lang.get(lang, [])
+                own_save_as = url + "index.html" if url.endswith("/") or not url else url
+                paginated = {"articles": articles, "dates": articles} if template == "index" else None
+                writer.write_file(own_save_as, self.get_template(template), self.context,
+                                  relative_urls=self.settings["RELATIVE_URLS"],
+                                  paginated=paginated, template_name=template, url=url,
+                                  lang=lang, articles=articles, dates=articles,
+                                  finnish_articles=self.context.get("articles", []),
+                                  page_name=own_save_as.removesuffix(".html"))
+
+
+def add_generator(pelican):
+    return LanguagePagesGenerator
+
+
+def register():
+    signals.initialized.connect(check_settings)
+    signals.content_object_init.connect(content_created)
+    signals.article_generator_finalized.connect(articles_finalized)
+    signals.page_generator_finalized.connect(pages_finalized)
+    signals.get_generators.connect(add_generator)
+    page_context.connect(language_values)

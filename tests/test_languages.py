@@ -1,0 +1,306 @@
+"""Swedish and English: translated pages, switcher, hreflang, catalogs, dates, search.
+
+Reads the session's production build (``site``); one tiny fixture build checks the
+error for a translation that points at nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from bs4 import BeautifulSoup
+from jinja2 import Environment
+
+from conftest import ROOT, SITEURL, front_matter, post
+
+LANGS = ("sv", "en")
+CATALOGS = ROOT / "theme" / "translations"
+
+
+def translation_files(lang):
+    return sorted((ROOT / "content" / "pages" / lang).glob("*.md"))
+
+
+def finnish_original(fields):
+    for path in (ROOT / "content" / "pages").rglob("*.md"):
+        other = front_matter(path)
+        if other.get("slug") == fields["slug"] and "lang" not in other:
+            return other
+    raise AssertionError(f"no Finnish page with Slug {fields['slug']}")
+
+
+def local(url: str) -> str:
+    assert url.startswith(SITEURL + "/") or url.startswith("/"), url
+    return url.removeprefix(SITEURL).lstrip("/")
+
+
+def switcher(soup) -> dict[str, str]:
+    nav = soup.select_one("nav.language-switcher")
+    assert nav is not None, "no language switcher"
+    links = {a["hreflang"]: local(a["href"]) for a in nav.select("a")}
+    for a in nav.select("a"):
+        assert a["lang"] == a["hreflang"], a
+    return links
+
+
+def hreflang(soup) -> dict[str, str]:
+    return {link["hreflang"]: local(link["href"])
+            for link in soup.select('head link[rel="alternate"][hreflang]:not([type])')}
+
+
+def public_pages(site):
+    for path in site.pages():
+        relative = path.relative_to(site.output).as_posix()
+        if relative.startswith(("pagefind/", "jasenalue/")):
+            continue
+        yield relative.removesuffix("index.html")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_translated_page_is_reachable_from_its_original_and_back(site, lang):
+    files = translation_files(lang)
+    assert len(files) >= 12
+    names = {"sv": "Svenska", "en": "English"}
+    for file in files:
+        fields = front_matter(file)
+        assert fields["lang"] == lang
+        original = finnish_original(fields)
+        finnish_url = original.get("url", f"{original['slug']}/") if "url" in original else f"{original['slug']}/"
+        if fields["slug"] == "etusivu":
+            finnish_url = ""
+        soup = site.html(finnish_url)
+        target = switcher(soup)[lang]
+        assert target.startswith(f"{lang}/"), (file.name, target)
+        assert site.exists(target), (file.name, target)
+        translated = site.html(target)
+        assert translated.html["lang"] == lang
+        # The translation's own title (or its intro on a generated page) is there.
+        assert fields["title"] in translated.get_text() or fields["slug"] == "etusivu", file.name
+        back = switcher(translated)["fi"]
+        assert back == finnish_url, (file.name, back)
+        current = translated.select_one("nav.language-switcher [aria-current]")
+        assert current.get_text() == names[lang] and current["lang"] == lang
+
+
+def test_switcher_goes_to_the_front_page_where_there_is_no_translation(site):
+    soup = site.html("liitto/strategia/")  # not translated
+    assert switcher(soup) == {"sv": "sv/", "en": "en/"}
+    assert hreflang(soup) == {}
+
+
+def test_urls_are_in_the_languages_own_words(site):
+    for path in ("sv/medlemmar/", "en/members/", "sv/forbundet/forvaltning/",
+                 "en/association/administration/", "sv/sok/", "en/search/",
+                 "sv/medlemsomrade/", "en/members-area/", "sv/evenemang/", "en/events/"):
+        assert site.exists(path), path
+
+
+def test_hreflang_pairs_are_reciprocal_and_every_target_exists(site):
+    checked = 0
+    for url in public_pages(site):
+        soup = site.html(url or "")
+        alternates = hreflang(soup)
+        if not alternates:
+            continue
+        checked += 1
+        lang = soup.html["lang"]
+        assert alternates[lang] == url, (url, alternates)
+        assert alternates["x-default"] == alternates["fi"]
+        canonical = soup.select_one('link[rel="canonical"]')["href"]
+        assert local(canonical) == url
+        for code, target in alternates.items():
+            assert site.exists(target), (url, code, target)
+            assert hreflang(site.html(target)) == alternates, (url, target)
+        og = soup.select_one('meta[property="og:locale"]')["content"]
+        assert og == {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}[lang]
+        others = {m["content"] for m in soup.select('meta[property="og:locale:alternate"]')}
+        assert og not in others and len(others) == len(alternates) - 2
+    assert checked >= 3 * 12
+
+
+def test_sitemap_alternates_use_href_and_lead_to_listed_pages(site):
+    xml = site.read("sitemap.xml")
+    assert ' ref="' not in xml
+    listed = set(re.findall(r"<loc>([^<]+)</loc>", xml))
+    links = re.findall(r'<xhtml:link rel="alternate" hreflang="([^"]+)" href="([^"]+)"/>', xml)
+    assert len(links) >= 3 * 4 * 10
+    for _code, href in links:
+        assert href in listed, href
+    assert f"<loc>{SITEURL}/sv/sok/</loc>" not in xml
+    assert f"{SITEURL}/en/members-area/" not in xml
+
+
+def finnish_ui_strings() -> set[str]:
+    """The Finnish catalog's translations that differ from the Swedish and English ones."""
+    def load(lang):
+        with open(CATALOGS / lang / "LC_MESSAGES" / "messages.po", "rb") as po:
+            return read_po(po)
+    fi, others = load("fi"), [load(lang) for lang in LANGS]
+    found = set()
+    for message in fi:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        theirs = set()
+        for catalog in others:
+            other = catalog.get(message.id)
+            theirs |= set(other.string if isinstance(other.string, tuple) else (other.string,))
+        for text in strings:
+            # The fixed part of the string, without its %(placeholders)s.
+            for part in re.split(r"%\(\w+\)[sd]", text):
+                part = part.strip(" :.,–()”")
+                if len(part) >= 6 and part not in theirs and not any(part in t for t in theirs):
+                    found.add(part)
+    return found
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_finnish_ui_string_on_swedish_and_english_pages(site, lang):
+    strings = finnish_ui_strings()
+    assert "Siirry sisältöön" in strings and "Hae sivustolta" in strings
+    pages = [p for p in site.pages() if p.relative_to(site.output).as_posix().startswith(f"{lang}/")]
+    assert len(pages) >= 14
+    for path in pages:
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        assert soup.html["lang"] == lang
+        for fragment in soup.select('[lang]:not(html)'):
+            if fragment["lang"] != lang:
+                fragment.decompose()  # Finnish names and untranslated text, marked as such
+        for script in soup.select("script"):
+            script.decompose()
+        text = soup.get_text(" ")
+        nodes = {node.strip() for node in soup.find_all(string=True)}
+        attributes = [str(v) for tag in soup.find_all(True) for k, v in tag.attrs.items()
+                      if k in ("aria-label", "title", "placeholder") or k.startswith("data-text")]
+        for string in strings:
+            if " " in string:  # a phrase: nowhere in the text
+                assert string not in text, (path, string)
+            else:  # one word, e.g. a label: not as the whole text of an element (names may hold it)
+                assert string not in nodes, (path, string)
+            assert string not in attributes, (path, string)
+
+
+@pytest.mark.parametrize("lang", ["fi", *LANGS])
+def test_catalog_translates_every_template_string(lang):
+    from test_translations import template_messages
+
+    with open(CATALOGS / lang / "LC_MESSAGES" / "messages.po", "rb") as po:
+        catalog = read_po(po)
+    messages = template_messages()
+    assert "Language" in messages and "Read the news in Finnish" in messages
+    for msgid in messages:
+        message = catalog.get(msgid)
+        assert message is not None, f"{lang}: not in the catalog: {msgid!r}"
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings) and not message.fuzzy, f"{lang}: untranslated: {msgid!r}"
+        placeholders = set(re.findall(r"%\(\w+\)[sd]", str(msgid)))
+        for text in strings:
+            assert set(re.findall(r"%\(\w+\)[sd]", text)) == placeholders, (lang, msgid)
+
+
+class FakeGenerator:
+    def __init__(self, settings):
+        self.settings = settings
+        self.env = Environment(extensions=["jinja2.ext.i18n"])
+
+
+@pytest.mark.parametrize(("lang", "expected", "skip"), [
+    ("fi", "17. marraskuuta 2021", "Siirry sisältöön"),
+    ("sv", "17 november 2021", "Hoppa till innehållet"),
+    ("en", "17 November 2021", "Skip to content"),
+])
+def test_dates_and_strings_in_the_pages_language(lang, expected, skip):
+    from babel_i18n import localise_environment
+    import pelicanconf
+
+    generator = FakeGenerator({"THEME": str(ROOT / "theme"), "DEFAULT_LANG": "fi",
+                               "LANGUAGES": pelicanconf.LANGUAGES})
+    localise_environment(generator)
+    template = generator.env.from_string(
+        "{{ day | date_long }}|{{ _('Skip to content') }}|{{ day | month_year }}")
+    long, skip_text, month = template.render(lang=lang, day=dt.date(2021, 11, 17)).split("|")
+    assert long == expected and skip_text == skip
+    assert month == {"fi": "marraskuu 2021", "sv": "november 2021", "en": "November 2021"}[lang]
+
+
+def test_localised_paths():
+    from languages.urls import localise_path
+
+    words = {"liitto": "forbundet", "hallinto": "forvaltning", "etusivu": "",
+             "ajankohtaista": "aktuellt"}
+    assert localise_path("liitto/hallinto/", "sv", "fi", words) == ("sv/forbundet/forvaltning/", [])
+    assert localise_path("etusivu/", "sv", "fi", words) == ("sv/", [])
+    assert localise_path("liitto/strategia/", "sv", "fi", words) == ("sv/forbundet/strategia/",
+                                                                    ["strategia"])
+    assert localise_path("ajankohtaista/2021/uutinen/", "sv", "fi", words, strict=False) \
+        == ("sv/aktuellt/2021/uutinen/", [])
+    assert localise_path("liitto/", "fi", "fi", words) == ("liitto/", [])
+
+
+def test_news_pages_say_the_news_are_in_finnish(site):
+    for url, text in (("sv/aktuellt/", "Våra nyheter skrivs på finska."),
+                      ("en/news/", "Our news is written in Finnish.")):
+        soup = site.html(url)
+        assert text in soup.get_text()
+        link = soup.find("a", hreflang="fi", href=re.compile(r"/ajankohtaista/$"))
+        assert link is not None, url
+    for url in ("sv/", "en/"):
+        assert site.html(url).find("a", hreflang="fi", href=re.compile(r"/ajankohtaista/$"))
+
+
+def test_english_pages_mark_the_finnish_name(site):
+    soup = site.html("en/")
+    assert soup.select_one("h1#intro-heading")["lang"] == "fi"
+    assert soup.select_one("a.site-name")["lang"] == "fi"
+    assert site.html("sv/").select_one("a.site-name").get_text() == "Finlands konservatorieförbund"
+
+
+def test_untranslated_event_titles_are_marked_finnish(site):
+    soup = site.html("sv/evenemang/")
+    titles = soup.select(".event-item__title a")
+    assert titles
+    for title in titles:
+        assert title.get("lang") == "fi", title
+
+
+def test_pagefind_has_an_index_per_language(site):
+    entry = json.loads(site.read("pagefind/pagefind-entry.json"))
+    languages = entry["languages"]
+    assert {"fi", "sv", "en"} <= set(languages), languages
+    assert languages["sv"]["page_count"] >= 6 and languages["en"]["page_count"] >= 6
+    for lang, url in (("sv", "sv/sok/"), ("en", "en/search/")):
+        soup = site.html(url)
+        assert soup.html["lang"] == lang
+        assert soup.select_one("[data-search]")["data-bundle"].endswith("/pagefind/")
+
+
+@pytest.mark.parametrize(("lang", "url", "button"), [
+    ("sv", "sv/medlemsomrade/", "Logga in"), ("en", "en/members-area/", "Log in")])
+def test_members_login_in_each_language_uses_the_same_encrypted_files(site, lang, url, button):
+    soup = site.html(url)
+    assert soup.html["lang"] == lang
+    box = soup.select_one("[data-members]")
+    assert box["data-keyring"].endswith("/jasenalue/avaimet.json")
+    assert box["data-index"].endswith("/jasenalue/hakemisto.json")
+    assert button in soup.get_text()
+    assert soup.select_one('meta[name="robots"]')["content"].startswith("noindex")
+    folder = site.output / url
+    files = {p.name for p in folder.rglob("*")}  # no copied ciphertext: only the page
+    assert {name.split(".html")[0] for name in files} == {"index"}, files
+
+
+def test_a_translation_without_an_original_stops_the_build(fixture_site):
+    fixture_site.write("posts/2021-01-05-kirjoitus.md", post())
+    fixture_site.write("pages/etusivu.md", "Title: Etusivu\nSlug: etusivu\nUrl:\nSave_as:\n\nTeksti.\n")
+    fixture_site.write("pages/sv/om.md", "Title: Om oss\nSlug: om-oss\nLang: sv\n\nText.\n")
+    build = fixture_site.build(SEARCH_INDEX=False)
+    assert build.returncode != 0
+    message = build.stdout + build.stderr
+    assert "sv/om.md" in message and "ei ole suomenkielistä alkuperäistä" in message
+    assert "Slug" in message
+    assert not Path(build.output).exists()
