@@ -58,6 +58,9 @@ def check_content(content):
             settings.get("DEFAULT_CATEGORY", ""),
             content._content or "",
         )
+    # Pelican's private API, on purpose: the public ``content`` property replaces
+    # intrasite links when read (too early here, before every file is known), and
+    # the link pattern is Pelican's own (INTRASITE_LINK_REGEX inside its markup regex).
     references = [
         (m.group("what"), m.group("value"))
         for m in content._get_intrasite_link_regex().finditer(content._content or "")

@@ -75,6 +75,8 @@ class TypedContentGenerator(CachingGenerator):
                     )
                 except Exception:
                     logger.exception("Could not process %s", path, exc_info=False)
+                    # As Pelican's own generators: {filename} links to this file then
+                    # say it failed, not that it is missing (no public equivalent).
                     self._add_failed_source_path(path)
                     continue
                 if not item.is_valid():

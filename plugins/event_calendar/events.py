@@ -90,7 +90,10 @@ class Event(TypedContent):
         return self._when
 
     def _has_valid_status(self) -> bool:
-        return True  # Status holds the event's state, validated by the schema
+        # Pelican's private hook, kept: Status holds the event's state in Finnish,
+        # validated by the schema; Pelican's allowed_statuses would add its own
+        # "Unknown status" warning with a fix for posts (published/draft).
+        return True
 
     def get_schema(self):
         groups = {group: group for group in self.settings.get("MEMBER_GROUPS", {})}

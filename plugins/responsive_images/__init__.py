@@ -79,6 +79,8 @@ def rewrite_images(content):
         seen += 1
         return img_tag(attrs, webp, fallback, siteurl, eager=seen == 1)
 
+    # Pelican has no public setter for a content's HTML before its links are
+    # resolved; ``_content`` is what its own readers fill (see README, "Pelican's API").
     content._content = IMG.sub(replace, content._content)
 
 
