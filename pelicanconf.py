@@ -43,7 +43,7 @@ PLUGIN_PATHS = ["plugins"]
 # then the search index over them (in the background), the files around the
 # pages, and last the compressed copies of everything.
 PLUGINS = ["strict_build", "site_search", "content_rules", "babel_i18n", "site_nav",
-           "content_types", "member_directory", "channels", "event_calendar", "members_area",
+           "content_types", "member_directory", "channels", "event_calendar", "members_area", "editor",
            "assets", "responsive_images", "social_cards", "site_meta", "precompress"]
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True,
                      "lstrip_blocks": True}

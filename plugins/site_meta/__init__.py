@@ -9,11 +9,12 @@ from pelican import signals
 
 from strict_build import write_output
 
-from .headers import apache_htaccess, netlify_headers, security_headers
+from .headers import apache_htaccess, apache_section, netlify_headers, security_headers
 from .sitemap import page_urls, robots_txt, sitemap_xml
 
-# Never in the sitemap: the members' section, drafts, the error page, the search page.
-EXCLUDED = ("jasenalue/", "luonnokset/", "404.html", "haku/")
+# Never in the sitemap: the members' section, drafts, the error page, the search page,
+# the staff's editor.
+EXCLUDED = ("jasenalue/", "luonnokset/", "404.html", "haku/", "admin/")
 
 
 def record_dates(path, context):
@@ -41,8 +42,14 @@ def write_files(pelican):
     write_output(output / "robots.txt", robots_txt(siteurl).encode("utf-8"))
     headers = security_headers(settings.get("NEWSLETTER_SIGNUP_URL"))
     theme = settings.get("THEME_STATIC_DIR", "theme")
-    write_output(output / "_headers", netlify_headers(headers, [f"/{theme}/*"]).encode("utf-8"))
+    sections = settings.get("HEADER_SECTIONS", {})
+    top_level = [p.name + "/" if p.is_dir() else p.name for p in output.iterdir()
+                 if p.is_dir() or p.suffix in (".html", ".svg")]
+    write_output(output / "_headers",
+                 netlify_headers(headers, [f"/{theme}/*"], sections, top_level).encode("utf-8"))
     write_output(output / ".htaccess", apache_htaccess(headers).encode("utf-8"))
+    for path, extra in sections.items():
+        write_output(output / path.strip("/") / ".htaccess", apache_section(headers, extra).encode("utf-8"))
 
 
 def share_dates(pelican):
