@@ -212,12 +212,13 @@ def serve():
         server.close()
 
 
-def site_headers(output: Path) -> dict[str, str]:
-    """The headers _headers gives to every page (the /* block)."""
+def site_headers(output: Path, blocks: tuple[str, ...] = ("/*", "/")) -> dict[str, str]:
+    """The headers _headers gives to the public pages: the /* block and the
+    front page's (policies that /admin/ replaces are set path by path)."""
     headers, in_block = {}, False
     for line in (output / "_headers").read_text(encoding="utf-8").splitlines():
         if not line.startswith(" "):
-            in_block = line.strip() == "/*"
+            in_block = line.strip() in blocks
             continue
         if in_block:
             name, _, value = line.strip().partition(": ")

@@ -4,6 +4,7 @@
 import fi from './fi.js';
 import { parse, serialize } from './pelican-format.js';
 import { registerPreviews } from './preview.js';
+import { slugify } from './slug.js';
 import { registerWidgets } from './widgets.js';
 
 // An image without alternative text fails the build: say so before saving.
@@ -13,13 +14,15 @@ export function imagesWithoutAlt(markdown) {
   return [...String(markdown ?? '').matchAll(IMAGE)].filter(m => !m[1].trim()).map(m => m[2]);
 }
 
-function checkImages({ entry }) {
-  const missing = imagesWithoutAlt(entry.getIn(['data', 'body']));
+function beforeSave({ entry }) {
+  let data = entry.get('data');
+  if (entry.get('newRecord') && data.has('Slug')) data = data.set('Slug', slugify(data.get('Title') || ''));
+  const missing = imagesWithoutAlt(data.get('body'));
   if (missing.length) {
     throw new Error(`kuvalta ${missing.join(', ')} puuttuu vaihtoehtoinen teksti. `
       + 'Valitse kuva tekstistä ja kirjoita Alt-kenttään, mitä kuvassa on.');
   }
-  return entry.get('data');
+  return data;
 }
 
 // The image button of the text field, with Finnish labels, the build's size
@@ -29,7 +32,7 @@ function imageComponent(maxBytes) {
     id: 'image',
     label: 'Kuva',
     fields: [
-      { label: 'Kuva', name: 'image', widget: 'image', media_library: { allow_multiple: false, config: { max_file_size: maxBytes } } },
+      { label: 'Kuva', name: 'image', widget: 'image', choose_url: false, media_library: { allow_multiple: false, config: { max_file_size: maxBytes } } },
       { label: 'Vaihtoehtoinen teksti (pakollinen)', name: 'alt', widget: 'string', hint: 'Kerro lyhyesti, mitä kuvassa on.' },
     ],
     pattern: /^!\[(.*)\]\((.*?)(\s"(.*)")?\)$/,
@@ -71,7 +74,7 @@ async function start() {
   CMS.registerEditorComponent(imageComponent(config.image_max_bytes));
   registerPreviews(CMS, config);
   if (options.previewStyle) CMS.registerPreviewStyle(options.previewStyle);
-  CMS.registerEventListener({ name: 'preSave', handler: checkImages });
+  CMS.registerEventListener({ name: 'preSave', handler: beforeSave });
   CMS.init({ config });
 }
 

@@ -26,20 +26,24 @@ function generatedControl(make) {
   });
 }
 
+// Decap re-renders a control only when its own value changes: the slug
+// control looks at the title while the entry is new (editor.js sets the slug
+// once more when saving).
 const SlugControl = () => window.createClass({
-  // The slug follows the title, so this control must see the other fields change.
-  shouldComponentUpdate() {
-    return true;
-  },
   componentDidMount() {
     this.follow();
+    this.timer = setInterval(() => this.follow(), 300);
   },
-  componentDidUpdate() {
-    this.follow();
+  componentWillUnmount() {
+    clearInterval(this.timer);
   },
   follow() {
-    const { entry, field, value, onChange } = this.props;
-    if (!entry.get('newRecord')) return;
+    const { getEntry, field, value, onChange } = this.props;
+    const entry = getEntry();
+    if (!entry.get('newRecord')) {
+      clearInterval(this.timer);
+      return;
+    }
     const slug = slugify(entry.getIn(['data', field.get('from', 'Title')]) || '');
     if (slug !== (value || '')) onChange(slug);
   },

@@ -60,7 +60,8 @@ EDITOR_PATTERNS = {
             "Kirjoita koko osoite https://-alkuisena, esimerkiksi https://www.esimerkki.fi/."),
     "email": (f"^{EMAIL.pattern}$", "Kirjoita osoite muodossa nimi@esimerkki.fi."),
     "phone": (f"^{PHONE.pattern}$", "Kirjoita numero muodossa +358 9 123 4567 tai 09 123 4567."),
-    "coordinates": (r"^(59|6[0-9]|70)(\.[0-9]+)? ?, ?(19|2[0-9]|3[01])(\.[0-9]+)?$",
+    "coordinates": (r"^((59|6[0-9])(\.[0-9]+)?|70(\.[0-4][0-9]*|\.50*)?) ?, ?"
+                    r"((19|2[0-9]|3[01])(\.[0-9]+)?|32(\.0+)?)$",
                     "Kirjoita leveys- ja pituusaste Suomesta pilkulla erotettuina, "
                     "esimerkiksi 60.170, 24.941."),
     "uuid": (r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",

@@ -82,7 +82,7 @@ def admin_headers(settings) -> dict[str, str]:
     configuration's validators with new Function (ajv: 'unsafe-eval'), injects
     its styles (emotion: 'unsafe-inline') and talks to GitHub's API, the
     sign-in helper and, on the writer's own machine, decap-server."""
-    connect = ["'self'", "https://api.github.com"]
+    connect = ["'self'", "blob:", "https://api.github.com"]
     for key in ("EDITOR_AUTH_URL", "EDITOR_LOCAL_PROXY"):
         if settings[key]:
             parts = urlsplit(settings[key])

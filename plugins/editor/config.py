@@ -146,7 +146,7 @@ def collections(settings: Mapping) -> list[Collection]:
 def _hint(field: Field) -> str | None:
     if field.help:
         return field.help
-    if field.name in HINTS:
+    if field.name in HINTS and (field.name != "Status" or "draft" in field.choices):
         return HINTS[field.name]
     return f"Esimerkiksi {field.example}" if field.example and not field.example.startswith("(") else None
 
@@ -168,6 +168,7 @@ def decap_field(field: Field, collection: Collection) -> dict:
         spec.update(widget="number", value_type="int")
     elif kind == "date":
         spec.update(widget="datetime", format="YYYY-MM-DD", date_format="D.M.YYYY", time_format=False,
+                    default="{{now}}",
                     pattern=[DATE_PATTERN, "Kirjoita päivämäärä muodossa 2021-01-05."])
     elif kind == "slug":
         spec.update(widget="kl-slug", pattern=[SLUG_PATTERN, "Osoitteessa saa olla vain a–z, 0–9 ja -."])
