@@ -31,7 +31,11 @@ serve: $(VENV)/.runtime
 build: $(VENV)/.runtime
 	$(BIN)/invoke preview
 
-test: $(VENV)/.test
+# The editor's pinned packages (decap-cms, decap-server) for its tests.
+editor/node_modules/.package-lock.json: editor/package-lock.json
+	npm ci --prefix editor --no-audit --no-fund --loglevel=error
+
+test: $(VENV)/.test editor/node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 clean:
