@@ -373,6 +373,21 @@ def new_entry(page, url: str, collection: str, label: str):
     page.goto(f"{url}/admin/#/collections/{collection}/new")
     page.get_by_text(f"Kohteessa {label}").wait_for()
     page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1000)  # Decap looks for a saved backup of the entry and may reset the form
+
+
+def add_list_item(page, inside: str):
+    """Add an item to a list field (Liitteet); retried like fill()."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _attempt in range(3):
+        page.get_by_role("button", name=re.compile("^Lisää")).first.click()
+        try:
+            page.get_by_role("button", name=inside).wait_for(timeout=5000)
+            return
+        except PlaywrightTimeout:
+            pass
+    page.get_by_role("button", name=inside).wait_for()
 
 
 def publish(page, **texts):
@@ -387,6 +402,9 @@ def publish(page, **texts):
 
 def published(page):
     page.get_by_text("Muutokset tallennettu").wait_for()
+    # Decap then moves to the saved entry's own address; wait, or it overrides ours.
+    page.wait_for_url(re.compile(r"#/collections/[a-z]+/entries/"))
+    page.wait_for_load_state("networkidle")
 
 
 def test_staff_write_a_post_an_event_and_a_bulletin_in_the_editor(
@@ -453,7 +471,7 @@ def test_staff_write_a_post_an_event_and_a_bulletin_in_the_editor(
 
         # A members' bulletin with an attachment.
         new_entry(page, server.url, "bulletins", "Jäsentiedotteet")
-        page.get_by_role("button", name=re.compile("Lisää")).first.click()
+        add_list_item(page, "Valitse tiedosto")
         page.get_by_role("button", name="Valitse tiedosto").click()
         page.locator("input[type=file]").set_input_files(str(attachment))
         page.get_by_role("button", name="Käytä valittua").click()
@@ -464,8 +482,9 @@ def test_staff_write_a_post_an_event_and_a_bulletin_in_the_editor(
         publish(page, Otsikko="Muokkaimen testitiedote", Tiivistelmä="Kokouskutsu liitteenä.")
         published(page)
     except Exception:
-        page.screenshot(path=str(tmp_path / "editor-failure.png"), full_page=True)
-        print("screenshot:", tmp_path / "editor-failure.png", errors)
+        shot = Path(os.environ.get("EDITOR_FAILURE_SCREENSHOT", tmp_path / "editor-failure.png"))
+        page.screenshot(path=str(shot), full_page=True)
+        print("screenshot:", shot, errors)
         raise
     finally:
         context.close()
