@@ -19,6 +19,9 @@ sys.path.insert(0, str(PLUGINS))
 sys.path.insert(0, str(ROOT))
 
 
+EDITOR_FOLDER = "admin/"
+
+
 @dataclass
 class Build:
     returncode: int
@@ -40,12 +43,17 @@ class Build:
         file = self.output / path
         return file.is_file() or (file / "index.html").is_file()
 
+    # The staff's editor (/admin/) is an application, not a page of the site:
+    # tests/test_editor.py tests it.
+    def _site_file(self, path: Path) -> bool:
+        return not path.relative_to(self.output).as_posix().startswith(EDITOR_FOLDER)
+
     def pages(self):
-        return sorted(self.output.rglob("*.html"))
+        return sorted(p for p in self.output.rglob("*.html") if self._site_file(p))
 
     def text_files(self):
         suffixes = {".html", ".xml", ".json", ".txt", ".css", ".js", ".ics", ".svg"}
-        return sorted(p for p in self.output.rglob("*") if p.suffix in suffixes)
+        return sorted(p for p in self.output.rglob("*") if p.suffix in suffixes and self._site_file(p))
 
 
 # Production builds need the members' passwords from the environment; tests
@@ -211,12 +219,13 @@ def serve():
         server.close()
 
 
-def site_headers(output: Path) -> dict[str, str]:
-    """The headers _headers gives to every page (the /* block)."""
+def site_headers(output: Path, blocks: tuple[str, ...] = ("/*", "/")) -> dict[str, str]:
+    """The headers _headers gives to the public pages: the /* block and the
+    front page's (policies that /admin/ replaces are set path by path)."""
     headers, in_block = {}, False
     for line in (output / "_headers").read_text(encoding="utf-8").splitlines():
         if not line.startswith(" "):
-            in_block = line.strip() == "/*"
+            in_block = line.strip() in blocks
             continue
         if in_block:
             name, _, value = line.strip().partition(": ")

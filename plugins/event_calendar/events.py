@@ -12,7 +12,7 @@ from markupsafe import Markup
 from content_types import Field, Invalid, TypedContent
 from strict_build import Problem
 
-from .when import N_, parse_when
+from .when import FORMS_HELP, N_, parse_when
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class Event(TypedContent):
         groups = {group: group for group in self.settings.get("MEMBER_GROUPS", {})}
         return (
             Field("Uid", "uuid", required=True, example="(invoke new-event luo tunnisteen)"),
-            Field("When", required=True, example="2021-11-17/2021-11-19"),
+            Field("When", "when", required=True, example="2021-11-17/2021-11-19", help=FORMS_HELP),
             Field("Timezone", default=self.settings.get("TIMEZONE", "Europe/Helsinki")),
             Field("Precision", "choice", choices=PRECISION),
             Field("Kind", "choice", required=True, choices={k: k for k in KINDS}, example="kokous"),

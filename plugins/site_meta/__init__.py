@@ -10,11 +10,13 @@ from pelican import signals
 from languages import translation_groups
 from strict_build import write_output
 
-from .headers import apache_htaccess, netlify_headers, security_headers
+from .headers import (MEMBERS_HEADERS, apache_htaccess, apache_section, netlify_headers,
+                      security_headers)
 from .sitemap import excluded_with_translations, page_urls, robots_txt, sitemap_xml
 
-# Never in the sitemap: the members' section, drafts, the error page, the search page.
-EXCLUDED = ("jasenalue/", "luonnokset/", "404.html", "haku/")
+# Never in the sitemap: the members' section, drafts, the error page, the search page,
+# the staff's editor.
+EXCLUDED = ("jasenalue/", "luonnokset/", "404.html", "haku/", "admin/")
 
 
 def record_dates(path, context):
@@ -44,9 +46,17 @@ def write_files(pelican):
     write_output(output / "robots.txt", robots_txt(siteurl).encode("utf-8"))
     headers = security_headers(settings.get("NEWSLETTER_SIGNUP_URL"))
     theme = settings.get("THEME_STATIC_DIR", "theme")
-    members = settings.get("MEMBERS_URL", "jasenalue/")
-    write_output(output / "_headers", netlify_headers(headers, [f"/{theme}/*"], members).encode("utf-8"))
-    write_output(output / ".htaccess", apache_htaccess(headers, members).encode("utf-8"))
+    sections = header_sections(settings)
+    write_output(output / "_headers", netlify_headers(headers, [f"/{theme}/*"], sections).encode("utf-8"))
+    write_output(output / ".htaccess", apache_htaccess(headers).encode("utf-8"))
+    for path, extra in sections.items():
+        write_output(output / path.strip("/") / ".htaccess", apache_section(headers, extra).encode("utf-8"))
+
+
+def header_sections(settings) -> dict[str, dict[str, str]]:
+    """Paths with header rules of their own: the members' section and HEADER_SECTIONS."""
+    return {f"/{settings.get('MEMBERS_URL', 'jasenalue/')}": MEMBERS_HEADERS,
+            **settings.get("HEADER_SECTIONS", {})}
 
 
 def share_dates(pelican):
