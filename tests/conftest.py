@@ -219,15 +219,17 @@ def serve():
         server.close()
 
 
-def site_headers(output: Path, blocks: tuple[str, ...] = ("/*", "/")) -> dict[str, str]:
-    """The headers _headers gives to the public pages: the /* block and the
-    front page's (policies that /admin/ replaces are set path by path)."""
+def site_headers(output: Path, blocks: tuple[str, ...] = ("/*",)) -> dict[str, str]:
+    """The headers _headers gives to a path matched by ``blocks``, read the way
+    Cloudflare Pages does: rules in order, "! Name" detaching an earlier value."""
     headers, in_block = {}, False
     for line in (output / "_headers").read_text(encoding="utf-8").splitlines():
         if not line.startswith(" "):
             in_block = line.strip() in blocks
             continue
-        if in_block:
+        if in_block and line.strip().startswith("! "):
+            headers.pop(line.strip()[2:], None)
+        elif in_block:
             name, _, value = line.strip().partition(": ")
             headers[name] = value
     return headers

@@ -144,6 +144,7 @@ def test_development_build_has_no_compressed_copies(fixture_site):
 
 def test_header_files_for_common_hosts(site):
     from editor import admin_headers, default_settings
+    from site_meta import header_sections
     from site_meta.headers import nginx_snippet, security_headers
 
     for name in ("_headers", ".htaccess"):
@@ -154,7 +155,8 @@ def test_header_files_for_common_hosts(site):
         assert "default-src 'none'" in text and "script-src 'self' 'wasm-unsafe-eval'" in text
         assert "unsafe-inline" not in public
     docs = (ROOT / "docs" / "hosting.md").read_text(encoding="utf-8")
-    sections = {"/admin/": admin_headers(default_settings({}))}
+    sections = header_sections({"MEMBERS_URL": "jasenalue/",
+                                "HEADER_SECTIONS": {"/admin/": admin_headers(default_settings({}))}})
     assert nginx_snippet(security_headers(None), sections) in docs, "docs/hosting.md: regenerate the nginx snippet"
 
 

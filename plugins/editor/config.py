@@ -52,7 +52,7 @@ CHOICE_LABELS = {("Status", "draft"): "luonnos", ("Status", "published"): "julka
 # new file (tests/test_editor.py compares these with tasks.py).
 NEW_FILE_VALUES = {
     "posts": {"Author": "Konservatorioliiton toimisto", "Status": "draft"},
-    "events": {"Status": "alustava", "Audience": "julkinen"},
+    "events": {"Status": "suunniteltu", "Audience": "julkinen"},  # event_calendar.events.DEFAULT_STATUS
     "bulletins": {"Groups": ["jasenet"]},
     "materials": {"Groups": ["jasenet"]},
 }
