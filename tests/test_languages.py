@@ -304,3 +304,65 @@ def test_a_translation_without_an_original_stops_the_build(fixture_site):
     assert "sv/om.md" in message and "ei ole suomenkielistä alkuperäistä" in message
     assert "Slug" in message
     assert not Path(build.output).exists()
+
+
+# --- member institutions -----------------------------------------------------------------
+
+DIRECTORY = ROOT / "content" / "directory"
+MEMBERS_WORD = {"sv": "medlemmar", "en": "members"}
+
+
+def body_text(path: Path) -> str:
+    """A content file's text without its front matter and inline HTML tags."""
+    body = path.read_text(encoding="utf-8").partition("\n\n")[2]
+    return re.sub(r"<[^>]+>", "", body).strip()
+
+
+def test_every_institution_description_is_translated():
+    for file in sorted(DIRECTORY.glob("*.md")):
+        if body_text(file):
+            for lang in LANGS:
+                assert (DIRECTORY / lang / file.name).exists(), (lang, file.name)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_institution_pages_in_each_language(site, lang):
+    files = sorted(DIRECTORY.glob("*.md"))
+    assert len(files) == 16
+    values = {"sv": ("musik", "finska"), "en": ("music", "Finnish")}[lang]
+    translated = 0
+    for file in files:
+        fields = front_matter(file)
+        finnish_url = f"jasenet/{fields['slug']}/"
+        target = switcher(site.html(finnish_url))[lang]
+        assert target == f"{lang}/{MEMBERS_WORD[lang]}/{fields['slug']}/", file.name
+        page = site.html(target)
+        assert page.html["lang"] == lang
+        assert switcher(page)["fi"] == finnish_url
+        alternates = hreflang(page)
+        assert alternates[lang] == target and alternates["fi"] == finnish_url
+        h1 = page.select_one("article.institution h1")
+        assert h1.get_text() == fields["title"]  # names stay as they are, in their own language
+        assert h1.get("lang") == (None if fields["language"] == ("ruotsi" if lang == "sv" else "-")
+                                  else ("sv" if fields["language"] == "ruotsi" else "fi"))
+        facts = page.select_one("dl.facts").get_text(" ")
+        if fields["language"] == "suomi":
+            assert values[1] in facts and "suomi" not in facts
+        if "musiikki" in fields["offers"]:
+            assert values[0] in facts
+        prose = page.select_one("article.institution .prose")
+        translation = DIRECTORY / lang / file.name
+        if translation.exists():
+            translated += 1
+            assert front_matter(translation)["lang"] == lang
+            assert prose is not None and prose.get("lang") is None
+            assert prose.get_text().split() == body_text(translation).split()
+        elif body_text(file):
+            assert prose["lang"] == "fi"  # untranslated: shown in Finnish, marked as such
+        else:
+            assert prose is None
+    assert translated >= 4
+    # The directory in this language links to the institutions in this language.
+    listing = site.html(f"{lang}/{MEMBERS_WORD[lang]}/")
+    links = [local(a["href"]) for a in listing.select(".institution-cards h3 a")]
+    assert len(links) == 16 and all(link.startswith(f"{lang}/{MEMBERS_WORD[lang]}/") for link in links)
