@@ -20,6 +20,8 @@ from conftest import ROOT, SITEURL, front_matter, post
 
 LANGS = ("sv", "en")
 CATALOGS = ROOT / "theme" / "translations"
+EVENTS = ROOT / "content" / "events"
+EVENTS_WORD = {"sv": "evenemang", "en": "events"}
 
 
 def translation_files(lang):
@@ -264,8 +266,17 @@ def test_untranslated_event_titles_are_marked_finnish(site):
     soup = site.html("sv/evenemang/")
     titles = soup.select(".event-item__title a")
     assert titles
+    marked = 0
     for title in titles:
-        assert title.get("lang") == "fi", title
+        url = local(title["href"])
+        assert url.startswith("sv/evenemang/"), url  # the event's page in Swedish
+        file = EVENTS / "sv" / f"{url.rstrip('/').rsplit('/', 1)[1]}.md"
+        if "title" in front_matter(file):
+            assert title.get("lang") is None, title
+        else:
+            marked += 1
+            assert title.get("lang") == "fi", title
+    assert marked >= 1
 
 
 def test_pagefind_has_an_index_per_language(site):
@@ -366,3 +377,95 @@ def test_institution_pages_in_each_language(site, lang):
     listing = site.html(f"{lang}/{MEMBERS_WORD[lang]}/")
     links = [local(a["href"]) for a in listing.select(".institution-cards h3 a")]
     assert len(links) == 16 and all(link.startswith(f"{lang}/{MEMBERS_WORD[lang]}/") for link in links)
+
+
+# --- events and calendars ---------------------------------------------------------------
+
+def public_events():
+    for file in sorted(EVENTS.glob("*.md")):
+        fields = front_matter(file)
+        if fields["audience"] == "julkinen":
+            yield file, fields, f"tapahtumat/{fields['when'][:4]}/{fields['slug']}/"
+
+
+def plain(markup: str) -> str:
+    return " ".join(BeautifulSoup(markup, "html.parser").get_text().split())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_event_pages_in_each_language(site, lang):
+    events = list(public_events())
+    assert len(events) >= 16
+    for file, fields, finnish_url in events:
+        translation = EVENTS / lang / file.name
+        assert translation.exists(), (lang, file.name)  # every public event is translated
+        words = front_matter(translation)
+        assert words["lang"] == lang and words["slug"] == fields["slug"]
+        target = switcher(site.html(finnish_url))[lang]
+        assert target == f"{lang}/{EVENTS_WORD[lang]}/{fields['when'][:4]}/{fields['slug']}/"
+        page = site.html(target)
+        assert page.html["lang"] == lang
+        assert switcher(page)["fi"] == finnish_url
+        assert hreflang(page)["fi"] == finnish_url and hreflang(page)[lang] == target
+        h1 = page.select_one("article.event h1")
+        if "title" in words:
+            assert h1.get_text() == words["title"] and h1.get("lang") is None
+        else:  # not translated: the Finnish title, marked Finnish
+            assert h1.get_text() == fields["title"] and h1["lang"] == "fi"
+        description = page.select_one('meta[name="description"]')["content"]
+        assert description == plain(words["summary"])
+        prose = page.select_one("article.event .prose")
+        assert prose.get("lang") is None
+        assert plain(body_text(translation)).split("[")[0][:30] in " ".join(prose.get_text().split())
+        if fields.get("host"):  # the host's page in the same language
+            host = page.select_one("article.event dl.facts a[href*='/%s/']" % MEMBERS_WORD[lang])
+            assert host is not None and fields["host"] in host["href"]
+
+
+def calendar_events(site, path):
+    from icalendar import Calendar
+
+    calendar = Calendar.from_ical(site.output.joinpath(path).read_bytes())
+    return calendar, {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_calendar_feed_per_language(site, lang):
+    _finnish, finnish = calendar_events(site, "tapahtumat/kalenteri.ics")
+    calendar, events = calendar_events(site, f"{lang}/{EVENTS_WORD[lang]}/kalenteri.ics")
+    assert set(events) == set(finnish) and len(events) >= 8  # the same events, the same UIDs
+    assert calendar["NAME"].params["LANGUAGE"] == lang
+    assert str(calendar["NAME"]).startswith(languages_sitename(lang))
+    by_uid = {fields["uid"]: (file, fields) for file, fields, _url in public_events()}
+    for uid, item in events.items():
+        file, fields = by_uid[uid]
+        words = front_matter(EVENTS / lang / file.name)
+        original = finnish[uid]
+        assert original["SUMMARY"].params["LANGUAGE"] == "fi"
+        assert str(original["SUMMARY"]) == fields["title"]
+        if "title" in words:
+            assert str(item["SUMMARY"]) == words["title"] and item["SUMMARY"].params["LANGUAGE"] == lang
+        else:
+            assert str(item["SUMMARY"]) == fields["title"] and item["SUMMARY"].params["LANGUAGE"] == "fi"
+        assert item["DESCRIPTION"].params["LANGUAGE"] == lang
+        assert str(item["DESCRIPTION"]).startswith(plain(words["summary"]))
+        url = f"{SITEURL}/{lang}/{EVENTS_WORD[lang]}/{fields['when'][:4]}/{fields['slug']}/"
+        assert str(item["URL"]) == url and str(item["DESCRIPTION"]).endswith(url)
+        # The facts are the Finnish file's: same time, status, sequence.
+        for key in ("DTSTART", "DTEND", "STATUS", "SEQUENCE", "DTSTAMP"):
+            assert item[key].to_ical() == original[key].to_ical(), (uid, key)
+        # One event's own file, from its page.
+        page = site.html(local(url))
+        single_url = local(page.select_one(".add-to-calendar a[download]")["href"])
+        assert single_url.startswith(f"{lang}/")
+        _single, single = calendar_events(site, single_url)
+        assert list(single) == [uid] and str(single[uid]["SUMMARY"]) == str(item["SUMMARY"])
+    listing = site.html(f"{lang}/{EVENTS_WORD[lang]}/")
+    link = listing.select_one('a[type="text/calendar"]')
+    assert local(link["href"]) == f"{lang}/{EVENTS_WORD[lang]}/kalenteri.ics"
+
+
+def languages_sitename(lang):
+    import pelicanconf
+
+    return pelicanconf.LANGUAGES[lang]["sitename"]
