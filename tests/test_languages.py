@@ -469,3 +469,55 @@ def languages_sitename(lang):
     import pelicanconf
 
     return pelicanconf.LANGUAGES[lang]["sitename"]
+
+
+# --- news feeds ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("lang", "url", "text"), [
+    ("sv", "sv/aktuellt/", "Det finns ännu inga inlägg på svenska"),
+    ("en", "en/news/", "There are no posts in English yet")])
+def test_no_feed_in_a_language_without_posts_and_the_news_page_says_so(site, lang, url, text):
+    assert not list((ROOT / "content" / "posts").rglob(f"{lang}/*.md"))
+    assert not [p for p in site.output.joinpath(lang).rglob("*.xml")], lang
+    soup = site.html(url)
+    note = soup.select_one("p.news-feeds")
+    assert text in note.get_text()
+    link = note.select_one("a[hreflang='fi'][type='application/atom+xml']")
+    assert local(link["href"]) == "syotteet/kaikki.atom.xml" and site.exists("syotteet/kaikki.atom.xml")
+    head = soup.select_one('head link[type="application/atom+xml"]')
+    assert local(head["href"]) == "syotteet/kaikki.atom.xml" and head["hreflang"] == "fi"
+
+
+def test_a_language_with_posts_gets_its_own_feeds(fixture_site):
+    import xml.etree.ElementTree as ET
+
+    fixture_site.write("posts/2021-01-05-kirjoitus.md", post(slug="kirjoitus"))
+    fixture_site.write("posts/sv/2021-01-05-inlagg.md",
+                       post(title="Inlägg på svenska", slug="kirjoitus", lang="sv", body="Svensk text."))
+    fixture_site.write("pages/etusivu.md", "Title: Etusivu\nSlug: etusivu\nUrl:\nSave_as:\n\nTeksti.\n")
+    build = fixture_site.build(SEARCH_INDEX=False)
+    assert build.returncode == 0, build.stderr
+    output = Path(build.output)
+    atom = output / "sv" / "syotteet" / "kaikki.atom.xml"
+    rss = output / "sv" / "syotteet" / "kaikki.rss.xml"
+    assert not (output / "en" / "syotteet").exists()  # no English posts, no English feed
+    feed = ET.parse(atom).getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "sv"
+    titles = [t.text for t in feed.findall("a:entry/a:title", ns)]
+    assert titles == ["Inlägg på svenska"]
+    assert feed.find("a:title", ns).text == "Finlands konservatorieförbund"
+    alternate = feed.find("a:link[@rel='alternate']", ns).get("href")
+    assert alternate.endswith("/sv/aktuellt/")
+    channel = ET.parse(rss).getroot().find("channel")
+    assert channel.find("language").text == "sv"
+    assert [i.find("title").text for i in channel.findall("item")] == ["Inlägg på svenska"]
+    finnish = ET.parse(output / "syotteet" / "kaikki.atom.xml").getroot()
+    # Pelican's FEED_ALL is every post in every language; the Swedish one has only Swedish.
+    assert "Kirjoitus" in [t.text for t in finnish.findall("a:entry/a:title", ns)]
+    news = BeautifulSoup((output / "sv" / "aktuellt" / "index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    links = {a["type"]: a["href"] for a in news.select("p.news-feeds a")}
+    assert links["application/atom+xml"].endswith("/sv/syotteet/kaikki.atom.xml")
+    head = news.select_one('head link[type="application/atom+xml"]')
+    assert head["href"].endswith("/sv/syotteet/kaikki.atom.xml") and not head.get("hreflang")
