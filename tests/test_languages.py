@@ -521,3 +521,33 @@ def test_a_language_with_posts_gets_its_own_feeds(fixture_site):
     assert links["application/atom+xml"].endswith("/sv/syotteet/kaikki.atom.xml")
     head = news.select_one('head link[type="application/atom+xml"]')
     assert head["href"].endswith("/sv/syotteet/kaikki.atom.xml") and not head.get("hreflang")
+    # JSON-LD says the language of each version of the post.
+    found = {}
+    for path in output.rglob("index.html"):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for script in soup.select('script[type="application/ld+json"]'):
+            data = json.loads(script.string)
+            if data.get("@type") == "NewsArticle":
+                found[data["headline"]] = (data["inLanguage"], soup.html["lang"])
+    assert found == {"Kirjoitus": ("fi", "fi"), "Inlägg på svenska": ("sv", "sv")}
+
+
+def test_error_page_per_language_for_apache_and_nginx(site):
+    from site_meta.headers import nginx_snippet, security_headers
+
+    htaccess = site.read(".htaccess")
+    assert htaccess.index("ErrorDocument 404 /404.html") < htaccess.index("ErrorDocument 404 /sv/404.html")
+    for lang in LANGS:
+        assert f'<If "%{{REQUEST_URI}} =~ m#^/{lang}/#">\n  ErrorDocument 404 /{lang}/404.html\n</If>' \
+            in htaccess
+        page = site.html(f"{lang}/404.html")
+        assert page.html["lang"] == lang
+    headers = security_headers(None)
+    nginx = nginx_snippet(headers, error_pages={"sv/": "sv/404.html"})
+    block = nginx[nginx.index("location /sv/ {"):]
+    block = block[:block.index("}") + 1]
+    assert "error_page 404 /sv/404.html;" in block
+    # add_header in a location replaces the server's: the block repeats them all.
+    for name in headers:
+        assert f"add_header {name} " in block, name
+    assert nginx_snippet(headers) == nginx_snippet(headers, error_pages={})

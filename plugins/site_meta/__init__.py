@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from languages import translation_groups
+from languages import other_languages, translation_groups
 from strict_build import write_output
 
 from .headers import apache_htaccess, netlify_headers, security_headers
@@ -46,7 +46,9 @@ def write_files(pelican):
     theme = settings.get("THEME_STATIC_DIR", "theme")
     members = settings.get("MEMBERS_URL", "jasenalue/")
     write_output(output / "_headers", netlify_headers(headers, [f"/{theme}/*"], members).encode("utf-8"))
-    write_output(output / ".htaccess", apache_htaccess(headers, members).encode("utf-8"))
+    error_pages = {f"{lang}/": f"{lang}/404.html" for lang in other_languages(settings)
+                   if (output / lang / "404.html").exists()}
+    write_output(output / ".htaccess", apache_htaccess(headers, members, error_pages).encode("utf-8"))
 
 
 def share_dates(pelican):

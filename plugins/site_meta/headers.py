@@ -59,7 +59,8 @@ def netlify_headers(headers: dict[str, str], immutable_paths: list[str],
     return "\n".join(lines) + "\n"
 
 
-def apache_htaccess(headers: dict[str, str], members_url: str = "jasenalue/") -> str:
+def apache_htaccess(headers: dict[str, str], members_url: str = "jasenalue/",
+                    error_pages: dict[str, str] | None = None) -> str:
     # Not inside <IfModule mod_headers.c>: without the module the rules would
     # vanish silently and the site would go out without its policy. Apache
     # answers 500 instead, which the deployment's check sees (docs/hosting.md).
@@ -67,6 +68,9 @@ def apache_htaccess(headers: dict[str, str], members_url: str = "jasenalue/") ->
         "# Security and caching headers (Apache; needs mod_headers).",
         "ErrorDocument 404 /404.html",
     ]
+    # Each language's own error page under its folder ({"sv/": "sv/404.html"}).
+    for prefix, page in (error_pages or {}).items():
+        lines += [f'<If "%{{REQUEST_URI}} =~ m#^/{prefix}#">', f"  ErrorDocument 404 /{page}", "</If>"]
     lines += [f'Header always set {name} "{value}"' for name, value in headers.items()]
     lines += [
         '<FilesMatch "\\.[0-9a-f]{10}\\.(css|js)$">',
@@ -101,7 +105,8 @@ def apache_htaccess(headers: dict[str, str], members_url: str = "jasenalue/") ->
     return "\n".join(lines) + "\n"
 
 
-def nginx_snippet(headers: dict[str, str], members_url: str = "jasenalue/") -> str:
+def nginx_snippet(headers: dict[str, str], members_url: str = "jasenalue/",
+                  error_pages: dict[str, str] | None = None) -> str:
     lines = ["# Include in the server block of the site (nginx with gzip_static and brotli_static)."]
     lines += [f'add_header {name} "{value}" always;' for name, value in headers.items()]
     lines += [
@@ -115,5 +120,10 @@ def nginx_snippet(headers: dict[str, str], members_url: str = "jasenalue/") -> s
     lines += ["}", f"location ^~ /{members_url} {{"]
     # add_header in a location replaces the server's: repeat them all.
     lines += [f'    add_header {name} "{value}" always;' for name, value in {**headers, **MEMBERS_HEADERS}.items()]
-    lines += ["}", "types { text/calendar ics; application/manifest+json webmanifest; }"]
+    lines += ["}"]
+    for prefix, page in (error_pages or {}).items():
+        lines += [f"location /{prefix} {{", f"    error_page 404 /{page};"]
+        lines += [f'    add_header {name} "{value}" always;' for name, value in headers.items()]
+        lines += ["}"]
+    lines += ["types { text/calendar ics; application/manifest+json webmanifest; }"]
     return "\n".join(lines) + "\n"
