@@ -551,3 +551,16 @@ def test_error_page_per_language_for_apache_and_nginx(site):
     for name in headers:
         assert f"add_header {name} " in block, name
     assert nginx_snippet(headers) == nginx_snippet(headers, error_pages={})
+
+
+def test_an_institution_or_event_translation_without_an_original_stops_the_build(fixture_site):
+    fixture_site.write("posts/2021-01-05-kirjoitus.md", post())
+    fixture_site.write("pages/etusivu.md", "Title: Etusivu\nSlug: etusivu\nUrl:\nSave_as:\n\nTeksti.\n")
+    fixture_site.write("directory/sv/okand.md", "Slug: okand-skola\nLang: sv\n\nText.\n")
+    fixture_site.write("events/en/unknown.md", "Title: Meeting\nSlug: unknown-meeting\nLang: sv\n\nText.\n")
+    build = fixture_site.build(SEARCH_INDEX=False)
+    assert build.returncode != 0
+    message = build.stdout + build.stderr
+    assert "directory/sv/okand.md" in message and "okand-skola" in message
+    assert "events/en/unknown.md" in message and "Lang: en" in message
+    assert not Path(build.output).exists()
