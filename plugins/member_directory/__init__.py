@@ -14,6 +14,7 @@ from pelican import signals
 
 from content_types import TypedContentGenerator
 from languages import add_translations, language_versions
+from languages.content import TranslatedContentMixin
 from strict_build import Problem, report
 
 from .institutions import OFFERINGS, Institution, mentions, region_slug
@@ -38,7 +39,7 @@ def association_ld(settings: dict) -> dict:
             "url": settings.get("PUBLIC_SITEURL") or settings.get("SITEURL", "")}
 
 
-class DirectoryGenerator(TypedContentGenerator):
+class DirectoryGenerator(TranslatedContentMixin, TypedContentGenerator):
     content_class = Institution
     paths_setting = "DIRECTORY_PATHS"
     context_name = "institutions"
@@ -77,6 +78,7 @@ class DirectoryGenerator(TypedContentGenerator):
                             "url": f"{siteurl}/{i.url}"} for i in institutions],
             }, ensure_ascii=False),
         }
+        self.translate_items(institutions)
 
     def _pin(self, item, current=False, linked=True) -> Pin:
         lat, lon = item.fields["coordinates"]

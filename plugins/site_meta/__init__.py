@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from languages import translation_groups
+from languages import other_languages, translation_groups
 from strict_build import write_output
 
 from .headers import (MEMBERS_HEADERS, apache_htaccess, apache_section, netlify_headers,
@@ -48,7 +48,9 @@ def write_files(pelican):
     theme = settings.get("THEME_STATIC_DIR", "theme")
     sections = header_sections(settings)
     write_output(output / "_headers", netlify_headers(headers, [f"/{theme}/*"], sections).encode("utf-8"))
-    write_output(output / ".htaccess", apache_htaccess(headers).encode("utf-8"))
+    error_pages = {f"{lang}/": f"{lang}/404.html" for lang in other_languages(settings)
+                   if (output / lang / "404.html").exists()}
+    write_output(output / ".htaccess", apache_htaccess(headers, error_pages).encode("utf-8"))
     for path, extra in sections.items():
         write_output(output / path.strip("/") / ".htaccess", apache_section(headers, extra).encode("utf-8"))
 

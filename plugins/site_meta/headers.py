@@ -82,7 +82,7 @@ def apache_section(headers: dict[str, str], extra: Mapping[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def apache_htaccess(headers: dict[str, str]) -> str:
+def apache_htaccess(headers: dict[str, str], error_pages: dict[str, str] | None = None) -> str:
     # Not inside <IfModule mod_headers.c>: without the module the rules would
     # vanish silently and the site would go out without its policy. Apache
     # answers 500 instead, which the deployment's check sees (docs/hosting.md).
@@ -91,6 +91,9 @@ def apache_htaccess(headers: dict[str, str]) -> str:
         "# Security and caching headers (Apache; needs mod_headers).",
         "ErrorDocument 404 /404.html",
     ]
+    # Each language's own error page under its folder ({"sv/": "sv/404.html"}).
+    for prefix, page in (error_pages or {}).items():
+        lines += [f'<If "%{{REQUEST_URI}} =~ m#^/{prefix}#">', f"  ErrorDocument 404 /{page}", "</If>"]
     lines += [f'Header always set {name} "{value}"' for name, value in headers.items()]
     lines += [
         '<FilesMatch "\\.[0-9a-f]{10}\\.(css|js)$">',
@@ -120,7 +123,8 @@ def apache_htaccess(headers: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def nginx_snippet(headers: dict[str, str], sections: Sections | None = None) -> str:
+def nginx_snippet(headers: dict[str, str], sections: Sections | None = None,
+                  error_pages: dict[str, str] | None = None) -> str:
     lines = ["# Include in the server block of the site (nginx with gzip_static and brotli_static)."]
     lines += [f'add_header {name} "{value}" always;' for name, value in headers.items()]
     lines += [
@@ -137,5 +141,9 @@ def nginx_snippet(headers: dict[str, str], sections: Sections | None = None) -> 
         lines.append(f"location ^~ {path} {{")
         lines += [f'    add_header {name} "{value}" always;' for name, value in {**headers, **extra}.items()]
         lines.append("}")
+    for prefix, page in (error_pages or {}).items():
+        lines += [f"location /{prefix} {{", f"    error_page 404 /{page};"]
+        lines += [f'    add_header {name} "{value}" always;' for name, value in headers.items()]
+        lines += ["}"]
     lines += ["types { text/calendar ics; application/manifest+json webmanifest; }"]
     return "\n".join(lines) + "\n"
