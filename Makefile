@@ -48,7 +48,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: $(VENV)/.test node_modules/.installed
+# The editor's pinned packages (decap-cms, decap-server) for its tests.
+editor/node_modules/.package-lock.json: editor/package-lock.json
+	npm ci --prefix editor --no-audit --no-fund --loglevel=error
+
+test: $(VENV)/.test node_modules/.installed editor/node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 # Unit tests and each plugin alone in a tiny site (markers in pytest.ini): no whole-site build, no browser.

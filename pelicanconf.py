@@ -44,7 +44,8 @@ PLUGIN_PATHS = ["plugins"]
 # not in this order.
 PLUGINS = ["strict_build", "site_search", "content_rules", "babel_i18n", "site_nav", "languages", "feed_meta",
            "authors", "content_types", "member_directory", "channels", "event_calendar",
-           "members_area", "assets", "responsive_images", "social_cards", "site_meta", "precompress"]
+           "members_area", "editor", "assets", "responsive_images", "social_cards", "site_meta",
+           "precompress"]
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True,
                      "lstrip_blocks": True}
 

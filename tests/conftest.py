@@ -19,6 +19,9 @@ sys.path.insert(0, str(PLUGINS))
 sys.path.insert(0, str(ROOT))
 
 
+EDITOR_FOLDER = "admin/"
+
+
 @dataclass
 class Build:
     returncode: int
@@ -40,12 +43,17 @@ class Build:
         file = self.output / path
         return file.is_file() or (file / "index.html").is_file()
 
+    # The staff's editor (/admin/) is an application, not a page of the site:
+    # tests/test_editor.py tests it.
+    def _site_file(self, path: Path) -> bool:
+        return not path.relative_to(self.output).as_posix().startswith(EDITOR_FOLDER)
+
     def pages(self):
-        return sorted(self.output.rglob("*.html"))
+        return sorted(p for p in self.output.rglob("*.html") if self._site_file(p))
 
     def text_files(self):
         suffixes = {".html", ".xml", ".json", ".txt", ".css", ".js", ".ics", ".svg"}
-        return sorted(p for p in self.output.rglob("*") if p.suffix in suffixes)
+        return sorted(p for p in self.output.rglob("*") if p.suffix in suffixes and self._site_file(p))
 
 
 # Production builds need the members' passwords from the environment; tests
@@ -211,14 +219,17 @@ def serve():
         server.close()
 
 
-def site_headers(output: Path) -> dict[str, str]:
-    """The headers _headers gives to every page (the /* block)."""
+def site_headers(output: Path, blocks: tuple[str, ...] = ("/*",)) -> dict[str, str]:
+    """The headers _headers gives to a path matched by ``blocks``, read the way
+    Cloudflare Pages does: rules in order, "! Name" detaching an earlier value."""
     headers, in_block = {}, False
     for line in (output / "_headers").read_text(encoding="utf-8").splitlines():
         if not line.startswith(" "):
-            in_block = line.strip() == "/*"
+            in_block = line.strip() in blocks
             continue
-        if in_block:
+        if in_block and line.strip().startswith("! "):
+            headers.pop(line.strip()[2:], None)
+        elif in_block:
             name, _, value = line.strip().partition(": ")
             headers[name] = value
     return headers
@@ -269,9 +280,10 @@ KINDS = ("unit", "plugin", "build", "browser")
 # Fixtures that build a whole site or start programs: a test using one is a build test.
 BUILDING_FIXTURES = {"site", "fixture_site", "calendar_site", "members_site", "sshd", "project"}
 # Tests that build a site or start a program (invoke, vnu, actionlint, the deploy
-# script) without one of those fixtures.
+# script, node) without one of those fixtures.
 BUILDING_TESTS = {
     "test_calendar.py": {"test_invoke_new_event_names_what_is_missing_or_wrong"},
+    "test_editor.py": {"test_format_slug_and_locale_in_node", "test_vendored_bundle_is_the_pinned_package"},
     "test_deploy.py": {"test_publish_switch_prune_and_rollback_in_a_local_folder",
                        "test_a_failed_or_missing_build_is_never_published"},
     "test_members.py": {"test_passphrase_task_prints_a_strong_finnish_passphrase",

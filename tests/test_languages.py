@@ -20,6 +20,8 @@ from conftest import ROOT, SITEURL, front_matter, post
 
 LANGS = ("sv", "en")
 CATALOGS = ROOT / "theme" / "translations"
+EVENTS = ROOT / "content" / "events"
+EVENTS_WORD = {"sv": "evenemang", "en": "events"}
 
 
 def translation_files(lang):
@@ -264,8 +266,17 @@ def test_untranslated_event_titles_are_marked_finnish(site):
     soup = site.html("sv/evenemang/")
     titles = soup.select(".event-item__title a")
     assert titles
+    marked = 0
     for title in titles:
-        assert title.get("lang") == "fi", title
+        url = local(title["href"])
+        assert url.startswith("sv/evenemang/"), url  # the event's page in Swedish
+        file = EVENTS / "sv" / f"{url.rstrip('/').rsplit('/', 1)[1]}.md"
+        if "title" in front_matter(file):
+            assert title.get("lang") is None, title
+        else:
+            marked += 1
+            assert title.get("lang") == "fi", title
+    assert marked >= 1
 
 
 def test_pagefind_has_an_index_per_language(site):
@@ -303,4 +314,253 @@ def test_a_translation_without_an_original_stops_the_build(fixture_site):
     message = build.stdout + build.stderr
     assert "sv/om.md" in message and "ei ole suomenkielistä alkuperäistä" in message
     assert "Slug" in message
+    assert not Path(build.output).exists()
+
+
+# --- member institutions -----------------------------------------------------------------
+
+DIRECTORY = ROOT / "content" / "directory"
+MEMBERS_WORD = {"sv": "medlemmar", "en": "members"}
+
+
+def body_text(path: Path) -> str:
+    """A content file's text without its front matter and inline HTML tags."""
+    body = path.read_text(encoding="utf-8").partition("\n\n")[2]
+    return re.sub(r"<[^>]+>", "", body).strip()
+
+
+def test_every_institution_description_is_translated():
+    for file in sorted(DIRECTORY.glob("*.md")):
+        if body_text(file):
+            for lang in LANGS:
+                assert (DIRECTORY / lang / file.name).exists(), (lang, file.name)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_institution_pages_in_each_language(site, lang):
+    files = sorted(DIRECTORY.glob("*.md"))
+    assert len(files) == 16
+    values = {"sv": ("musik", "finska"), "en": ("music", "Finnish")}[lang]
+    translated = 0
+    for file in files:
+        fields = front_matter(file)
+        finnish_url = f"jasenet/{fields['slug']}/"
+        target = switcher(site.html(finnish_url))[lang]
+        assert target == f"{lang}/{MEMBERS_WORD[lang]}/{fields['slug']}/", file.name
+        page = site.html(target)
+        assert page.html["lang"] == lang
+        assert switcher(page)["fi"] == finnish_url
+        alternates = hreflang(page)
+        assert alternates[lang] == target and alternates["fi"] == finnish_url
+        h1 = page.select_one("article.institution h1")
+        assert h1.get_text() == fields["title"]  # names stay as they are, in their own language
+        assert h1.get("lang") == (None if fields["language"] == ("ruotsi" if lang == "sv" else "-")
+                                  else ("sv" if fields["language"] == "ruotsi" else "fi"))
+        facts = page.select_one("dl.facts").get_text(" ")
+        if fields["language"] == "suomi":
+            assert values[1] in facts and "suomi" not in facts
+        if "musiikki" in fields["offers"]:
+            assert values[0] in facts
+        prose = page.select_one("article.institution .prose")
+        translation = DIRECTORY / lang / file.name
+        if translation.exists():
+            translated += 1
+            assert front_matter(translation)["lang"] == lang
+            assert prose is not None and prose.get("lang") is None
+            assert prose.get_text().split() == body_text(translation).split()
+        elif body_text(file):
+            assert prose["lang"] == "fi"  # untranslated: shown in Finnish, marked as such
+        else:
+            assert prose is None
+    assert translated >= 4
+    # The directory in this language links to the institutions in this language.
+    listing = site.html(f"{lang}/{MEMBERS_WORD[lang]}/")
+    links = [local(a["href"]) for a in listing.select(".institution-cards h3 a")]
+    assert len(links) == 16 and all(link.startswith(f"{lang}/{MEMBERS_WORD[lang]}/") for link in links)
+
+
+# --- events and calendars ---------------------------------------------------------------
+
+def public_events():
+    for file in sorted(EVENTS.glob("*.md")):
+        fields = front_matter(file)
+        if fields["audience"] == "julkinen":
+            yield file, fields, f"tapahtumat/{fields['when'][:4]}/{fields['slug']}/"
+
+
+def plain(markup: str) -> str:
+    return " ".join(BeautifulSoup(markup, "html.parser").get_text().split())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_event_pages_in_each_language(site, lang):
+    events = list(public_events())
+    assert len(events) >= 16
+    for file, fields, finnish_url in events:
+        translation = EVENTS / lang / file.name
+        assert translation.exists(), (lang, file.name)  # every public event is translated
+        words = front_matter(translation)
+        assert words["lang"] == lang and words["slug"] == fields["slug"]
+        target = switcher(site.html(finnish_url))[lang]
+        assert target == f"{lang}/{EVENTS_WORD[lang]}/{fields['when'][:4]}/{fields['slug']}/"
+        page = site.html(target)
+        assert page.html["lang"] == lang
+        assert switcher(page)["fi"] == finnish_url
+        assert hreflang(page)["fi"] == finnish_url and hreflang(page)[lang] == target
+        h1 = page.select_one("article.event h1")
+        if "title" in words:
+            assert h1.get_text() == words["title"] and h1.get("lang") is None
+        else:  # not translated: the Finnish title, marked Finnish
+            assert h1.get_text() == fields["title"] and h1["lang"] == "fi"
+        description = page.select_one('meta[name="description"]')["content"]
+        assert description == plain(words["summary"])
+        prose = page.select_one("article.event .prose")
+        assert prose.get("lang") is None
+        assert plain(body_text(translation)).split("[")[0][:30] in " ".join(prose.get_text().split())
+        if fields.get("host"):  # the host's page in the same language
+            host = page.select_one("article.event dl.facts a[href*='/%s/']" % MEMBERS_WORD[lang])
+            assert host is not None and fields["host"] in host["href"]
+
+
+def calendar_events(site, path):
+    from icalendar import Calendar
+
+    calendar = Calendar.from_ical(site.output.joinpath(path).read_bytes())
+    return calendar, {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_calendar_feed_per_language(site, lang):
+    _finnish, finnish = calendar_events(site, "tapahtumat/kalenteri.ics")
+    calendar, events = calendar_events(site, f"{lang}/{EVENTS_WORD[lang]}/kalenteri.ics")
+    assert set(events) == set(finnish) and len(events) >= 8  # the same events, the same UIDs
+    assert calendar["NAME"].params["LANGUAGE"] == lang
+    assert str(calendar["NAME"]).startswith(languages_sitename(lang))
+    by_uid = {fields["uid"]: (file, fields) for file, fields, _url in public_events()}
+    for uid, item in events.items():
+        file, fields = by_uid[uid]
+        words = front_matter(EVENTS / lang / file.name)
+        original = finnish[uid]
+        assert original["SUMMARY"].params["LANGUAGE"] == "fi"
+        assert str(original["SUMMARY"]) == fields["title"]
+        if "title" in words:
+            assert str(item["SUMMARY"]) == words["title"] and item["SUMMARY"].params["LANGUAGE"] == lang
+        else:
+            assert str(item["SUMMARY"]) == fields["title"] and item["SUMMARY"].params["LANGUAGE"] == "fi"
+        assert item["DESCRIPTION"].params["LANGUAGE"] == lang
+        assert str(item["DESCRIPTION"]).startswith(plain(words["summary"]))
+        url = f"{SITEURL}/{lang}/{EVENTS_WORD[lang]}/{fields['when'][:4]}/{fields['slug']}/"
+        assert str(item["URL"]) == url and str(item["DESCRIPTION"]).endswith(url)
+        # The facts are the Finnish file's: same time, status, sequence.
+        for key in ("DTSTART", "DTEND", "STATUS", "SEQUENCE", "DTSTAMP"):
+            assert item[key].to_ical() == original[key].to_ical(), (uid, key)
+        # One event's own file, from its page.
+        page = site.html(local(url))
+        single_url = local(page.select_one(".add-to-calendar a[download]")["href"])
+        assert single_url.startswith(f"{lang}/")
+        _single, single = calendar_events(site, single_url)
+        assert list(single) == [uid] and str(single[uid]["SUMMARY"]) == str(item["SUMMARY"])
+    listing = site.html(f"{lang}/{EVENTS_WORD[lang]}/")
+    link = listing.select_one('a[type="text/calendar"]')
+    assert local(link["href"]) == f"{lang}/{EVENTS_WORD[lang]}/kalenteri.ics"
+
+
+def languages_sitename(lang):
+    import pelicanconf
+
+    return pelicanconf.LANGUAGES[lang]["sitename"]
+
+
+# --- news feeds ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("lang", "url", "text"), [
+    ("sv", "sv/aktuellt/", "Det finns ännu inga inlägg på svenska"),
+    ("en", "en/news/", "There are no posts in English yet")])
+def test_no_feed_in_a_language_without_posts_and_the_news_page_says_so(site, lang, url, text):
+    assert not list((ROOT / "content" / "posts").rglob(f"{lang}/*.md"))
+    assert not [p for p in site.output.joinpath(lang).rglob("*.xml")], lang
+    soup = site.html(url)
+    note = soup.select_one("p.news-feeds")
+    assert text in note.get_text()
+    link = note.select_one("a[hreflang='fi'][type='application/atom+xml']")
+    assert local(link["href"]) == "syotteet/kaikki.atom.xml" and site.exists("syotteet/kaikki.atom.xml")
+    head = soup.select_one('head link[type="application/atom+xml"]')
+    assert local(head["href"]) == "syotteet/kaikki.atom.xml" and head["hreflang"] == "fi"
+
+
+def test_a_language_with_posts_gets_its_own_feeds(fixture_site):
+    import xml.etree.ElementTree as ET
+
+    fixture_site.write("posts/2021-01-05-kirjoitus.md", post(slug="kirjoitus"))
+    fixture_site.write("posts/sv/2021-01-05-inlagg.md",
+                       post(title="Inlägg på svenska", slug="kirjoitus", lang="sv", body="Svensk text."))
+    fixture_site.write("pages/etusivu.md", "Title: Etusivu\nSlug: etusivu\nUrl:\nSave_as:\n\nTeksti.\n")
+    build = fixture_site.build(SEARCH_INDEX=False)
+    assert build.returncode == 0, build.stderr
+    output = Path(build.output)
+    atom = output / "sv" / "syotteet" / "kaikki.atom.xml"
+    rss = output / "sv" / "syotteet" / "kaikki.rss.xml"
+    assert not (output / "en" / "syotteet").exists()  # no English posts, no English feed
+    feed = ET.parse(atom).getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "sv"
+    titles = [t.text for t in feed.findall("a:entry/a:title", ns)]
+    assert titles == ["Inlägg på svenska"]
+    assert feed.find("a:title", ns).text == "Finlands konservatorieförbund"
+    alternate = feed.find("a:link[@rel='alternate']", ns).get("href")
+    assert alternate.endswith("/sv/aktuellt/")
+    channel = ET.parse(rss).getroot().find("channel")
+    assert channel.find("language").text == "sv"
+    assert [i.find("title").text for i in channel.findall("item")] == ["Inlägg på svenska"]
+    finnish = ET.parse(output / "syotteet" / "kaikki.atom.xml").getroot()
+    # Pelican's FEED_ALL is every post in every language; the Swedish one has only Swedish.
+    assert "Kirjoitus" in [t.text for t in finnish.findall("a:entry/a:title", ns)]
+    news = BeautifulSoup((output / "sv" / "aktuellt" / "index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    links = {a["type"]: a["href"] for a in news.select("p.news-feeds a")}
+    assert links["application/atom+xml"].endswith("/sv/syotteet/kaikki.atom.xml")
+    head = news.select_one('head link[type="application/atom+xml"]')
+    assert head["href"].endswith("/sv/syotteet/kaikki.atom.xml") and not head.get("hreflang")
+    # JSON-LD says the language of each version of the post.
+    found = {}
+    for path in output.rglob("index.html"):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for script in soup.select('script[type="application/ld+json"]'):
+            data = json.loads(script.string)
+            if data.get("@type") == "NewsArticle":
+                found[data["headline"]] = (data["inLanguage"], soup.html["lang"])
+    assert found == {"Kirjoitus": ("fi", "fi"), "Inlägg på svenska": ("sv", "sv")}
+
+
+def test_error_page_per_language_for_apache_and_nginx(site):
+    from site_meta.headers import nginx_snippet, security_headers
+
+    htaccess = site.read(".htaccess")
+    assert htaccess.index("ErrorDocument 404 /404.html") < htaccess.index("ErrorDocument 404 /sv/404.html")
+    for lang in LANGS:
+        assert f'<If "%{{REQUEST_URI}} =~ m#^/{lang}/#">\n  ErrorDocument 404 /{lang}/404.html\n</If>' \
+            in htaccess
+        page = site.html(f"{lang}/404.html")
+        assert page.html["lang"] == lang
+    headers = security_headers(None)
+    nginx = nginx_snippet(headers, error_pages={"sv/": "sv/404.html"})
+    block = nginx[nginx.index("location /sv/ {"):]
+    block = block[:block.index("}") + 1]
+    assert "error_page 404 /sv/404.html;" in block
+    # add_header in a location replaces the server's: the block repeats them all.
+    for name in headers:
+        assert f"add_header {name} " in block, name
+    assert nginx_snippet(headers) == nginx_snippet(headers, error_pages={})
+
+
+def test_an_institution_or_event_translation_without_an_original_stops_the_build(fixture_site):
+    fixture_site.write("posts/2021-01-05-kirjoitus.md", post())
+    fixture_site.write("pages/etusivu.md", "Title: Etusivu\nSlug: etusivu\nUrl:\nSave_as:\n\nTeksti.\n")
+    fixture_site.write("directory/sv/okand.md", "Slug: okand-skola\nLang: sv\n\nText.\n")
+    fixture_site.write("events/en/unknown.md", "Title: Meeting\nSlug: unknown-meeting\nLang: sv\n\nText.\n")
+    build = fixture_site.build(SEARCH_INDEX=False)
+    assert build.returncode != 0
+    message = build.stdout + build.stderr
+    assert "directory/sv/okand.md" in message and "okand-skola" in message
+    assert "events/en/unknown.md" in message and "Lang: en" in message
     assert not Path(build.output).exists()

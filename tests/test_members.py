@@ -780,15 +780,19 @@ def test_clear_message_without_webcrypto(playwright_browser, members_server):
 
 
 def test_header_files_carry_the_members_rules(members_site):
-    from site_meta.headers import nginx_snippet, security_headers
+    from site_meta.headers import MEMBERS_HEADERS, nginx_snippet, security_headers
 
     headers = (members_site.output / "_headers").read_text(encoding="utf-8")
     assert "/jasenalue/*\n  X-Robots-Tag: noindex, nofollow\n  Cache-Control: no-cache" in headers
     htaccess = (members_site.output / ".htaccess").read_text(encoding="utf-8")
     assert "<IfModule mod_headers.c>" not in htaccess, "rules must not vanish without mod_headers"
-    assert '<If "%{REQUEST_URI} =~ m#^/jasenalue/#">' in htaccess
-    assert 'Header always set X-Robots-Tag "noindex, nofollow"' in htaccess
-    nginx = nginx_snippet(security_headers(None))
+    assert "Header always set Content-Security-Policy" in htaccess
+    members = (members_site.output / "jasenalue" / ".htaccess").read_text(encoding="utf-8")
+    assert "<IfModule" not in members
+    assert 'Header always set X-Robots-Tag "noindex, nofollow"' in members
+    assert 'Header always set Cache-Control "no-cache"' in members
+    assert "Header always set Content-Security-Policy" in members, "the site's headers stay"
+    nginx = nginx_snippet(security_headers(None), {"/jasenalue/": MEMBERS_HEADERS})
     members_block = nginx.split("location ^~ /jasenalue/ {")[1].split("}")[0]
     assert 'add_header X-Robots-Tag "noindex, nofollow" always;' in members_block
     assert "Content-Security-Policy" in members_block, "nginx drops the server's headers in a location"

@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
+from content_types import Field
 from sitecore import Problem
 
 # Texts `invoke new-post` writes for the author to replace; a published post
@@ -21,6 +22,42 @@ REQUIRED_POST_FIELDS = {
         "Se näkyy listauksissa, syötteissä ja hakukoneissa.",
     ),
 }
+
+
+def post_schema(allowed_categories: Iterable[str]) -> tuple[Field, ...]:
+    """A post's front matter, in the order `invoke new-post` writes it.
+
+    Pelican reads Title, Date, Slug, Tags and Status itself; ``post_problems``
+    checks the rest. The web editor offers exactly these fields.
+    """
+    categories = {name: name for name in allowed_categories}
+    return (
+        Field("Title", required=True, example="Otsikko suomeksi"),
+        Field("Date", "date", required=True, example="2021-01-05"),
+        Field("Slug", "slug", required=True, example="otsikko-suomeksi"),
+        Field("Category", "choice", required=True, choices=categories, example="Hankkeet"),
+        Field("Tags", "list", example="aihe, toinen aihe"),
+        Field("Author", required=True, example="Konservatorioliiton toimisto"),
+        Field("Summary", required=True, example="Yhden tai kahden virkkeen tiivistelmä."),
+        Field("Institutions", "list", example="lahden-konservatorio"),
+        Field("Status", "choice", choices={"draft": "draft", "published": "published"},
+              default="published"),
+    )
+
+
+# A page's front matter (content/pages/): Slug places the page in the structure,
+# Nav and Footer order it in the menus (site_nav); Template, Url and Save_as are
+# set by developers for the pages that stand for generated ones.
+PAGE_SCHEMA = (
+    Field("Title", required=True),
+    Field("Slug", "slug", example="liitto/hallinto"),
+    Field("Nav", "int", example="2"),
+    Field("Footer", "int", example="1"),
+    Field("Summary", example="Sivun kuvaus hakukoneille ja listauksiin."),
+    Field("Template", "fixed"),
+    Field("Url", "fixed"),
+    Field("Save_as", "fixed"),
+)
 
 
 def post_problems(

@@ -22,11 +22,15 @@ PHONE = re.compile(r"\+?[0-9][0-9 ()-]{4,}[0-9]")
 @dataclass(frozen=True)
 class Field:
     name: str  # as the writer types it, e.g. "Organiser"
-    kind: str = "text"  # text, choice, choices, url, email, phone, int, coordinates, uuid
+    # text, choice, choices, url, email, phone, int, coordinates, uuid; read as text
+    # here, for fields that Pelican or a plugin reads itself: date, slug, list,
+    # when, fixed (set by developers, not offered for editing)
+    kind: str = "text"
     required: bool = False
     choices: Mapping[str, str] | None = None  # what may be written -> stored value
     default: object = None
     example: str = ""  # shown in messages: "Region: Uusimaa"
+    help: str = ""  # how to write the value, for the web editor's field hint
     parse: Callable[[str], object] | None = None  # a content type's own kind: raises Invalid
 
     @property
@@ -47,6 +51,24 @@ def _choice(field: Field, raw: str):
             return value
     allowed = ", ".join(field.choices)
     raise Invalid(f"tuntematon arvo \"{wanted}\".", f"Käytä jotakin näistä: {allowed}.")
+
+
+# The same rules for the web editor, as regular expressions that JavaScript
+# understands too, each with the message it shows. A value they accept is one
+# the converters below accept (tests/test_editor.py checks this).
+EDITOR_PATTERNS = {
+    "url": (r"^https://[^\s/?#@]+\.[^\s/?#@]+([/?#]\S*)?$",
+            "Kirjoita koko osoite https://-alkuisena, esimerkiksi https://www.esimerkki.fi/."),
+    "email": (f"^{EMAIL.pattern}$", "Kirjoita osoite muodossa nimi@esimerkki.fi."),
+    "phone": (f"^{PHONE.pattern}$", "Kirjoita numero muodossa +358 9 123 4567 tai 09 123 4567."),
+    "coordinates": (r"^((59|6[0-9])(\.[0-9]+)?|70(\.[0-4][0-9]*|\.50*)?) ?, ?"
+                    r"((19|2[0-9]|3[01])(\.[0-9]+)?|32(\.0+)?)$",
+                    "Kirjoita leveys- ja pituusaste Suomesta pilkulla erotettuina, "
+                    "esimerkiksi 60.170, 24.941."),
+    "uuid": (r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+             "Tunniste luodaan itsestään; älä muuta sitä."),
+    "int": (r"^-?[0-9]+$", "Kirjoita kokonaisluku, esimerkiksi 3."),
+}
 
 
 def https_url(raw: str) -> str:

@@ -19,6 +19,7 @@ from pelican import signals
 from babel_i18n.catalogs import load_translations
 from content_types import TypedContentGenerator
 from languages import add_translations, language_versions
+from languages.content import TranslatedContentMixin
 from sitecore import Build, Problem, report
 from sitecore.site import absolute_url, language
 
@@ -82,7 +83,7 @@ def split_upcoming(events, today: dt.date):
     return upcoming, past
 
 
-class EventsGenerator(TypedContentGenerator):
+class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
     content_class = Event
     paths_setting = "EVENT_PATHS"
     context_name = "events"
@@ -101,6 +102,8 @@ class EventsGenerator(TypedContentGenerator):
         self._revise(self.items)
         for event in events:
             self._decorate(event)
+        for version in self.translate_items(events):
+            self._decorate_translation(version)
         today = build_today(settings)
         upcoming, past = split_upcoming(events, today)
         years = sorted({year for e in events for year in range(e.when.first.year, e.when.last.year + 1)})
@@ -170,10 +173,29 @@ class EventsGenerator(TypedContentGenerator):
             uid=f["uid"], title=event.title, when=event.when, status=f["status"], url=page_url,
             stamp=event.stamp, sequence=event.sequence, description=event.plain_summary,
             location=location, categories=(event.event_kind.slug,),
+            title_lang=event.lang, description_lang=event.lang,
         )
         organizer = {"@type": "Organization", "name": self.settings["SITENAME"],
                      "url": absolute}
         event.json_ld = event.schema_ld(absolute, organizer)  # event.html adds the page's image
+
+    def _decorate_translation(self, version):
+        """A translated event's page, links and calendar entry: its words, the event's facts."""
+        event = version.original
+        page_url = f"{self.absolute}/{version.url}"
+        location = event.fields["location"] or ""
+        version.ics_save_as = f"{version.url}{event.slug}.ics"
+        version.ics_url = f"{self.settings.get('SITEURL', '')}/{version.ics_save_as}"
+        details = "\n\n".join(p for p in (version.plain_summary, page_url) if p)
+        if event.in_feeds:
+            version.google_link = links.google_link(version.title, event.when, details, location)
+            version.outlook_link = links.outlook_link(version.title, event.when, details, location)
+        version.ics_item = replace(event.ics_item, title=version.title, url=page_url,
+                                   description=version.plain_summary,
+                                   title_lang=version.title_lang, description_lang=version.summary_lang)
+        if event.json_ld:  # inLanguage stays: the event itself is held in Finnish
+            version.json_ld = dict(event.json_ld, name=version.title, url=page_url,
+                                   **({"description": version.plain_summary} if version.plain_summary else {}))
 
     def _months(self, events, year):
         base = self.settings["EVENTS_URL"]
@@ -242,6 +264,23 @@ class EventsGenerator(TypedContentGenerator):
         for event in self.public(self.items):
             if event.in_feeds:
                 self.write_data(event.ics_save_as, partial(ics.single, event.ics_item))
+        self._write_language_feeds(base)
+
+    def _write_language_feeds(self, base):
+        """Per language: every event in that language (calendar clients show one SUMMARY)."""
+        languages = self.settings.get("LANGUAGES") or {}
+        default = self.settings.get("DEFAULT_LANG", "fi")
+        for lang, url in language_versions(self.settings, base).items():
+            if lang == default:
+                continue
+            versions = [e.versions[lang] for e in self.public(self.items) if e.in_feeds]
+            gettext = load_translations(os.path.join(self.settings["THEME"], "translations"), lang).gettext
+            sitename = languages.get(lang, {}).get("sitename", self.settings["SITENAME"])
+            name = f"{sitename}: {gettext(N_('All events'))}"
+            self.write_data(f"{url}kalenteri.ics", partial(
+                ics.feed, [v.ics_item for v in versions], name, name, f"{self.absolute}/{url}", lang))
+            for version in versions:
+                self.write_data(version.ics_save_as, partial(ics.single, version.ics_item))
 
     @staticmethod
     def _tentative(item, gettext):

@@ -12,7 +12,7 @@ from content_types import Field, Invalid, TypedContent
 from sitecore import Problem
 from sitecore.site import language
 
-from .when import N_, When, parse_when
+from .when import FORMS_HELP, N_, When, parse_when
 
 DEFAULT_ZONE = "Europe/Helsinki"
 
@@ -99,7 +99,8 @@ class Event(TypedContent):
         groups = {group: group for group in self.settings.get("MEMBER_GROUPS", {})}
         return (
             Field("Uid", "uuid", required=True, example="(invoke new-event luo tunnisteen)"),
-            Field("When", required=True, example="2021-11-17/2021-11-19", parse=self._when_field),
+            Field("When", "when", required=True, example="2021-11-17/2021-11-19", help=FORMS_HELP,
+                  parse=self._when_field),
             Field("Timezone", default=self.settings.get("TIMEZONE", DEFAULT_ZONE)),
             Field("Precision", "choice", choices=PRECISION),
             Field("Kind", "choice", required=True, choices={k: k for k in KINDS}, example="kokous"),

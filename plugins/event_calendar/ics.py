@@ -35,6 +35,12 @@ class IcsEvent:
     description: str = ""
     location: str = ""
     categories: tuple[str, ...] = field(default_factory=tuple)
+    title_lang: str = ""  # LANGUAGE of SUMMARY (RFC 5545 3.2.10), the language of the words
+    description_lang: str = ""
+
+
+def _language(lang: str) -> dict:
+    return {"LANGUAGE": lang} if lang else {}
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -56,10 +62,10 @@ def vevent(item: IcsEvent) -> Event:
         event.add("DTSTART", when.first)
         event.add("DTEND", when.end_exclusive)
         event.add("TRANSP", "TRANSPARENT")  # a day or a period should not mark anyone busy
-    event.add("SUMMARY", item.title)
+    event.add("SUMMARY", item.title, parameters=_language(item.title_lang))
     description = "\n\n".join(part for part in (item.description, item.url) if part)
     if description:
-        event.add("DESCRIPTION", description)
+        event.add("DESCRIPTION", description, parameters=_language(item.description_lang))
     event.add("URL", item.url)
     if item.location:
         event.add("LOCATION", item.location)
@@ -143,12 +149,12 @@ def _calendar(items: list[IcsEvent]) -> Calendar:
     return calendar
 
 
-def feed(items: list[IcsEvent], name: str, description: str, url: str) -> bytes:
-    """A subscribable calendar: named, with a refresh interval."""
+def feed(items: list[IcsEvent], name: str, description: str, url: str, lang: str = "") -> bytes:
+    """A subscribable calendar: named (in ``lang``, when given), with a refresh interval."""
     calendar = _calendar(items)
-    calendar.add("NAME", name)
+    calendar.add("NAME", name, parameters=_language(lang))
     calendar.add("X-WR-CALNAME", name)
-    calendar.add("DESCRIPTION", description)
+    calendar.add("DESCRIPTION", description, parameters=_language(lang))
     calendar.add("X-WR-CALDESC", description)
     calendar.add("URL", url)
     calendar.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})

@@ -39,6 +39,16 @@ FORMS_HELP = (
     "2021-09/2021-11 (jakso), 2021-syksy tai 2021 (vuosi)."
 )
 
+# The forms above as one regular expression (also valid in JavaScript) for the
+# web editor; parse_when stays the judge of dates that are not in the calendar.
+_D = r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+_T = r"[0-9]{1,2}[:.][0-9]{2}"
+WHEN_PATTERN = "^(" + "|".join([
+    _D, f"{_D}/{_D}", f"{_D}[ T]{_T} ?[-/] ?{_T}", f"{_D}[ T]{_T}/{_D}[ T]{_T}",
+    "[0-9]{4}-[0-9]{1,2}", "[0-9]{4}-[0-9]{1,2}/[0-9]{4}-[0-9]{1,2}",
+    "[0-9]{4}-(kevät|kesä|syksy|2[123])", "[0-9]{4}",
+]) + ")$"
+
 
 @dataclass(frozen=True)
 class When:

@@ -32,6 +32,7 @@ CATEGORY_DESCRIPTION = N_("%(site)s: news in the category %(category)s")
 class FeedPage:
     link: str  # absolute URL of the page the feed stands for
     category: str | None  # the category's name, None for the feed of all posts
+    lang: str | None = None  # a translated language's own feed (plugins/languages)
 
 
 def feed_pages(settings, categories) -> dict[str, FeedPage]:
@@ -47,6 +48,8 @@ def feed_pages(settings, categories) -> dict[str, FeedPage]:
         for key in ("CATEGORY_FEED_ATOM", "CATEGORY_FEED_RSS"):
             if settings.get(key):
                 pages[f"{base}/{str(settings[key]).format(slug=category.slug)}"] = page
+    for url, (lang, link) in settings.get("language_feed_pages", {}).items():
+        pages[url] = FeedPage(link, None, lang)
     return pages
 
 
@@ -56,6 +59,10 @@ def complete(feed, page: FeedPage | None, settings, gettext) -> None:
     info["id"] = info["feed_url"]  # unique and permanent: the feed's own address
     info["language"] = language(settings)
     site_description = settings.get("SITE_DESCRIPTION") or settings["SITENAME"]
+    if page is not None and page.lang:
+        info["language"] = page.lang
+        site_description = (settings.get("LANGUAGES") or {}).get(page.lang, {}).get(
+            "description", site_description)
     if page is not None:
         info["link"] = page.link
     if page is not None and page.category:

@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 
 GROUPS = "translation_groups"  # context key: URL -> {lang: URL} of the same page
 NAVS = "language_navs"  # context key: lang -> NavTree of that language's pages
+FEEDS = "language_feeds"  # context key: lang -> {"atom": url, "rss": url}, languages with posts
+# context key: absolute feed URL -> (lang, absolute URL of that language's news), for feed_meta
+FEED_PAGES = "language_feed_pages"
 # Settings naming the address of a generated page; overridden in a language's pages
 # when that language has its own version (registered with add_translations).
 LOCALISED_SETTINGS = ("INDEX_URL", "SEARCH_URL", "DIRECTORY_URL", "EVENTS_URL")
@@ -225,6 +228,7 @@ def language_values(sender, context, values):
         "language_links": switcher,
         "hreflang_links": alternates,
         "og_locale": info.get("og_locale", lang),
+        "own_feeds": context.get(FEEDS, {}).get(lang),
         "og_locale_alternates": [known[c].get("og_locale", c) for c, _ in alternates
                                  if c in known and c != lang],
     }
@@ -271,12 +275,40 @@ class LanguagePagesGenerator(Generator):
         return versions
 
     def generate_context(self):
+        self._plan_feeds()
         for template, key in self.PAGES:
             save_as = self.settings.get(key, f"{template}.html")
             if save_as and template in self.settings["DIRECT_TEMPLATES"]:
                 add_translations(self.context, self._versions(save_as))
 
+    def _plan_feeds(self):
+        """Atom and RSS of a language's own posts, for the languages that have posts."""
+        base = (self.settings.get("FEED_DOMAIN") or self.settings.get("SITEURL") or "").rstrip("/")
+        feeds, pages = {}, {}
+        for lang, articles in self.context.get("articles_by_lang", {}).items():
+            if not articles:
+                continue  # no posts in this language: its pages point to the Finnish feed
+            news = localised_url(self.settings, self.settings.get("INDEX_URL", ""), lang, strict=False)
+            for kind, key in (("atom", "FEED_ALL_ATOM"), ("rss", "FEED_ALL_RSS")):
+                if self.settings.get(key):
+                    url = localised_url(self.settings, self.settings[key], lang, strict=False)
+                    feeds.setdefault(lang, {})[kind] = url
+                    pages[f"{base}/{url}"] = (lang, f"{base}/{news}")
+        self.context[FEEDS] = feeds
+        self.context[FEED_PAGES] = pages
+
+    def _write_feeds(self, writer):
+        by_lang = self.context.get("articles_by_lang", {})
+        known = languages(self.settings)
+        for lang, feeds in self.context.get(FEEDS, {}).items():
+            # The feed's title is the site's name in that language (Pelican takes SITENAME).
+            context = dict(self.context, SITENAME=known[lang].get("sitename", self.settings["SITENAME"]))
+            newest = sorted(by_lang[lang], key=lambda article: article.date, reverse=True)
+            for kind, url in feeds.items():
+                writer.write_feed(newest, context, url, url, feed_type=kind)
+
     def generate_output(self, writer):
+        self._write_feeds(writer)
         by_lang = self.context.get("articles_by_lang", {})
         for template, key in self.PAGES:
             save_as = self.settings.get(key, f"{template}.html")

@@ -14,6 +14,7 @@ from pelican import signals
 
 from content_types import TypedContentGenerator
 from languages import add_translations, language_versions
+from languages.content import TranslatedContentMixin
 from sitecore import Problem, report
 from sitecore.settings import Setting, apply
 from sitecore.site import absolute_url, language
@@ -40,7 +41,7 @@ def association_ld(settings: dict) -> dict:
             "url": absolute_url(settings)}
 
 
-class DirectoryGenerator(TypedContentGenerator):
+class DirectoryGenerator(TranslatedContentMixin, TypedContentGenerator):
     content_class = Institution
     paths_setting = "DIRECTORY_PATHS"
     context_name = "institutions"
@@ -79,6 +80,7 @@ class DirectoryGenerator(TypedContentGenerator):
                             "url": f"{siteurl}/{i.url}"} for i in institutions],
             }, ensure_ascii=False),
         }
+        self.translate_items(institutions)
 
     def _pin(self, item, current=False, linked=True) -> Pin:
         lat, lon = item.fields["coordinates"]

@@ -8,21 +8,24 @@ from pathlib import Path
 
 from pelican import signals
 
-from languages import translation_groups
+from languages import other_languages, translation_groups
 from sitecore import Build
 from sitecore.site import absolute_url, language
 
-from .headers import apache_htaccess, netlify_headers, security_headers
+from .headers import (MEMBERS_HEADERS, apache_htaccess, apache_section, netlify_headers,
+                      security_headers)
 from .sitemap import excluded_with_translations, page_urls, robots_txt, sitemap_xml
 
 
+
 def excluded(settings) -> tuple[str, ...]:
-    """Never in the sitemap: the members' section, drafts, the error page, the search page."""
+    """Never in the sitemap: the members' section, drafts, the error page, the search page,
+    the staff's editor."""
     def folder(setting: str, default: str) -> str:
         return (settings.get(setting) or default).split("{")[0]
 
     return (folder("MEMBERS_URL", "jasenalue/"), folder("DRAFT_URL", "luonnokset/"), "404.html",
-            folder("SEARCH_URL", "haku/"))
+            folder("SEARCH_URL", "haku/"), folder("EDITOR_URL", "admin/"))
 
 
 @dataclass
@@ -59,9 +62,19 @@ def write_files(pelican):
     write_output(output / "robots.txt", robots_txt(siteurl).encode("utf-8"))
     headers = security_headers(settings.get("NEWSLETTER_SIGNUP_URL"))
     theme = settings.get("THEME_STATIC_DIR", "theme")
-    members = settings.get("MEMBERS_URL", "jasenalue/")
-    write_output(output / "_headers", netlify_headers(headers, [f"/{theme}/*"], members).encode("utf-8"))
-    write_output(output / ".htaccess", apache_htaccess(headers, members).encode("utf-8"))
+    sections = header_sections(settings)
+    write_output(output / "_headers", netlify_headers(headers, [f"/{theme}/*"], sections).encode("utf-8"))
+    error_pages = {f"{lang}/": f"{lang}/404.html" for lang in other_languages(settings)
+                   if (output / lang / "404.html").exists()}
+    write_output(output / ".htaccess", apache_htaccess(headers, error_pages).encode("utf-8"))
+    for path, extra in sections.items():
+        write_output(output / path.strip("/") / ".htaccess", apache_section(headers, extra).encode("utf-8"))
+
+
+def header_sections(settings) -> dict[str, dict[str, str]]:
+    """Paths with header rules of their own: the members' section and HEADER_SECTIONS."""
+    return {f"/{settings.get('MEMBERS_URL', 'jasenalue/')}": MEMBERS_HEADERS,
+            **settings.get("HEADER_SECTIONS", {})}
 
 
 def join_build(pelican):

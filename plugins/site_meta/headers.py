@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlsplit
+
+# Paths with header rules of their own, e.g. {"/admin/": {"Content-Security-Policy": …}}:
+# the web editor's page cannot work under the public pages' policy, and the
+# members' section adds noindex and no-cache (site_meta adds it from MEMBERS_URL).
+Sections = Mapping[str, Mapping[str, str]]
 
 
 def content_security_policy(form_targets: list[str]) -> str:
@@ -50,33 +56,49 @@ MEMBERS_HEADERS = {"X-Robots-Tag": "noindex, nofollow", "Cache-Control": "no-cac
 
 
 def netlify_headers(headers: dict[str, str], immutable_paths: list[str],
-                    members_url: str = "jasenalue/") -> str:
-    """_headers for Netlify and Cloudflare Pages."""
+                    sections: Sections | None = None) -> str:
+    """_headers for Cloudflare Pages (and Netlify).
+
+    Such hosts join the values of every rule that matches a path. A section
+    that replaces a site header first detaches it ("! Name", Cloudflare
+    Pages' syntax; Netlify serves the most specific rule's value and needs
+    the detach lines removed, docs/hosting.md), so the public policy stays on
+    /* and covers every page, the 404 answer included.
+    """
     lines = ["/*"] + [f"  {name}: {value}" for name, value in headers.items()]
     for path in immutable_paths:
         lines += ["", path, f"  Cache-Control: {IMMUTABLE}"]
-    lines += ["", f"/{members_url}*"] + [f"  {name}: {value}" for name, value in MEMBERS_HEADERS.items()]
+    for path, extra in (sections or {}).items():
+        lines += ["", f"{path}*"]
+        lines += [f"  ! {name}" for name in extra if name in headers]
+        lines += [f"  {name}: {value}" for name, value in extra.items()]
     return "\n".join(lines) + "\n"
 
 
-def apache_htaccess(headers: dict[str, str], members_url: str = "jasenalue/") -> str:
+def apache_section(headers: dict[str, str], extra: Mapping[str, str]) -> str:
+    """.htaccess for a section's folder: its headers replace the site's there."""
+    lines = ["# Header rules of this folder (they replace the site's; Apache, mod_headers)."]
+    lines += [f'Header always set {name} "{value}"' for name, value in {**headers, **extra}.items()]
+    return "\n".join(lines) + "\n"
+
+
+def apache_htaccess(headers: dict[str, str], error_pages: dict[str, str] | None = None) -> str:
     # Not inside <IfModule mod_headers.c>: without the module the rules would
     # vanish silently and the site would go out without its policy. Apache
     # answers 500 instead, which the deployment's check sees (docs/hosting.md).
+    # Sections get a .htaccess of their own (apache_section).
     lines = [
         "# Security and caching headers (Apache; needs mod_headers).",
         "ErrorDocument 404 /404.html",
     ]
+    # Each language's own error page under its folder ({"sv/": "sv/404.html"}).
+    for prefix, page in (error_pages or {}).items():
+        lines += [f'<If "%{{REQUEST_URI}} =~ m#^/{prefix}#">', f"  ErrorDocument 404 /{page}", "</If>"]
     lines += [f'Header always set {name} "{value}"' for name, value in headers.items()]
     lines += [
         '<FilesMatch "\\.[0-9a-f]{10}\\.(css|js)$">',
         f'  Header set Cache-Control "{IMMUTABLE}"',
         "</FilesMatch>",
-        f'<If "%{{REQUEST_URI}} =~ m#^/{members_url}#">',
-    ]
-    lines += [f'  Header always set {name} "{value}"' for name, value in MEMBERS_HEADERS.items()]
-    lines += [
-        "</If>",
         "# Serve the precompressed copies the build writes next to each text file.",
         "<IfModule mod_rewrite.c>",
         "  RewriteEngine On",
@@ -101,7 +123,8 @@ def apache_htaccess(headers: dict[str, str], members_url: str = "jasenalue/") ->
     return "\n".join(lines) + "\n"
 
 
-def nginx_snippet(headers: dict[str, str], members_url: str = "jasenalue/") -> str:
+def nginx_snippet(headers: dict[str, str], sections: Sections | None = None,
+                  error_pages: dict[str, str] | None = None) -> str:
     lines = ["# Include in the server block of the site (nginx with gzip_static and brotli_static)."]
     lines += [f'add_header {name} "{value}" always;' for name, value in headers.items()]
     lines += [
@@ -112,8 +135,15 @@ def nginx_snippet(headers: dict[str, str], members_url: str = "jasenalue/") -> s
         f'    add_header Cache-Control "{IMMUTABLE}" always;',
     ]
     lines += [f'    add_header {name} "{value}" always;' for name, value in headers.items()]
-    lines += ["}", f"location ^~ /{members_url} {{"]
-    # add_header in a location replaces the server's: repeat them all.
-    lines += [f'    add_header {name} "{value}" always;' for name, value in {**headers, **MEMBERS_HEADERS}.items()]
-    lines += ["}", "types { text/calendar ics; application/manifest+json webmanifest; }"]
+    lines += ["}"]
+    # add_header in a location replaces the server's: a section lists them all.
+    for path, extra in (sections or {}).items():
+        lines.append(f"location ^~ {path} {{")
+        lines += [f'    add_header {name} "{value}" always;' for name, value in {**headers, **extra}.items()]
+        lines.append("}")
+    for prefix, page in (error_pages or {}).items():
+        lines += [f"location /{prefix} {{", f"    error_page 404 /{page};"]
+        lines += [f'    add_header {name} "{value}" always;' for name, value in headers.items()]
+        lines += ["}"]
+    lines += ["types { text/calendar ics; application/manifest+json webmanifest; }"]
     return "\n".join(lines) + "\n"

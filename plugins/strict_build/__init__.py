@@ -16,8 +16,11 @@ Problems, reporting and the build's state live in the core library,
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import os
+import shutil
 from pathlib import Path
 
 from pelican import signals
@@ -86,12 +89,32 @@ def finish(pelican) -> None:
 
 def cache_compiled_templates(generator):
     """Keep Jinja's compiled templates between builds: compiling them is a
-    noticeable part of a small rebuild (each generator has its own environment)."""
+    noticeable part of a small rebuild (each generator has its own environment).
+
+    Compiled code depends on the filters and globals the plugins define (a
+    filter that becomes @pass_context is called differently), so the cache is
+    kept per version of the plugins' code: a pulled change never meets
+    templates compiled for the code before it.
+    """
     from jinja2 import FileSystemBytecodeCache
 
-    folder = os.path.join(generator.settings["CACHE_PATH"], "templates")
-    os.makedirs(folder, exist_ok=True)
-    generator.env.bytecode_cache = FileSystemBytecodeCache(folder)
+    version = plugins_version(tuple(generator.settings.get("PLUGIN_PATHS") or ()))
+    caches = Path(generator.settings["CACHE_PATH"]) / "templates"
+    folder = caches / version
+    if not folder.is_dir():  # the first build of new plugin code: older caches go
+        shutil.rmtree(caches, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    generator.env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+
+@functools.cache
+def plugins_version(paths: tuple[str, ...]) -> str:
+    """A short hash of every plugin source file's path and contents."""
+    digest = hashlib.sha256()
+    for root in paths:
+        for path in sorted(Path(root).rglob("*.py")):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def phased_writer(pelican):

@@ -1,0 +1,81 @@
+// The staff editor at /admin/: Decap CMS with our format, widgets, Finnish
+// interface and previews. The configuration (config.json) is written by the
+// build from the same schemas that check the content (plugins/editor).
+import fi from './fi.js';
+import { parse, serialize } from './pelican-format.js';
+import { registerPreviews } from './preview.js';
+import { slugify } from './slug.js';
+import { registerWidgets } from './widgets.js';
+
+// An image without alternative text fails the build: say so before saving.
+const IMAGE = /!\[([^\]]*)\]\(([^)\s]+)[^)]*\)/g;
+
+export function imagesWithoutAlt(markdown) {
+  return [...String(markdown ?? '').matchAll(IMAGE)].filter(m => !m[1].trim()).map(m => m[2]);
+}
+
+function beforeSave({ entry }) {
+  let data = entry.get('data');
+  if (entry.get('newRecord') && data.has('Slug')) data = data.set('Slug', slugify(data.get('Title') || ''));
+  const missing = imagesWithoutAlt(data.get('body'));
+  if (missing.length) {
+    throw new Error(`kuvalta ${missing.join(', ')} puuttuu vaihtoehtoinen teksti. `
+      + 'Valitse kuva tekstistä ja kirjoita Alt-kenttään, mitä kuvassa on.');
+  }
+  return data;
+}
+
+// The image button of the text field, with Finnish labels, the build's size
+// limit for uploads and alternative text asked for (an image without it fails the build).
+function imageComponent(maxBytes) {
+  return {
+    id: 'image',
+    label: 'Kuva',
+    fields: [
+      { label: 'Kuva', name: 'image', widget: 'image', choose_url: false, media_library: { allow_multiple: false, config: { max_file_size: maxBytes } } },
+      { label: 'Vaihtoehtoinen teksti (pakollinen)', name: 'alt', widget: 'string', hint: 'Kerro lyhyesti, mitä kuvassa on.' },
+    ],
+    pattern: /^!\[(.*)\]\((.*?)(\s"(.*)")?\)$/,
+    fromBlock: match => match && { image: match[2], alt: match[1] },
+    toBlock: ({ alt, image }) => `![${(alt || '').trim()}](${image || ''})`,
+    toPreview: ({ alt, image }, getAsset, fields) => {
+      const field = fields?.find(f => f.get('widget') === 'image');
+      return window.h('img', { src: String(getAsset(image, field) || ''), alt: alt || '' });
+    },
+  };
+}
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = src;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error(`${src} ei latautunut`));
+    document.head.append(script);
+  });
+}
+
+async function start() {
+  const options = document.querySelector('script[data-config]').dataset;
+  window.CMS_MANUAL_INIT = true;
+  const [config] = await Promise.all([
+    fetch(options.config, { cache: 'no-cache' }).then(response => response.json()),
+    loadScript(options.bundle),
+  ]);
+  const { CMS } = window;
+  CMS.registerLocale('fi', fi);
+  for (const collection of config.collections) {
+    CMS.registerCustomFormat(collection.format, 'md', {
+      fromFile: text => parse(text, collection.fields),
+      toFile: data => serialize(data, collection.fields),
+    });
+  }
+  registerWidgets(CMS);
+  CMS.registerEditorComponent(imageComponent(config.image_max_bytes));
+  registerPreviews(CMS, config);
+  if (options.previewStyle) CMS.registerPreviewStyle(options.previewStyle);
+  CMS.registerEventListener({ name: 'preSave', handler: beforeSave });
+  CMS.init({ config });
+}
+
+if (typeof document !== 'undefined') start();

@@ -1,0 +1,250 @@
+"""The web editor's configuration, made from the content schemas.
+
+``editor_config(settings)`` is a pure function of the settings: each
+collection's fields come from the same ``Field`` schemas that the build
+validates content with (required flags, choices, URL and date rules, help
+texts), so the editor cannot offer a value the build refuses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from content_rules.rules import PAGE_SCHEMA, post_schema
+from content_types import Field
+from content_types.schema import EDITOR_PATTERNS
+from event_calendar.when import FORMS_HELP, WHEN_PATTERN
+
+# Finnish labels of the fields, by the name writers type in the files.
+LABELS = {
+    "Title": "Otsikko", "Date": "Päivämäärä", "Slug": "Osoite (luodaan otsikosta)",
+    "Category": "Kategoria", "Tags": "Aiheet", "Author": "Kirjoittaja", "Summary": "Tiivistelmä",
+    "Institutions": "Jäsenoppilaitokset", "Status": "Tila", "body": "Teksti",
+    "Uid": "Pysyvä tunniste", "When": "Ajankohta", "Timezone": "Aikavyöhyke",
+    "Precision": "Ajankohdan tarkkuus", "Kind": "Laji", "Audience": "Kohderyhmä",
+    "Location": "Paikka", "Attendance": "Osallistumistapa", "Online": "Verkkotapahtuman osoite",
+    "Registration": "Ilmoittautumisen osoite", "Host": "Järjestävä jäsenoppilaitos",
+    "Previous-When": "Alkuperäinen ajankohta", "Id": "Pysyvä tunniste", "Groups": "Ryhmät",
+    "Attachments": "Liitteet", "File": "Tiedosto", "Link": "Linkki", "Order": "Järjestys",
+    "Organiser": "Koulutuksen järjestäjä", "City": "Kunta", "Region": "Maakunta",
+    "Offers": "Koulutusalat", "Language": "Opetuskieli", "Coordinates": "Koordinaatit",
+    "Website": "Verkkosivusto", "Email": "Sähköposti", "Phone": "Puhelin", "Address": "Käyntiosoite",
+    "Nav": "Järjestys valikossa", "Footer": "Järjestys alatunnisteessa", "Template": "Sivupohja",
+    "Url": "Url", "Save_as": "Save_as",
+}
+HINTS = {
+    "Slug": "Luodaan otsikosta, kun tallennat ensimmäisen kerran; ei muutu sen jälkeen.",
+    "Uid": "Luodaan itsestään. Älä kopioi toiselle tapahtumalle.",
+    "Id": "Luodaan itsestään: sivun salattu osoite jäsenalueella.",
+    "Summary": "Yksi tai kaksi virkettä: näkyy listauksissa, syötteissä ja hakukoneissa.",
+    "Tags": "Erota aiheet pilkulla.",
+    "Status": "Luonnos näkyy vain esikatselussa; julkaistu sivustolla.",
+    "Host": "Jäsenoppilaitoksen osoitenimi, esimerkiksi lahden-konservatorio.",
+    "Previous-When": "Siirretyn tapahtuman alkuperäinen ajankohta. " + FORMS_HELP,
+    "Attachments": "Liitteet salataan jäsenalueelle. Ne tallennetaan kansioon content/members/tiedostot/.",
+    "File": "Tallennetaan kansioon content/members/tiedostot/ ja salataan.",
+    "Nav": "Pienin numero on ensimmäisenä; tyhjä = ei valikossa.",
+}
+CHOICE_LABELS = {("Status", "draft"): "luonnos", ("Status", "published"): "julkaistu"}
+# What `invoke new-post`, `new-event`, `new-bulletin` and `new-material` write into a
+# new file (tests/test_editor.py compares these with tasks.py).
+NEW_FILE_VALUES = {
+    "posts": {"Author": "Konservatorioliiton toimisto", "Status": "draft"},
+    "events": {"Status": "suunniteltu", "Audience": "julkinen"},  # event_calendar.events.DEFAULT_STATUS
+    "bulletins": {"Groups": ["jasenet"]},
+    "materials": {"Groups": ["jasenet"]},
+}
+# The members' section's folders under MEMBERS_PATHS[0] (plugins/members_area).
+MEMBERS_FOLDERS = {"bulletins": "tiedotteet", "materials": "materiaalit"}
+MEMBERS_FILES = "tiedostot"
+# Attachments are encrypted and downloaded in the browser in one piece.
+MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+MEMBER_ID_PATTERN = r"^[0-9a-f]{16,64}$"  # members_area.ITEM_ID
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+SLUG_PATTERN = r"^[a-z0-9_-]+(/[a-z0-9_-]+)*$"
+
+
+@dataclass(frozen=True)
+class Collection:
+    name: str
+    label: str
+    singular: str
+    folder: str  # relative to the content folder
+    schema: tuple[Field, ...]
+    create: bool = True
+    file_name: str = "{{fields.Slug}}"
+    summary: str = "{{fields.Title}}"
+    nested: bool = False
+    media: str | None = None  # members' files: their own folder, never content/images
+    body_images: bool = True
+
+
+def common_fields(content_class, schema: tuple[Field, ...]) -> tuple[Field, ...]:
+    """Title, Slug, Date and Summary of our own content types, before their schema."""
+    names = {field.name for field in schema}
+    fields = [Field("Title", required=True)]
+    if "date" in content_class.mandatory_properties:
+        fields.append(Field("Date", "date", required=True))
+    fields.append(Field("Slug", "slug", required=True))
+    fields += list(schema)
+    if "Summary" not in names:
+        fields.append(Field("Summary"))
+    return tuple(fields)
+
+
+def content_schema(content_class, settings: Mapping, source_path: str) -> tuple[Field, ...]:
+    """The schema a content type validates a file at ``source_path`` with.
+
+    Read through the type's own ``get_schema``, on an instance with the real
+    settings, so that choices taken from settings (groups) are the same.
+    """
+    item = content_class("", {"title": "-"}, settings=dict(settings), source_path=source_path)
+    return common_fields(content_class, item.get_schema())
+
+
+def collections(settings: Mapping) -> list[Collection]:
+    from channels import Channel
+    from event_calendar.events import Event
+    from member_directory.institutions import Institution
+    from members_area import MemberItem
+
+    members = settings.get("MEMBERS_PATHS", ["members"])[0]
+    path = settings["PATH"]
+    posts = settings.get("ARTICLE_PATHS", ["posts"])[0]
+    events = settings.get("EVENT_PATHS", ["events"])[0]
+    directory = settings.get("DIRECTORY_PATHS", ["directory"])[0]
+    channels = settings.get("CHANNEL_PATHS", ["channels"])[0]
+    bulletins = f"{members}/{MEMBERS_FOLDERS['bulletins']}"
+    materials = f"{members}/{MEMBERS_FOLDERS['materials']}"
+    return [
+        Collection("posts", "Ajankohtaista", "kirjoitus", posts,
+                   post_schema(settings.get("ALLOWED_CATEGORIES", ())),
+                   file_name="{{fields.Date}}-{{fields.Slug}}",
+                   summary="{{fields.Date}} – {{fields.Title}}"),
+        Collection("events", "Tapahtumat", "tapahtuma", events,
+                   content_schema(Event, settings, f"{path}/{events}/uusi.md"),
+                   summary="{{fields.When}} – {{fields.Title}}"),
+        Collection("bulletins", "Jäsentiedotteet", "jäsentiedote", bulletins,
+                   content_schema(MemberItem, settings, f"{path}/{bulletins}/uusi.md"),
+                   file_name="{{fields.Date}}-{{fields.Slug}}", summary="{{fields.Date}} – {{fields.Title}}",
+                   media=f"{members}/{MEMBERS_FILES}", body_images=False),
+        Collection("materials", "Jäsenmateriaalit", "jäsenmateriaali", materials,
+                   content_schema(MemberItem, settings, f"{path}/{materials}/uusi.md"),
+                   file_name="{{fields.Date}}-{{fields.Slug}}", summary="{{fields.Date}} – {{fields.Title}}",
+                   media=f"{members}/{MEMBERS_FILES}", body_images=False),
+        Collection("pages", "Sivut", "sivu", settings.get("PAGE_PATHS", ["pages"])[0], PAGE_SCHEMA,
+                   create=False, nested=True),
+        Collection("directory", "Jäsenoppilaitokset", "jäsenoppilaitos", directory,
+                   content_schema(Institution, settings, f"{path}/{directory}/uusi.md"), create=False),
+        Collection("channels", "Viestintäkanavat", "kanava", channels,
+                   content_schema(Channel, settings, f"{path}/{channels}/uusi.md")),
+    ]
+
+
+def _hint(field: Field) -> str | None:
+    if field.help:
+        return field.help
+    if field.name in HINTS and (field.name != "Status" or "draft" in field.choices):
+        return HINTS[field.name]
+    return f"Esimerkiksi {field.example}" if field.example and not field.example.startswith("(") else None
+
+
+def decap_field(field: Field, collection: Collection) -> dict:
+    """One field in Decap CMS's terms."""
+    spec = {"name": field.name, "label": LABELS[field.name], "required": field.required}
+    hint = _hint(field)
+    if hint:
+        spec["hint"] = hint
+    kind = field.kind
+    if kind in ("choice", "choices"):
+        spec.update(widget="select", options=[
+            {"label": CHOICE_LABELS.get((field.name, value), value), "value": value}
+            for value in field.choices])
+        if kind == "choices":
+            spec["multiple"] = True
+    elif kind == "int":
+        spec.update(widget="number", value_type="int")
+    elif kind == "date":
+        spec.update(widget="datetime", format="YYYY-MM-DD", date_format="D.M.YYYY", time_format=False,
+                    default="{{now}}",
+                    pattern=[DATE_PATTERN, "Kirjoita päivämäärä muodossa 2021-01-05."])
+    elif kind == "slug":
+        spec.update(widget="kl-slug", pattern=[SLUG_PATTERN, "Osoitteessa saa olla vain a–z, 0–9 ja -."])
+    elif kind == "uuid":
+        spec.update(widget="kl-uuid", pattern=list(EDITOR_PATTERNS["uuid"]))
+    elif kind == "list":
+        spec.update(widget="list")
+    elif kind == "fixed":
+        spec.update(widget="hidden", keep_empty=True)
+    elif kind == "when":
+        spec.update(widget="string", pattern=[WHEN_PATTERN, "Ajankohtaa ei voi lukea. " + FORMS_HELP])
+    elif kind in EDITOR_PATTERNS:
+        spec.update(widget="string", pattern=list(EDITOR_PATTERNS[kind]))
+    else:
+        spec["widget"] = "string"
+    # Fields whose meaning lives in one plugin's code rather than in a kind.
+    if collection.media and field.name == "Id":
+        spec.update(widget="kl-token", pattern=[MEMBER_ID_PATTERN, HINTS["Id"]])
+    if collection.media and field.name in ("Attachments", "File"):
+        file_widget = {"widget": "file", "choose_url": False,
+                       "media_library": {"config": {"max_file_size": MAX_ATTACHMENT_BYTES}}}
+        if field.name == "File":
+            spec.update(file_widget)
+        else:
+            spec.update(widget="list", field={"name": "tiedosto", "label": "Liite", **file_widget})
+    if collection.media and field.name == "Slug":
+        spec["file_name_only"] = True  # the file name, as invoke writes it; no Slug line
+    value = NEW_FILE_VALUES.get(collection.name, {}).get(field.name)
+    if value is not None:
+        spec["default"] = value
+    return spec
+
+
+def decap_collection(collection: Collection, content_folder: str) -> dict:
+    folder = str(PurePosixPath(content_folder) / collection.folder)
+    body = {"name": "body", "label": LABELS["body"], "widget": "markdown", "required": False,
+            "modes": ["rich_text", "raw"]}
+    if not collection.body_images:
+        body["editor_components"] = []  # images would be published unencrypted
+    spec = {
+        "name": collection.name,
+        "label": collection.label,
+        "label_singular": collection.singular,
+        "folder": folder,
+        "extension": "md",
+        "format": f"pelican-{collection.name}",
+        "identifier_field": "Title",
+        "create": collection.create,
+        "delete": False,
+        "slug": collection.file_name,
+        "summary": collection.summary,
+        "sortable_fields": [f.name for f in collection.schema if f.name in ("Title", "Date")],
+        "fields": [decap_field(field, collection) for field in collection.schema] + [body],
+    }
+    if collection.nested:
+        spec["nested"] = {"depth": 5}  # the folders of sections: liitto/hallinto.md
+    if collection.media:
+        spec["media_folder"] = "/" + str(PurePosixPath(content_folder) / collection.media)
+        spec["public_folder"] = MEMBERS_FILES
+    return spec
+
+
+def editor_config(settings: Mapping, backend: Mapping, max_image_bytes: int) -> dict:
+    """Decap CMS's configuration (``CMS.init({config})``) for these settings."""
+    content = settings["EDITOR_CONTENT_FOLDER"]
+    images = settings.get("IMAGE_SOURCE_DIR", "images")
+    return {
+        "load_config_file": False,
+        "locale": "fi",
+        "backend": dict(backend),
+        "local_backend": {"url": settings["EDITOR_LOCAL_PROXY"]},
+        "site_url": settings.get("PUBLIC_SITEURL") or settings.get("SITEURL") or "",
+        "display_url": settings.get("PUBLIC_SITEURL") or settings.get("SITEURL") or "",
+        "media_folder": str(PurePosixPath(content) / images),
+        "public_folder": "{static}/" + images,
+        "image_max_bytes": max_image_bytes,  # editor.js: the image button's upload limit
+        "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
+        "collections": [decap_collection(c, content) for c in collections(settings)],
+    }
