@@ -502,7 +502,7 @@ def test_staff_write_a_post_an_event_and_a_bulletin_in_the_editor(
     event_file = content / "events" / "muokkaimen-testiseminaari.md"
     event = front_matter(event_file)
     assert event["when"] == "2031-03-17/2031-03-19" and event["kind"] == "seminaari"
-    assert event["status"] == "alustava" and event["audience"] == "julkinen"
+    assert event["status"] == "suunniteltu" and event["audience"] == "julkinen"
     uuid.UUID(event["uid"])
     bulletins = list((content / "members" / "tiedotteet").glob("*-muokkaimen-testitiedote.md"))
     assert len(bulletins) == 1

@@ -37,9 +37,9 @@ def copy_project(target: Path) -> Path:
     for name in ("Makefile", "tasks.py", "pelicanconf.py", "publishconf.py",
                  "requirements.txt", "requirements-test.txt"):
         shutil.copy2(ROOT / name, target / name)
-    for folder in ("theme", "plugins"):
-        shutil.copytree(ROOT / folder, target / folder,
-                        ignore=shutil.ignore_patterns("__pycache__"), copy_function=shutil.copy2)
+    for folder in ("theme", "plugins", "editor"):
+        shutil.copytree(ROOT / folder, target / folder, copy_function=shutil.copy2,
+                        ignore=shutil.ignore_patterns("__pycache__", "node_modules"))
     (target / ".venv").symlink_to(ROOT / ".venv")
     for folder in ("posts", "pages", "images"):
         (target / "content" / folder).mkdir(parents=True)

@@ -210,12 +210,15 @@ def test_footer_has_contact_channels_and_legal_pages(site):
 
 
 def test_no_placeholder_text_reaches_the_output(site):
-    files = site.text_files()
-    assert len(files) > 100 and any(f.name == "index.html" for f in files)  # the check saw the site
-    for file in files:
+    checked = 0
+    for file in site.text_files():
+        if file.name in ("sisalto.json", "hakemisto.json", "avaimet.json"):
+            continue  # the members' ciphertext: random base64 can spell anything
+        checked += 1
         text = file.read_text(encoding="utf-8").lower()
         for word in ("lorem ipsum", "todo", "fixme", "kirjoita tähän"):
             assert word not in text, (file, word)
+    assert checked > 100
 
 
 def test_untranslated_english_ui_strings_do_not_leak(site):
