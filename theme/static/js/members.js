@@ -620,13 +620,20 @@
     progress.textContent = message || "";
   }
 
+  // hash-wasm compiles its WebAssembly on first use: do that while the member
+  // types, with a derivation too small to be anything but a warm-up.
+  function warmUp() {
+    window.hashwasm.argon2id({ password: "", salt: new Uint8Array(8), parallelism: 1, iterations: 1,
+                               memorySize: 8, hashLength: 4, outputType: "binary" }).catch(function () {});
+  }
+
   function start() {
     return fetchJson(root.getAttribute("data-keyring")).then(function (data) {
       keyring = checkVersion(data);
       checkKdf(keyring.kdf);
       return loadStored().catch(function () { return null; });
     }).then(function () {
-      if (!Object.keys(keys).length) return lock();
+      if (!Object.keys(keys).length) { lock(); warmUp(); return; }
       return unlocked();
     }).catch(function (error) { showError(messageFor(error)); });
   }
