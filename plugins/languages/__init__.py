@@ -158,14 +158,20 @@ def register_content(items) -> list[dict[str, str]]:
     return groups
 
 
-def pages_finalized(generator):
-    settings = generator.settings
+def link_translations(generator, originals, kind: str) -> list:
+    """Give originals and translations their language's paths, check them and
+    record each group of versions; the translations are returned."""
     translations = generator.translations + generator.hidden_translations
-    originals = generator.pages + generator.hidden_pages
-    set_lang_paths(translations + originals, settings, "page")
-    check_originals(originals, settings)
+    set_lang_paths(translations + originals, generator.settings, kind)
+    check_originals(originals, generator.settings)
     for versions in register_content(originals):
         add_translations(generator.context, versions)
+    return translations
+
+
+def pages_finalized(generator):
+    settings = generator.settings
+    translations = link_translations(generator, generator.pages + generator.hidden_pages, "page")
     navs = generator.context.setdefault(NAVS, {})
     for lang in other_languages(settings):
         tree, problems = build_tree([t for t in translations if t.lang == lang])
@@ -176,12 +182,7 @@ def pages_finalized(generator):
 
 def articles_finalized(generator):
     settings = generator.settings
-    translations = generator.translations + generator.hidden_translations
-    originals = generator.articles + generator.hidden_articles
-    set_lang_paths(translations + originals, settings, "article")
-    check_originals(originals, settings)
-    for versions in register_content(originals):
-        add_translations(generator.context, versions)
+    link_translations(generator, generator.articles + generator.hidden_articles, "article")
     generator.context["articles_by_lang"] = {
         lang: [t for t in generator.translations if t.lang == lang]
         for lang in other_languages(settings)}
