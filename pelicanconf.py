@@ -174,7 +174,10 @@ MEMBERITEM_URL = "jasenalue/{id}/"
 MEMBERITEM_SAVE_AS = ""  # the generator writes encrypted pages itself
 # Argon2id for the key slots (memory in KiB); never below OWASP's minimum
 # (19456 KiB, 2 iterations). See plugins/members_area/crypto.py and the README.
-MEMBERS_KDF = {"memory": 65536, "iterations": 5, "parallelism": 1}
+# Development builds use that minimum: their passwords are public, so a costly
+# derivation would protect nothing and only slow every preview rebuild (and
+# login). publishconf.py sets the production cost.
+MEMBERS_KDF = {"memory": 19456, "iterations": 2, "parallelism": 1}
 # Slot salts change every this many days (1–30): a key a browser kept opens
 # builds of its own period only, so a remembered login lasts until the period ends.
 MEMBERS_ROTATION_DAYS = 30

@@ -23,3 +23,6 @@ PRECOMPRESS = True
 # Members' passwords come from MEMBERS_PASSWORD_<GROUP> or MEMBERS_SECRETS_FILE;
 # the build stops when one is missing or is a development password.
 MEMBERS_PASSWORDS = "production"
+# Argon2id for the production key slots: 64 MiB, 5 passes, 1 lane (about 0.3 s
+# per guess on this machine's CPU; see the README's "Members' section").
+MEMBERS_KDF = {"memory": 65536, "iterations": 5, "parallelism": 1}

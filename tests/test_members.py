@@ -16,7 +16,7 @@ import tomllib
 
 import pytest
 
-from conftest import PASSWORD_ENV, PLUGINS, ROOT, SITEURL, TEST_PASSWORDS, FixtureSite
+from conftest import PASSWORD_ENV, PLUGINS, ROOT, SETTINGS_KDF, SITEURL, TEST_PASSWORDS, FixtureSite
 
 sys.path.insert(0, str(PLUGINS))
 from members_area import crypto  # noqa: E402
@@ -62,7 +62,7 @@ def make_members_site(root, big_file=False) -> FixtureSite:
 @pytest.fixture(scope="module")
 def members_site(tmp_path_factory):
     site = make_members_site(tmp_path_factory.mktemp("members"), big_file=True)
-    build = site.build(SITEURL="", MEMBERS_TODAY=TODAY)
+    build = site.build(SITEURL="", MEMBERS_TODAY=TODAY, MEMBERS_KDF=SETTINGS_KDF)
     assert build.returncode == 0, build.stderr
     build.site = site
     return build
