@@ -180,3 +180,66 @@ def test_clean_build_prints_only_finnish(site):
         line.startswith("Sivusto rakennettu kansioon ") for line in site.stdout.splitlines())
     assert "Done" not in site.stdout + site.stderr
     assert all(line.startswith("HUOMIO: ") or not line.strip() for line in site.stderr.splitlines())
+
+
+class InProcessPreview:
+    """The preview's server over a folder, in this process, without builds."""
+
+    def __init__(self, output: Path):
+        import preview_server
+
+        self.preview = preview_server.Preview(output, output.parent)
+        self.server = preview_server.open_server(self.preview, "127.0.0.1", 0)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def state(self, query: str = "") -> tuple[dict, float]:
+        import json
+
+        started = time.monotonic()
+        with urllib.request.urlopen(f"{self.url}/_esikatselu/tila{query}", timeout=30) as answer:
+            return json.loads(answer.read()), time.monotonic() - started
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def preview_of(tmp_path):
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "index.html").write_text(
+        "<!doctype html><html lang=fi><head><title>Etusivu</title></head>"
+        "<body><h1>Etusivu</h1></body></html>", encoding="utf-8")
+    serving = InProcessPreview(output)
+    yield serving
+    serving.close()
+
+
+def test_an_open_page_hears_of_a_finished_build_at_once(preview_of):
+    """The state request waits for the next build and is answered as it ends."""
+    state, _ = preview_of.state()
+    assert state == {"versio": 0}, "without versio: answered at once"
+    threading.Timer(0.5, preview_of.preview.built).start()
+    state, waited = preview_of.state("?versio=0")
+    assert state == {"versio": 1}
+    assert 0.4 < waited < 5, "answered when the build ended, not before, not at a later poll"
+    state, waited = preview_of.state("?versio=0")  # a page still showing build 0
+    assert state == {"versio": 1} and waited < 1
+
+
+def test_a_visible_page_reloads_as_soon_as_a_build_ends(preview_of, playwright_browser):
+    page = playwright_browser.new_page()
+    asked = []
+    page.on("request", lambda request: asked.append(request.url) if "/tila" in request.url else None)
+    page.goto(preview_of.url + "/")
+    page.wait_for_load_state()
+    page.wait_for_timeout(2000)
+    assert asked == [preview_of.url + "/_esikatselu/tila?versio=0"], "one request, waiting (no polling)"
+    with page.expect_navigation(timeout=3000):
+        started = time.monotonic()
+        preview_of.preview.built()
+    assert time.monotonic() - started < 1.5
+    assert page.locator("script[data-versio='1']").count() == 1, "the reloaded page knows build 1"
+    page.close()

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from sitecore.problems import Problem, last_problems
 
@@ -26,6 +26,9 @@ from sitecore.problems import Problem, last_problems
 # (not inline) so that pages with a strict Content-Security-Policy run them.
 OWN = "/_esikatselu/"
 ASSETS = Path(__file__).with_name("assets")
+# How long the state request of an open page waits for the next build before
+# it is answered anyway (the page then asks again).
+LONG_POLL_SECONDS = 20
 
 
 class PortTaken(OSError):
@@ -38,11 +41,22 @@ class Preview:
     def __init__(self, output: Path, root: Path):
         self.output, self.root = output, root
         self.generation = 0  # rises after every build, so open pages reload
-        self.lock = threading.Lock()
+        self.changed = threading.Condition()
 
     def built(self) -> None:
-        with self.lock:
+        with self.changed:
             self.generation += 1
+            self.changed.notify_all()
+
+    def generation_after(self, seen: int, seconds: float) -> int:
+        """The generation once it is no longer ``seen``, or after ``seconds`` at most.
+
+        An open page asks with the generation it was served with and is
+        answered the moment a build finishes, not at its next poll.
+        """
+        with self.changed:
+            self.changed.wait_for(lambda: self.generation != seen, timeout=seconds)
+            return self.generation
 
     def problems(self) -> list[Problem]:
         return last_problems(self.output)
@@ -113,7 +127,7 @@ class Handler(SimpleHTTPRequestHandler):
     def _answer(self, send_body: bool) -> None:
         path = unquote(urlsplit(self.path).path)
         if path.startswith(OWN):
-            return self._own(path[len(OWN):], send_body)
+            return self._own(path[len(OWN):], parse_qs(urlsplit(self.path).query), send_body)
         problems = self.preview.problems()
         has_site = (self.preview.output / "index.html").is_file()
         if not has_site:
@@ -142,9 +156,12 @@ class Handler(SimpleHTTPRequestHandler):
         body = inject(text, top, head, tail).encode("utf-8")
         self._send(status, body, "text/html; charset=utf-8", send_body)
 
-    def _own(self, name: str, send_body: bool) -> None:
+    def _own(self, name: str, query: dict[str, list[str]], send_body: bool) -> None:
         if name == "tila":
-            body = json.dumps({"versio": self.preview.generation}).encode()
+            seen = query.get("versio", [""])[0]
+            generation = (self.preview.generation_after(int(seen), LONG_POLL_SECONDS)
+                          if seen.isdigit() else self.preview.generation)
+            body = json.dumps({"versio": generation}).encode()
             return self._send(HTTPStatus.OK, body, "application/json", send_body)
         file = ASSETS / name
         if "/" in name or not file.is_file():

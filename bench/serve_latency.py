@@ -1,0 +1,119 @@
+"""Benchmark: `make serve` on the real site, from saving a post to the new text in the browser.
+
+    .venv/bin/python bench/serve_latency.py [--edits 10]
+
+In a temporary copy of the project, starts the preview exactly as
+`make serve` does (``invoke livereload``), opens a post in Debian's Chromium
+(Playwright) and then, ten times: writes a new sentence into the post's file
+and waits until the open page shows it. Each latency runs from just before
+the file is written to the moment the text is on the page (the preview
+rebuilds, the page notices the new build and reloads). Prints the median and
+the range; the first build (before the page opens) is not counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+POST = "content/posts/2020-12-08-uusi-ilme-ja-verkkosivut.md"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def copy_project(target: Path) -> Path:
+    ignore = shutil.ignore_patterns(".venv", "output", ".output.*", ".cache", ".git", "__pycache__",
+                                    ".pytest_cache", "node_modules")
+    shutil.copytree(ROOT, target, ignore=ignore)
+    return target
+
+
+def post_url(project: Path, post: Path) -> str:
+    """The address of ``post``'s page in the first build."""
+    slug = next(line.split(":", 1)[1].strip() for line in post.read_text(encoding="utf-8").splitlines()
+                if line.startswith("Slug:"))
+    page = next((project / "output").glob(f"**/{slug}/index.html"))
+    return page.parent.relative_to(project / "output").as_posix() + "/"
+
+
+def wait_for_server(port: int, child: subprocess.Popen, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            raise SystemExit(f"the preview stopped: {child.stdout.read()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("the preview did not start")
+
+
+def measure(edits: int) -> list[float]:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        project = copy_project(Path(tmp) / "site")
+        post = project / POST
+        original = post.read_text(encoding="utf-8")
+        port = free_port()
+        child = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "invoke"), "livereload", "--port", str(port)],
+            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True)
+        latencies = []
+        try:
+            wait_for_server(port, child)
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                                     args=["--no-sandbox", "--disable-gpu"])
+                page = browser.new_page()
+                # The first build finishes before the address is printed.
+                deadline = time.monotonic() + 120
+                while "Sivusto osoitteessa" not in (line := child.stdout.readline()):
+                    if time.monotonic() > deadline or (not line and child.poll() is not None):
+                        raise SystemExit("the preview's first build did not finish")
+                page.goto(f"http://127.0.0.1:{port}/{post_url(project, post)}")
+                for n in range(edits):
+                    time.sleep(1.0)  # the page settles and polls for the next build
+                    marker = f"Mittauslause numero {n + 1} tallennettiin juuri."
+                    text = original.rstrip("\n") + f"\n\n{marker}\n"
+                    started = time.perf_counter()
+                    post.write_text(text, encoding="utf-8")
+                    page.get_by_text(marker).wait_for(timeout=60_000)
+                    latencies.append(time.perf_counter() - started)
+                browser.close()
+        finally:
+            os.killpg(child.pid, 15)
+            child.wait()
+    return latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--edits", type=int, default=10)
+    args = parser.parse_args()
+    latencies = measure(args.edits)
+    print("save → new text in the browser, seconds: "
+          + ", ".join(f"{s:.2f}" for s in latencies))
+    print(f"median {statistics.median(latencies):.2f} s "
+          f"(range {min(latencies):.2f}–{max(latencies):.2f} s, {len(latencies)} edits; "
+          f"load average {os.getloadavg()[0]:.1f})")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "plugins"))
+    main()
