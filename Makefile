@@ -52,8 +52,10 @@ node_modules/.installed: package.json package-lock.json
 editor/node_modules/.package-lock.json: editor/package-lock.json
 	npm ci --prefix editor --no-audit --no-fund --loglevel=error
 
+# One worker per core (pytest-xdist); a test file stays on one worker, so the
+# fixtures it shares (a built site, a served folder) are made once.
 test: $(VENV)/.test node_modules/.installed editor/node_modules/.package-lock.json
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # Unit tests and each plugin alone in a tiny site (markers in pytest.ini): no whole-site build, no browser.
 test-fast: $(VENV)/.test

@@ -243,3 +243,18 @@ def test_a_visible_page_reloads_as_soon_as_a_build_ends(preview_of, playwright_b
     assert time.monotonic() - started < 1.5
     assert page.locator("script[data-versio='1']").count() == 1, "the reloaded page knows build 1"
     page.close()
+
+
+def test_a_page_closed_while_waiting_leaves_no_traceback(preview_of, capfd):
+    """A tab closed during its wait: the answer goes nowhere, silently."""
+    with socket.create_connection(("127.0.0.1", preview_of.server.server_address[1])) as client:
+        client.sendall(b"GET /_esikatselu/tila?versio=0 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        time.sleep(0.3)
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    preview_of.preview.built()  # the waiting request now writes to a closed socket
+    time.sleep(0.5)
+    state, _ = preview_of.state()
+    assert state == {"versio": 1}, "the preview still answers"
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    assert "Exception occurred" not in captured.err + captured.out

@@ -170,13 +170,18 @@ class Handler(SimpleHTTPRequestHandler):
                    mimetypes.guess_type(name)[0] or "application/octet-stream", send_body)
 
     def _send(self, status, body: bytes, kind: str, send_body: bool) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        if send_body:
-            self.wfile.write(body)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if send_body:
+                self.wfile.write(body)
+        except ConnectionError:
+            # The tab was closed or reloaded while its request waited for a
+            # build: nobody to answer, and nothing to print.
+            self.close_connection = True
 
 
 def open_server(preview: Preview, host: str, port: int) -> ThreadingHTTPServer:
