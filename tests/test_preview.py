@@ -258,3 +258,30 @@ def test_a_page_closed_while_waiting_leaves_no_traceback(preview_of, capfd):
     captured = capfd.readouterr()
     assert "Traceback" not in captured.err + captured.out
     assert "Exception occurred" not in captured.err + captured.out
+
+
+def test_the_waiting_build_runs_the_plugins_as_they_are_when_it_starts(project):
+    """The next build's process is started ahead with the libraries loaded, but
+    our plugins are read when it starts: an edit made meanwhile is the one that runs."""
+    (project / "content" / "posts" / "2021-01-05-hyva.md").write_text(GOOD, encoding="utf-8")
+    script = ("import sys, tasks\n"
+              "builds = tasks.WarmBuilds(tasks.DEV_SETTINGS)\n"
+              "assert builds()\n"
+              "assert builds.waiting.poll() is None, 'the next build waits'\n"
+              "sys.stdin.readline()\n"  # the test edits a plugin now
+              "assert builds()\n"
+              "tasks._stop_builds()\n"
+              "assert builds.waiting.poll() is not None, 'stopped with the preview'\n")
+    child = subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), "-c", script], cwd=project,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True)
+    lines = []
+    while not any(line.startswith("Sivusto rakennettu") for line in lines):
+        lines.append(child.stdout.readline())
+        assert lines[-1] or child.poll() is None, "".join(lines)
+    main = project / "plugins" / "strict_build" / "__main__.py"
+    main.write_text(main.read_text(encoding="utf-8").replace("Sivusto rakennettu", "Sivusto koottu"),
+                    encoding="utf-8")
+    out, _ = child.communicate("\n", timeout=120)
+    assert child.returncode == 0, "".join(lines) + out
+    assert "Sivusto koottu kansioon output" in out, out
