@@ -31,6 +31,17 @@ def absolute_url(settings: Mapping) -> str:
     return (settings.get("PUBLIC_SITEURL") or settings.get("SITEURL") or "").rstrip("/")
 
 
+def served_url(settings: Mapping) -> str:
+    """Where this build's files will be served, without a trailing slash.
+
+    ``SITEURL`` when it is absolute (a preview deploy serves its own files),
+    else ``absolute_url``: a development build (``SITEURL = ""``) names the
+    real site, so a page's image address is absolute wherever it is read.
+    """
+    siteurl = settings.get("SITEURL") or ""
+    return siteurl.rstrip("/") if siteurl.startswith("http") else absolute_url(settings)
+
+
 def feed_url_base(settings: Mapping) -> str:
     """The address Pelican's feeds put before each link, without a trailing slash.
 
