@@ -54,7 +54,7 @@ class MemberItem(TypedContent):
 
     default_template = "members"
     mandatory_properties = ("title", "date")
-    members_only = True  # other plugins must not publish anything of it
+    members_only = True  # never public (sitecore.site.is_public), its own generator included
 
     @property
     def item_kind(self) -> str:
@@ -115,9 +115,6 @@ class MembersGenerator(TypedContentGenerator):
 
     def order(self, items):
         return sorted(items, key=lambda i: (i.date, i.fields["id"]), reverse=True)
-
-    def public(self, items):
-        return []  # the section's items are never public
 
     def finalize_context(self):
         settings = self.settings
