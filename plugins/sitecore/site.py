@@ -1,6 +1,7 @@
 """Facts about the site every plugin and template asks the same way: its
-absolute URL, the base of its feeds' links, its language, the URL of each
-section, and whether an item may appear in public output.
+absolute URL, where this build is served, the base of its feeds' links, its
+language, the URL of each section, and whether an item may appear in public
+output.
 
 One owner per fact: the values come from the settings (pelicanconf.py);
 ``SECTION_URLS`` holds the only defaults of the section URL settings.
