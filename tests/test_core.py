@@ -179,7 +179,7 @@ def test_a_setting_of_the_wrong_kind_is_named_and_defaults_are_filled_in():
 
 
 def test_site_facts_come_from_settings():
-    from sitecore.site import Sections, absolute_url, language
+    from sitecore.site import Sections, absolute_url, feed_url_base, language, section_url, served_url
 
     production = {"SITEURL": "https://a.fi", "PUBLIC_SITEURL": "https://a.fi"}
     development = {"SITEURL": "", "PUBLIC_SITEURL": "https://a.fi/"}
@@ -189,6 +189,18 @@ def test_site_facts_come_from_settings():
     sections = Sections.from_settings({"INDEX_URL": "uutiset/", "EVENTS_URL": "tapahtumat/",
                                        "DIRECTORY_URL": "jasenet/", "MEMBERS_URL": "sisalla/"})
     assert sections == Sections(blog="uutiset", events="tapahtumat", directory="jasenet", members="sisalla")
+    assert Sections.from_settings({"EVENTS_URL": "kalenteri/2025/"}).events == "kalenteri"
+    assert section_url({"MEMBERS_URL": "sisalla/"}, "members") == "sisalla/"
+    assert section_url({}, "members") == "jasenalue/"  # the one default, shared by Sections
+    assert Sections.from_settings({}) == Sections(blog="ajankohtaista", events="tapahtumat",
+                                                  directory="jasenet", members="jasenalue")
+    # Feeds link where Pelican's feed writer does: FEED_DOMAIN, else SITEURL (not PUBLIC_SITEURL).
+    assert feed_url_base({"FEED_DOMAIN": "https://f.fi/", "SITEURL": "https://a.fi"}) == "https://f.fi"
+    assert feed_url_base({"SITEURL": "", "PUBLIC_SITEURL": "https://a.fi"}) == ""
+    # A page's image is absolute: where this build is served, the real site for a development build.
+    assert served_url(production) == served_url(development) == "https://a.fi"
+    assert served_url({"SITEURL": "https://esikatselu.a.fi/", "PUBLIC_SITEURL": "https://a.fi"}) == (
+        "https://esikatselu.a.fi")
 
 
 def test_is_public_is_the_one_privacy_question():

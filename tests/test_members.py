@@ -390,6 +390,7 @@ def test_public_content_cannot_link_members_files(tmp_path):
     build = site.build(SITEURL="")
     assert build.returncode == 1
     assert "osoittaa jäsenalueen tiedostoon" in build.stderr
+    assert "linkitä jäsenalueen sivuun (/jasenalue/)" in build.stderr  # the hint names MEMBERS_URL
 
 
 # --- leaks --------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from pelican.contents import Article, Content, Static
 from pelican.readers import MarkdownReader
 
 from sitecore import ContentError, report
+from sitecore.site import section_url
 
 from .dates import parse_post_date
 from .rules import missing_references, post_problems
@@ -70,7 +71,8 @@ def check_content(content):
     if any(os.path.commonpath([os.path.abspath(content.source_path), os.path.abspath(r)])
            == os.path.abspath(r) for r in private):
         private = []  # the members' own pages may link their files
-    problems += missing_references(content.source_path, references, settings["PATH"], private)
+    problems += missing_references(content.source_path, references, settings["PATH"], private,
+                                   section_url(settings, "members"))
     for problem in problems:
         report(logger, problem)
 

@@ -104,13 +104,15 @@ def post_problems(
 
 def missing_references(
     source: str, references: Iterable[tuple[str, str]], content_root: str,
-    private_roots: Iterable[str] = (),
+    private_roots: Iterable[str] = (), members_url: str = "",
 ) -> list[Problem]:
     """Problems for {filename}, {static} and {attach} targets that do not exist.
 
     ``references`` are (kind, target) pairs as written in the source, e.g.
     ("static", "/images/kuva.jpg"); a target without a leading slash is
-    relative to the source file's folder, as Pelican reads it.
+    relative to the source file's folder, as Pelican reads it. A link into
+    ``private_roots`` (the members' content) is a problem too: the hint names
+    the members' section at ``members_url``.
     """
     problems = []
     for kind, target in references:
@@ -124,10 +126,11 @@ def missing_references(
         private = [r for r in private_roots
                    if os.path.commonpath([os.path.abspath(full), os.path.abspath(r)]) == os.path.abspath(r)]
         if private:
+            section = f"jäsenalueen sivuun (/{members_url})" if members_url else "jäsenalueen sivuun"
             problems.append(Problem(
                 source, "linkki", f"linkki {{{kind}}}{target} osoittaa jäsenalueen tiedostoon.",
                 "Jäsenalueen sisältö on salattu, eikä sitä voi linkittää tiedostona: "
-                "linkitä jäsenalueen sivuun (/jasenalue/) tai siirrä julkinen tiedosto kansioon content/images/.",
+                f"linkitä {section} tai siirrä julkinen tiedosto kansioon content/images/.",
             ))
             continue
         if os.path.isfile(full):

@@ -16,6 +16,7 @@ from content_rules.rules import PAGE_SCHEMA, post_schema
 from content_types import Field
 from content_types.schema import EDITOR_PATTERNS
 from event_calendar.when import FORMS_HELP, WHEN_PATTERN
+from sitecore.site import absolute_url
 
 # Finnish labels of the fields, by the name writers type in the files.
 LABELS = {
@@ -240,8 +241,8 @@ def editor_config(settings: Mapping, backend: Mapping, max_image_bytes: int) -> 
         "locale": "fi",
         "backend": dict(backend),
         "local_backend": {"url": settings["EDITOR_LOCAL_PROXY"]},
-        "site_url": settings.get("PUBLIC_SITEURL") or settings.get("SITEURL") or "",
-        "display_url": settings.get("PUBLIC_SITEURL") or settings.get("SITEURL") or "",
+        "site_url": absolute_url(settings),
+        "display_url": absolute_url(settings),
         "media_folder": str(PurePosixPath(content) / images),
         "public_folder": "{static}/" + images,
         "image_max_bytes": max_image_bytes,  # editor.js: the image button's upload limit

@@ -21,7 +21,7 @@ from content_types import TypedContentGenerator
 from languages import add_translations, language_versions
 from languages.content import TranslatedContentMixin
 from sitecore import Build, Problem, report
-from sitecore.site import absolute_url, language
+from sitecore.site import absolute_url, language, section_url
 
 from . import ics, links
 from .events import ATTENDANCE, KINDS, STATUSES, Event
@@ -107,7 +107,7 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
         today = build_today(settings)
         upcoming, past = split_upcoming(events, today)
         years = sorted({year for e in events for year in range(e.when.first.year, e.when.last.year + 1)})
-        base = settings["EVENTS_URL"]
+        base = section_url(settings, "events")
         self.feeds = self._feeds(events)
         add_translations(self.context, language_versions(settings, base))
         self.context["calendar"] = {
@@ -198,7 +198,7 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
                                    **({"description": version.plain_summary} if version.plain_summary else {}))
 
     def _months(self, events, year):
-        base = self.settings["EVENTS_URL"]
+        base = section_url(self.settings, "events")
         months = []
         for month in range(1, 13):
             first = dt.date(year, month, 1)
@@ -213,7 +213,7 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
         return months
 
     def _feeds(self, events):
-        base = self.settings["EVENTS_URL"]
+        base = section_url(self.settings, "events")
         url = f"{self.absolute}/{base}"
         in_feeds = [e for e in events if e.in_feeds]
         feeds = [Feed(N_("All events"), f"{base}kalenteri.ics", f"{url}kalenteri.ics", in_feeds)]
@@ -234,7 +234,7 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
 
     def write_indexes(self, writer):
         calendar = self.context["calendar"]
-        base = self.settings["EVENTS_URL"]
+        base = section_url(self.settings, "events")
         pages = [(f"{base}index.html", base, "events", {})]
         pages.append((f"{base}tilaa/index.html", f"{base}tilaa/", "events_subscribe", {}))
         for kind in calendar["kinds"]:

@@ -18,7 +18,7 @@ from feedgenerator import Rss201rev2Feed
 from pelican import signals
 
 from babel_i18n.catalogs import load_translations
-from sitecore.site import language
+from sitecore.site import feed_url_base, language, section_url
 
 
 def N_(message: str) -> str:  # noqa: N802 - marks a msgid for extraction
@@ -37,8 +37,8 @@ class FeedPage:
 
 def feed_pages(settings, categories) -> dict[str, FeedPage]:
     """Absolute feed URL -> the page it stands for, for every feed the settings make."""
-    base = (settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
-    index = FeedPage(f"{base}/{settings.get('INDEX_URL', '')}", None)
+    base = feed_url_base(settings)
+    index = FeedPage(f"{base}/{section_url(settings, 'blog')}", None)
     pages = {}
     for key in ("FEED_ALL_ATOM", "FEED_ALL_RSS", "FEED_ATOM", "FEED_RSS"):
         if settings.get(key):

@@ -29,6 +29,7 @@ from pelican.generators import Generator
 
 from site_nav import build_tree
 from sitecore import Problem, page_context, report
+from sitecore.site import feed_url_base, section_url
 
 from . import settings as language_settings
 from .urls import front_url, localise_path, page_url_of
@@ -284,12 +285,12 @@ class LanguagePagesGenerator(Generator):
 
     def _plan_feeds(self):
         """Atom and RSS of a language's own posts, for the languages that have posts."""
-        base = (self.settings.get("FEED_DOMAIN") or self.settings.get("SITEURL") or "").rstrip("/")
+        base = feed_url_base(self.settings)
         feeds, pages = {}, {}
         for lang, articles in self.context.get("articles_by_lang", {}).items():
             if not articles:
                 continue  # no posts in this language: its pages point to the Finnish feed
-            news = localised_url(self.settings, self.settings.get("INDEX_URL", ""), lang, strict=False)
+            news = localised_url(self.settings, section_url(self.settings, "blog"), lang, strict=False)
             for kind, key in (("atom", "FEED_ALL_ATOM"), ("rss", "FEED_ALL_RSS")):
                 if self.settings.get(key):
                     url = localised_url(self.settings, self.settings[key], lang, strict=False)

@@ -17,7 +17,7 @@ from languages import add_translations, language_versions
 from languages.content import TranslatedContentMixin
 from sitecore import Problem, report
 from sitecore.settings import Setting, apply
-from sitecore.site import absolute_url, language
+from sitecore.site import absolute_url, language, section_url
 
 from .institutions import OFFERINGS, Institution, mentions, region_slug
 from .mapping import Pin, render_map
@@ -53,7 +53,7 @@ class DirectoryGenerator(TranslatedContentMixin, TypedContentGenerator):
 
     def finalize_context(self):
         siteurl = self.settings.get("SITEURL", "")
-        institutions = self.items
+        institutions = self.public(self.items)
         articles = self.context.get("articles", [])
         self._check_post_links(articles)
         for item in institutions:
@@ -66,9 +66,10 @@ class DirectoryGenerator(TranslatedContentMixin, TypedContentGenerator):
             item.json_ld = json.dumps({"@context": "https://schema.org",
                                        **item.json_ld(siteurl, association_ld(self.settings))},
                                       ensure_ascii=False)
-        add_translations(self.context, language_versions(self.settings, self.settings["DIRECTORY_URL"]))
+        base = section_url(self.settings, "directory")
+        add_translations(self.context, language_versions(self.settings, base))
         self.context["directory"] = {
-            "listing": self._listing("", self.settings["DIRECTORY_URL"], institutions),
+            "listing": self._listing("", base, institutions),
             "regions": self._by_region(institutions),
             "offerings": self._by_offering(institutions),
             "map_svg": render_map([self._pin(i) for i in institutions],
@@ -93,13 +94,13 @@ class DirectoryGenerator(TranslatedContentMixin, TypedContentGenerator):
 
     def _by_region(self, institutions) -> list[Listing]:
         regions = sorted({i.fields["region"] for i in institutions}, key=finnish_sort_key)
-        base = self.settings["DIRECTORY_URL"]
+        base = section_url(self.settings, "directory")
         return [self._listing(region, f"{base}alue/{region_slug(region)}/",
                               [i for i in institutions if i.fields["region"] == region])
                 for region in regions]
 
     def _by_offering(self, institutions) -> list[Listing]:
-        base = self.settings["DIRECTORY_URL"]
+        base = section_url(self.settings, "directory")
         return [self._listing(offer, f"{base}koulutus/{offer}/",
                               [i for i in institutions if offer in i.fields["offers"]])
                 for offer in OFFERINGS.values()
@@ -128,12 +129,12 @@ class DirectoryGenerator(TranslatedContentMixin, TypedContentGenerator):
                               relative_urls=self.settings["RELATIVE_URLS"], url=listing.url,
                               listing=listing, listing_kind=kind)
         default = language(self.settings)
-        for lang, url in language_versions(self.settings, self.settings["DIRECTORY_URL"]).items():
+        for lang, url in language_versions(self.settings, section_url(self.settings, "directory")).items():
             if lang != default:  # the directory in Swedish and English: the same institutions
                 writer.write_file(url + "index.html", template, self.context,
                                   relative_urls=self.settings["RELATIVE_URLS"], url=url, lang=lang,
                                   listing=directory["listing"], listing_kind="all")
-        records = [i.public_record(self.settings.get("SITEURL", "")) for i in self.items]
+        records = [i.public_record(self.settings.get("SITEURL", "")) for i in self.public(self.items)]
         self.write_data(self.settings["DIRECTORY_JSON_SAVE_AS"], json.dumps(
             {"institutions": records}, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
 

@@ -32,6 +32,7 @@ from content_types import Field, TypedContent, TypedContentGenerator
 from event_calendar.when import format_when
 from languages import add_translations, language_versions
 from sitecore import Problem, report
+from sitecore.site import absolute_url, section_url
 
 from . import crypto
 from .passwords import production_passwords
@@ -53,7 +54,7 @@ class MemberItem(TypedContent):
 
     default_template = "members"
     mandatory_properties = ("title", "date")
-    members_only = True  # other plugins must not publish anything of it
+    members_only = True  # never public (sitecore.site.is_public), its own generator included
 
     @property
     def item_kind(self) -> str:
@@ -115,9 +116,6 @@ class MembersGenerator(TypedContentGenerator):
     def order(self, items):
         return sorted(items, key=lambda i: (i.date, i.fields["id"]), reverse=True)
 
-    def public(self, items):
-        return []  # the section's items are never public
-
     def finalize_context(self):
         settings = self.settings
         groups = list(settings.get("MEMBER_GROUPS", {}))
@@ -135,16 +133,16 @@ class MembersGenerator(TypedContentGenerator):
             for problem in problems:
                 report(logger, problem)
         kdf, rotation_days = checked_settings(settings)
-        self.context["members_url"] = settings["MEMBERS_URL"]
+        self.context["members_url"] = section_url(settings, "members")
         self.context["members_csp"] = META_POLICY
-        add_translations(self.context, language_versions(settings, settings["MEMBERS_URL"]))
+        add_translations(self.context, language_versions(settings, self.context["members_url"]))
         if kdf is None:
             return
         # The key derivations take a while and let go of the GIL: start them now,
         # while the other generators write their pages.
         background = ThreadPoolExecutor(max_workers=1)
         self._keyring = background.submit(crypto.make_keyring, self.passwords,
-                                          settings["PUBLIC_SITEURL"], build_day(settings),
+                                          absolute_url(settings), build_day(settings),
                                           rotation_days, kdf)
         background.shutdown(wait=False)
 
@@ -152,7 +150,7 @@ class MembersGenerator(TypedContentGenerator):
 
     def write_indexes(self, writer):
         settings = self.settings
-        base = settings["MEMBERS_URL"]
+        base = section_url(settings, "members")
         locale = settings.get("DEFAULT_LANG", "fi")
         keyring = self._keyring.result()
         self.write_data(f"{base}avaimet.json", json.dumps(keyring.public, indent=1))

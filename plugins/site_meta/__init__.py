@@ -10,7 +10,7 @@ from pelican import signals
 
 from languages import other_languages, translation_groups
 from sitecore import Build
-from sitecore.site import absolute_url, language
+from sitecore.site import absolute_url, language, section_url
 
 from .headers import (MEMBERS_HEADERS, apache_htaccess, apache_section, netlify_headers,
                       security_headers)
@@ -20,12 +20,10 @@ from .sitemap import excluded_with_translations, page_urls, robots_txt, sitemap_
 
 def excluded(settings) -> tuple[str, ...]:
     """Never in the sitemap: the members' section, drafts, the error page, the search page,
-    the staff's editor."""
-    def folder(setting: str, default: str) -> str:
-        return (settings.get(setting) or default).split("{")[0]
-
-    return (folder("MEMBERS_URL", "jasenalue/"), folder("DRAFT_URL", "luonnokset/"), "404.html",
-            folder("SEARCH_URL", "haku/"), folder("EDITOR_URL", "admin/"))
+    the staff's editor (when the editor plugin, which owns ``EDITOR_URL``, is in use)."""
+    urls = (section_url(settings, "members"), settings["DRAFT_URL"], settings.get("SEARCH_URL", "haku/"),
+            settings.get("EDITOR_URL"))
+    return (*(url.split("{")[0] for url in urls if url), "404.html")
 
 
 @dataclass
@@ -73,7 +71,7 @@ def write_files(pelican):
 
 def header_sections(settings) -> dict[str, dict[str, str]]:
     """Paths with header rules of their own: the members' section and HEADER_SECTIONS."""
-    return {f"/{settings.get('MEMBERS_URL', 'jasenalue/')}": MEMBERS_HEADERS,
+    return {f"/{section_url(settings, 'members')}": MEMBERS_HEADERS,
             **settings.get("HEADER_SECTIONS", {})}
 
 

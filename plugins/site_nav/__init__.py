@@ -7,7 +7,7 @@ import logging
 from pelican import signals
 
 from sitecore import report
-from sitecore.site import Sections
+from sitecore.site import Sections, absolute_url
 
 from .tree import NavNode, NavTree, build_tree
 
@@ -23,11 +23,14 @@ def add_navigation(generator):
     generator.context["site_nav"] = tree
 
 
-def add_sections(generator):
-    """``sections.blog``, ``sections.events``, …: each section's URL segment, from settings."""
+def add_site_facts(generator):
+    """The site's facts templates ask (``sitecore.site``): ``sections.blog``,
+    ``sections.events``, …: each section's URL segment; ``site_url``: the site's
+    absolute address (canonical links, hreflang, structured data)."""
     generator.env.globals["sections"] = Sections.from_settings(generator.settings)
+    generator.env.globals["site_url"] = absolute_url(generator.settings)
 
 
 def register():
-    signals.generator_init.connect(add_sections)
+    signals.generator_init.connect(add_site_facts)
     signals.page_generator_finalized.connect(add_navigation)

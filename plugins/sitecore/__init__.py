@@ -6,7 +6,8 @@
   hand from one phase to the next (``build``); ``write_output`` and the other
   file calls are its methods.
 * ``reuse``: writing only changed bytes over an earlier build, and the sweep.
-* ``site``: the site's absolute URL, language, sections and ``is_public``;
+* ``site``: the site's absolute URL (``absolute_url``, ``served_url``,
+  ``feed_url_base``), language, sections (``section_url``) and ``is_public``;
   ``settings``: a plugin's settings declared with defaults and checks;
   ``hooks``: ``page_context``, our signal for values a page's context gets.
 

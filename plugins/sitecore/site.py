@@ -1,9 +1,10 @@
 """Facts about the site every plugin and template asks the same way: its
-absolute URL, its language, the URL of each section, and whether an item
-may appear in public output.
+absolute URL, where this build is served, the base of its feeds' links, its
+language, the URL of each section, and whether an item may appear in public
+output.
 
 One owner per fact: the values come from the settings (pelicanconf.py);
-nothing here knows a URL of its own.
+``SECTION_URLS`` holds the only defaults of the section URL settings.
 """
 
 from __future__ import annotations
@@ -13,6 +14,14 @@ from dataclasses import dataclass
 
 DEFAULT_LANGUAGE = "fi"
 
+# Each section's URL setting and the URL it has when pelicanconf.py names none.
+SECTION_URLS = {
+    "blog": ("INDEX_URL", "ajankohtaista/"),
+    "events": ("EVENTS_URL", "tapahtumat/"),
+    "directory": ("DIRECTORY_URL", "jasenet/"),
+    "members": ("MEMBERS_URL", "jasenalue/"),
+}
+
 
 def absolute_url(settings: Mapping) -> str:
     """The site's public address without a trailing slash, e.g. https://konservatorioliitto.fi.
@@ -21,6 +30,32 @@ def absolute_url(settings: Mapping) -> str:
     but its feeds, sitemap and structured data still name the real site).
     """
     return (settings.get("PUBLIC_SITEURL") or settings.get("SITEURL") or "").rstrip("/")
+
+
+def served_url(settings: Mapping) -> str:
+    """Where this build's files will be served, without a trailing slash.
+
+    ``SITEURL`` when it is absolute (a preview deploy serves its own files),
+    else ``absolute_url``: a development build (``SITEURL = ""``) names the
+    real site, so a page's image address is absolute wherever it is read.
+    """
+    siteurl = settings.get("SITEURL") or ""
+    return siteurl.rstrip("/") if siteurl.startswith("http") else absolute_url(settings)
+
+
+def feed_url_base(settings: Mapping) -> str:
+    """The address Pelican's feeds put before each link, without a trailing slash.
+
+    ``FEED_DOMAIN`` when set, else ``SITEURL``: what Pelican's feed writer
+    uses, so links beside the feeds (their self and index links) match them.
+    """
+    return (settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
+
+
+def section_url(settings: Mapping, section: str) -> str:
+    """The URL of a section's index page (``SECTION_URLS``), e.g. "jasenalue/" for "members"."""
+    setting, default = SECTION_URLS[section]
+    return settings.get(setting) or default
 
 
 def language(settings: Mapping) -> str:
@@ -44,11 +79,8 @@ class Sections:
 
     @classmethod
     def from_settings(cls, settings: Mapping) -> Sections:
-        def first(setting: str, default: str) -> str:
-            return (settings.get(setting) or default).strip("/").split("/")[0]
-
-        return cls(blog=first("INDEX_URL", "ajankohtaista/"), events=first("EVENTS_URL", "tapahtumat/"),
-                   directory=first("DIRECTORY_URL", "jasenet/"), members=first("MEMBERS_URL", "jasenalue/"))
+        return cls(**{section: section_url(settings, section).strip("/").split("/")[0]
+                      for section in SECTION_URLS})
 
 
 def is_public(item, settings: Mapping | None = None) -> bool:

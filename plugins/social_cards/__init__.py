@@ -21,7 +21,7 @@ from pelican import signals
 
 from sitecore import Build, Problem, report
 from sitecore.settings import Setting, apply
-from sitecore.site import is_public
+from sitecore.site import is_public, served_url
 
 from .cards import card_name, render
 
@@ -146,9 +146,10 @@ def start_with_the_rest(generators):
 
 def add_card_function(generator):
     titles = Build.of(generator.settings).state(SocialCards).asked
-    folder = generator.settings["SOCIAL_CARD_DIR"]
+    folder = f'{served_url(generator.settings)}/{generator.settings["SOCIAL_CARD_DIR"]}'
 
     def social_card(title: str) -> str:
+        """The absolute address of the card of ``title`` (og:image, structured data)."""
         titles.add(title)
         return f"{folder}/{card_name(title)}"
 
