@@ -300,7 +300,6 @@ BUILDING_TESTS = {
                         "test_development_build_uses_documented_passwords",
                         "test_members_html_is_sanitised", "test_bad_member_content",
                         "test_members_pages_cannot_embed_public_images",
-                        "test_public_content_cannot_link_members_files",
                         "test_nothing_members_only_reaches_the_output"},
     "test_reuse.py": {"test_pagefind_live_files_are_told_from_stale_ones"},
     "test_standards.py": {"test_the_checker_reports_what_is_wrong"},

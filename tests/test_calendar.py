@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+import pelicanconf
 from conftest import ROOT, SITEURL, front_matter
 
 UTC = dt.timezone.utc
@@ -496,25 +497,40 @@ BAD_EVENTS = {
 }
 
 
+# What the calendar needs from the site's settings (pelicanconf.py owns them).
+EVENT_SETTINGS = {key: getattr(pelicanconf, key) for key in (
+    "EVENT_PATHS", "EVENTS_URL", "EVENT_URL", "EVENT_SAVE_AS", "MEMBER_GROUPS")}
+
+
+def event_problems(tiny_site, events: dict[str, str]):
+    """The problems of a tiny site with only the calendar and ``events``, as (file, field, problem)."""
+    for name, text in events.items():
+        tiny_site.write(f"events/{name}.md", text)
+    result = tiny_site.build("event_calendar", EVENTS_TODAY=TODAY, **EVENT_SETTINGS)
+    assert not tiny_site.output.exists(), "no half-written site"
+    assert all(p.fix.strip() and "korjaus:" in p.text() for p in result.problems)
+    return [(p.relative_source(str(tiny_site.content)), p.field, p) for p in result.problems]
+
+
+@pytest.mark.plugin
 @pytest.mark.parametrize("case", sorted(BAD_EVENTS))
-def test_bad_events_fail_with_file_field_and_fix(fixture_site, case):
+def test_bad_events_fail_with_file_field_and_fix(tiny_site, case):
     text, field, message = BAD_EVENTS[case]
-    fixture_site.write("events/huono.md", text)
-    build = fixture_site.build()
-    assert build.returncode == 1
-    assert "content/events/huono.md" in build.stderr
-    assert f"kenttä:   {field}" in build.stderr
-    assert message in build.stderr and "korjaus:" in build.stderr
-    assert "Traceback" not in build.stderr
-    assert not fixture_site.output.exists()
+    problems = event_problems(tiny_site, {"huono": text, "hyva": event("Hyvä", "2021-03-02")})
+    assert [(source, name) for source, name, _ in problems] == [("events/huono.md", field)]
+    assert message in problems[0][2].message
 
 
-def test_duplicate_event_ids(fixture_site):
-    fixture_site.write("events/a.md", event("Sama", "2021-03-01"))
-    fixture_site.write("events/b.md", event("Sama", "2021-04-01").replace("Title: Sama", "Title: Toinen"))
-    build = fixture_site.build()
-    assert build.returncode == 1
-    assert "kenttä:   Uid" in build.stderr and "on jo tiedostolla" in build.stderr
+@pytest.mark.plugin
+def test_duplicate_event_ids(tiny_site):
+    problems = event_problems(tiny_site, {
+        "a": event("Sama", "2021-03-01"),
+        "b": event("Sama", "2021-04-01").replace("Title: Sama", "Title: Toinen")})
+    # Whichever file is read second is the one named, with the first one in the message.
+    [(source, name, problem)] = problems
+    assert source in ("events/a.md", "events/b.md") and name == "Uid"
+    other = ({"events/a.md", "events/b.md"} - {source}).pop()
+    assert "on jo tiedostolla" in problem.message and other in problem.message
 
 
 def invoke(*args):

@@ -1,6 +1,6 @@
 """Swedish and English: translated pages, switcher, hreflang, catalogs, dates, search.
 
-Reads the session's production build (``site``); one tiny fixture build checks the
+Reads the session's production build (``site``); tiny in-process builds check the
 error for a translation that points at nothing.
 """
 
@@ -16,6 +16,7 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from jinja2 import Environment
 
+import pelicanconf
 from conftest import ROOT, SITEURL, front_matter, post
 
 LANGS = ("sv", "en")
@@ -305,16 +306,35 @@ def test_members_login_in_each_language_uses_the_same_encrypted_files(site, lang
     assert {name.split(".html")[0] for name in files} == {"index"}, files
 
 
-def test_a_translation_without_an_original_stops_the_build(fixture_site):
-    fixture_site.write("posts/2021-01-05-kirjoitus.md", post())
-    fixture_site.write("pages/etusivu.md", "Title: Etusivu\nSlug: etusivu\nUrl:\nSave_as:\n\nTeksti.\n")
-    fixture_site.write("pages/sv/om.md", "Title: Om oss\nSlug: om-oss\nLang: sv\n\nText.\n")
-    build = fixture_site.build(SEARCH_INDEX=False)
-    assert build.returncode != 0
-    message = build.stdout + build.stderr
-    assert "sv/om.md" in message and "ei ole suomenkielistä alkuperäistä" in message
-    assert "Slug" in message
-    assert not Path(build.output).exists()
+# What translations need from the site's settings (pelicanconf.py owns them).
+LANGUAGE_SETTINGS = {key: getattr(pelicanconf, key) for key in (
+    "LANGUAGES", "URL_WORDS", "PAGE_LANG_URL", "PAGE_LANG_SAVE_AS", "ARTICLE_LANG_URL",
+    "ARTICLE_LANG_SAVE_AS", "PAGE_URL", "PAGE_SAVE_AS", "FILENAME_METADATA")}
+
+
+def translation_problems(tiny_site, files: dict[str, str], *plugins: str, **settings):
+    """Build ``files`` with ``plugins``: the problems as {file: problem}; nothing may be written."""
+    for path, text in files.items():
+        tiny_site.write(path, text)
+    result = tiny_site.build(*plugins, **LANGUAGE_SETTINGS, **settings)
+    assert not tiny_site.output.exists(), "no half-written site"
+    assert all(p.fix.strip() and "korjaus:" in p.text() for p in result.problems)
+    problems = {p.relative_source(str(tiny_site.content)): p for p in result.problems}
+    assert len(problems) == len(result.problems), result.problems
+    return problems
+
+
+@pytest.mark.plugin
+def test_a_translation_without_an_original_stops_the_build(tiny_site):
+    problems = translation_problems(tiny_site, {
+        "pages/liitto.md": "Title: Liitto\nSlug: liitto\n\nTeksti.\n",
+        "pages/sv/liitto.md": "Title: Förbundet\nSlug: liitto\nLang: sv\n\nText.\n",
+        # A Slug whose word URL_WORDS translates: the only thing wrong is the missing original.
+        "pages/sv/kontakt.md": "Title: Kontakt\nSlug: yhteystiedot\nLang: sv\n\nText.\n",
+    }, "languages")
+    assert [(source, p.field) for source, p in problems.items()] == [("pages/sv/kontakt.md", "Slug")]
+    assert "ei ole suomenkielistä alkuperäistä" in problems["pages/sv/kontakt.md"].message
+    assert "\"yhteystiedot\"" in problems["pages/sv/kontakt.md"].message
 
 
 # --- member institutions -----------------------------------------------------------------
@@ -553,14 +573,16 @@ def test_error_page_per_language_for_apache_and_nginx(site):
     assert nginx_snippet(headers) == nginx_snippet(headers, error_pages={})
 
 
-def test_an_institution_or_event_translation_without_an_original_stops_the_build(fixture_site):
-    fixture_site.write("posts/2021-01-05-kirjoitus.md", post())
-    fixture_site.write("pages/etusivu.md", "Title: Etusivu\nSlug: etusivu\nUrl:\nSave_as:\n\nTeksti.\n")
-    fixture_site.write("directory/sv/okand.md", "Slug: okand-skola\nLang: sv\n\nText.\n")
-    fixture_site.write("events/en/unknown.md", "Title: Meeting\nSlug: unknown-meeting\nLang: sv\n\nText.\n")
-    build = fixture_site.build(SEARCH_INDEX=False)
-    assert build.returncode != 0
-    message = build.stdout + build.stderr
-    assert "directory/sv/okand.md" in message and "okand-skola" in message
-    assert "events/en/unknown.md" in message and "Lang: en" in message
-    assert not Path(build.output).exists()
+@pytest.mark.plugin
+def test_an_institution_or_event_translation_without_an_original_stops_the_build(tiny_site):
+    problems = translation_problems(tiny_site, {
+        "directory/sv/okand.md": "Slug: okand-skola\nLang: sv\n\nText.\n",
+        "events/en/unknown.md": "Title: Meeting\nSlug: unknown-meeting\nLang: sv\n\nText.\n",
+    }, "member_directory", "event_calendar",
+        **{key: getattr(pelicanconf, key) for key in (
+            "DIRECTORY_PATHS", "DIRECTORY_URL", "INSTITUTION_URL", "INSTITUTION_SAVE_AS",
+            "DIRECTORY_JSON_SAVE_AS", "EVENT_PATHS", "EVENTS_URL", "EVENT_URL", "EVENT_SAVE_AS")})
+    assert sorted((source, p.field) for source, p in problems.items()) == [
+        ("directory/sv/okand.md", "Slug"), ("events/en/unknown.md", "Lang")]
+    assert "\"okand-skola\"" in problems["directory/sv/okand.md"].message
+    assert "Lang: en" in problems["events/en/unknown.md"].message

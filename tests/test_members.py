@@ -383,14 +383,21 @@ def test_members_pages_cannot_embed_public_images(tmp_path):
     assert not build.output.exists()
 
 
-def test_public_content_cannot_link_members_files(tmp_path):
-    site = make_members_site(tmp_path)
-    site.write("posts/a.md", "Title: A\nDate: 2021-01-01\nCategory: Hankkeet\nAuthor: X\nSummary: s\n\n"
-               "[muistio]({static}/members/tiedostot/muistio.pdf)\n")
-    build = site.build(SITEURL="")
-    assert build.returncode == 1
-    assert "osoittaa jäsenalueen tiedostoon" in build.stderr
-    assert "linkitä jäsenalueen sivuun (/jasenalue/)" in build.stderr  # the hint names MEMBERS_URL
+@pytest.mark.plugin
+def test_public_content_cannot_link_members_files(tiny_site):
+    import pelicanconf
+    from conftest import post
+
+    tiny_site.write("members/tiedostot/muistio.pdf", "%PDF-1.4")
+    tiny_site.write("images/kuva.png", "")
+    tiny_site.write("posts/a.md", post(title="A", body="[muistio]({static}/members/tiedostot/muistio.pdf)"))
+    tiny_site.write("posts/b.md", post(title="B", body="![Kuva]({static}/images/kuva.png)"))
+    result = tiny_site.build("content_rules", MEMBERS_PATHS=pelicanconf.MEMBERS_PATHS,
+                             ALLOWED_CATEGORIES=pelicanconf.ALLOWED_CATEGORIES, MEMBERS_URL="aineistot/")
+    assert [(p.relative_source(str(tiny_site.content)), p.field, p.message) for p in result.problems] == [
+        ("posts/a.md", "linkki", "linkki {static}/members/tiedostot/muistio.pdf osoittaa jäsenalueen tiedostoon.")]
+    assert "korjaus:" in result.problems[0].text() and "(/aineistot/)" in result.problems[0].fix  # MEMBERS_URL
+    assert not tiny_site.output.exists()
 
 
 # --- leaks --------------------------------------------------------------------------
