@@ -31,6 +31,9 @@ CASES = {
     "image-without-alt": (
         post(body="![]({static}/images/kuva.png)"), "kuva", "puuttuu vaihtoehtoinen teksti",
     ),
+    "members-audience": (
+        post(audience="hallitus"), "Audience", "kirjoitusta tai sivua ei voi rajata ryhmälle \"hallitus\"",
+    ),
 }
 
 
@@ -40,6 +43,7 @@ POST_SETTINGS = {
     "DEFAULT_CATEGORY": pelicanconf.DEFAULT_CATEGORY,
     "USE_FOLDER_AS_CATEGORY": pelicanconf.USE_FOLDER_AS_CATEGORY,
     "FILENAME_METADATA": pelicanconf.FILENAME_METADATA,
+    "MEMBER_GROUPS": pelicanconf.MEMBER_GROUPS,
 }
 
 
@@ -101,6 +105,17 @@ def test_the_build_command_fails_in_finnish_and_keeps_the_last_good_output(fixtu
     assert "Traceback" not in stderr and "hyva.md" not in stderr
     assert (fixture_site.output / "index.html").read_text(encoding="utf-8") == first
     assert not (fixture_site.root / ".output.building").exists(), "staging folder left behind"
+
+
+@pytest.mark.plugin
+def test_a_page_for_one_group_stops_the_build_and_a_public_audience_does_not(tiny_site):
+    """Pelican publishes every page: members-only text belongs in the encrypted section."""
+    tiny_site.write("pages/hallitukselle.md", "Title: Hallitukselle\nAudience: hallitus\n\nSalaista.\n")
+    tiny_site.write("posts/julkinen.md", post(title="Julkinen", audience="julkinen"))
+    result = tiny_site.build("content_rules", **POST_SETTINGS)
+    assert_only_problem(result, tiny_site, "pages/hallitukselle.md", "Audience",
+                        "kirjoitusta tai sivua ei voi rajata ryhmälle \"hallitus\"")
+    assert "content/members/" in result.problems[0].fix
 
 
 @pytest.mark.plugin

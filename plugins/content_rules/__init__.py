@@ -11,14 +11,14 @@ import logging
 import os
 
 from pelican import signals
-from pelican.contents import Article, Content, Static
+from pelican.contents import Article, Content, Page, Static
 from pelican.readers import MarkdownReader
 
 from sitecore import ContentError, report
-from sitecore.site import section_url
+from sitecore.site import is_public, section_url
 
 from .dates import parse_post_date
-from .rules import missing_references, post_problems
+from .rules import audience_problems, missing_references, post_problems
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +59,13 @@ def check_content(content):
             settings.get("DEFAULT_CATEGORY", ""),
             content._content or "",
         )
+    # Whether an item is public is sitecore.is_public's to say (it reads
+    # Audience). Our own content types leave out what is not public; Pelican's
+    # generators publish every post and page, so such a post or page stops the
+    # build here instead.
+    if isinstance(content, (Article, Page)) and not is_public(content, settings):
+        problems += audience_problems(content.source_path, content.metadata,
+                                      settings.get("MEMBER_GROUPS", {}))
     # Pelican's private API, on purpose: the public ``content`` property replaces
     # intrasite links when read (too early here, before every file is known), and
     # the link pattern is Pelican's own (INTRASITE_LINK_REGEX inside its markup regex).

@@ -102,6 +102,26 @@ def post_problems(
     return problems
 
 
+def audience_problems(source: str, metadata: dict, groups: Iterable[str]) -> list[Problem]:
+    """A post or page that names a members' group as its ``Audience``.
+
+    Pelican publishes every post and page (feeds, listings, sitemap, search),
+    so text meant for one group must live in the members' section, which is
+    encrypted; a post or page cannot be made members-only.
+    """
+    audience = metadata.get("audience")
+    if audience is None or str(audience).strip() not in set(groups):
+        return []
+    return [Problem(
+        source, "Audience",
+        f"kirjoitusta tai sivua ei voi rajata ryhmälle \"{str(audience).strip()}\": "
+        "kaikki kirjoitukset ja sivut julkaistaan kaikille.",
+        "Poista Audience-rivi, jos teksti on julkinen. Jäsenille tarkoitettu teksti "
+        "kirjoitetaan jäsenalueelle (kansio content/members/, esim. invoke new-bulletin), "
+        "jossa sen näkevät vain kirjautuneet.",
+    )]
+
+
 def missing_references(
     source: str, references: Iterable[tuple[str, str]], content_root: str,
     private_roots: Iterable[str] = (), members_url: str = "",
