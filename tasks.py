@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from invoke import task
@@ -30,6 +31,7 @@ sys.path.insert(0, str(PLUGINS))
 
 
 _building: set[subprocess.Popen] = set()  # the preview's build in progress or waiting, stopped with it
+_stopping = threading.Event()
 
 
 def _build_env() -> dict[str, str]:
@@ -107,11 +109,13 @@ class WarmBuilds:
             _building.discard(child)
             return run_build(*map(Path, self.arguments))
         ok = _wait_for(child)
-        self.waiting = self._start()
+        if not _stopping.is_set():  # no new process once the preview is stopping
+            self.waiting = self._start()
         return ok
 
 
 def _stop_builds() -> None:
+    _stopping.set()
     for child in list(_building):
         child.terminate()
         child.wait()

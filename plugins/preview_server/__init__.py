@@ -225,6 +225,6 @@ def run(output: Path, root: Path, host: str, port: int, build: Callable[[], obje
             before_serving()
         server.serve_forever()
     except KeyboardInterrupt:
-        print("\nEsikatselu lopetettu.")
+        print("\nEsikatselu lopetettu.", flush=True)
     finally:
         server.server_close()
