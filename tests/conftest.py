@@ -62,7 +62,6 @@ GROUPS = ["jasenet", "hallitus", "kollegio", "talouspaallikot", "opiskelijahalli
 TEST_PASSWORDS = {group: f"testi {group} salalause oikea hevonen paristo" for group in GROUPS}
 PASSWORD_ENV = {f"MEMBERS_PASSWORD_{g.upper()}": p for g, p in TEST_PASSWORDS.items()}
 FLOOR_KDF = {"memory": 19456, "iterations": 2, "parallelism": 1}  # crypto.MIN_KDF
-SETTINGS_KDF = "settings"  # FixtureSite.build(MEMBERS_KDF=SETTINGS_KDF): the settings file's own
 
 
 def run_build(output: Path, settings: str = "publishconf.py", env: dict | None = None,
@@ -131,12 +130,10 @@ class FixtureSite:
         return file
 
     def build(self, settings="publishconf.py", env=None, **overrides) -> Build:
-        # Argon2id at OWASP's floor unless a test asks for the production cost:
-        # a fixture site tests its content, not the cost of the derivation (the
-        # real site and the members' fixture build with the production cost).
+        # Argon2id at OWASP's floor unless a test names a cost: a fixture site
+        # tests its content, not the cost of the derivation (the real site, the
+        # `site` fixture, is built with publishconf.py's production cost).
         overrides.setdefault("MEMBERS_KDF", FLOOR_KDF)
-        if overrides["MEMBERS_KDF"] == SETTINGS_KDF:
-            del overrides["MEMBERS_KDF"]
         return run_build(self.output, settings, env=env, PATH=str(self.content), **overrides)
 
 
