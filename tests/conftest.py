@@ -86,9 +86,32 @@ def run_build(output: Path, settings: str = "publishconf.py", env: dict | None =
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Build:
-    """The real site, production settings, built once for the session."""
-    # Pages rendered in two processes even though the site is small: as in large builds.
-    build = run_build(tmp_path_factory.mktemp("site") / "output", PARALLEL_RENDERING_MIN_PAGES=1)
+    """The real site, production settings, built once for the session.
+
+    Under pytest-xdist (`make test`) the workers share one build: the first
+    to ask builds it while the others wait on a lock, then all read it.
+    """
+    import fcntl
+    import json
+
+    def build_site(folder: Path) -> Build:
+        # Pages rendered in two processes even though the site is small: as in large builds.
+        return run_build(folder / "output", PARALLEL_RENDERING_MIN_PAGES=1)
+
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        build = build_site(tmp_path_factory.mktemp("site"))
+    else:
+        shared = tmp_path_factory.getbasetemp().parent / "real-site"  # one per test run
+        shared.mkdir(exist_ok=True)
+        with (shared / "lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            record = shared / "build.json"
+            if record.exists():
+                build = Build(**{**json.loads(record.read_text(encoding="utf-8")), "output": shared / "output"})
+            else:
+                build = build_site(shared)
+                record.write_text(json.dumps({"returncode": build.returncode, "stdout": build.stdout,
+                                              "stderr": build.stderr}), encoding="utf-8")
     assert build.returncode == 0, build.stderr
     return build
 
