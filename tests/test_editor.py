@@ -401,7 +401,17 @@ def publish(page, **texts):
 
 
 def published(page):
-    page.get_by_text("Muutokset tallennettu").wait_for()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.get_by_text("Muutokset tallennettu").wait_for(timeout=20_000)
+    except PlaywrightTimeout:
+        # On a loaded machine Decap may miss the menu click while it is still
+        # busy with the upload: still unsaved, publish once more.
+        page.get_by_text("Tallentamattomia muutoksia").wait_for(timeout=1000)
+        page.get_by_role("button", name="Julkaise", exact=True).click()
+        page.get_by_role("menuitem", name="Julkaise nyt").click()
+        page.get_by_text("Muutokset tallennettu").wait_for()
     # Decap then moves to the saved entry's own address; wait, or it overrides ours.
     page.wait_for_url(re.compile(r"#/collections/[a-z]+/entries/"))
     page.wait_for_load_state("networkidle")
