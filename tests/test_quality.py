@@ -134,12 +134,21 @@ def test_production_build_has_gzip_and_brotli_copies(site):
     assert not list(site.output.rglob("*.png.gz")), "images are not compressed again"
 
 
-def test_development_build_has_no_compressed_copies(fixture_site):
+def test_development_build_has_no_compressed_copies_and_names_the_real_site_in_data(fixture_site):
     fixture_site.write("pages/a.md", "Title: A\nSlug: a\nSummary: Sivu.\n\nTeksti.\n")
+    fixture_site.write("directory/testi.md", "Title: Testikonservatorio\nOrganiser: Testisäätiö\n"
+                       "City: Helsinki\nRegion: Uusimaa\nOffers: musiikki\nCoordinates: 60.17, 24.94\n\nKuvaus.\n")
     build = fixture_site.build("pelicanconf.py", CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False,
                                SEARCH_INDEX=False)
     assert build.returncode == 0, build.stderr
     assert not list(build.output.rglob("*.gz"))
+    assert build.read("a/").count('href="/') > 0, "pages link relative to the preview (SITEURL = \"\")"
+    # Structured data and the directory's JSON name the public site even here.
+    record, = json.loads(build.read("directory.json"))["institutions"]
+    assert record["url"] == f"{SITEURL}/jasenet/testikonservatorio/"
+    page = build.html("jasenet/testikonservatorio/")
+    data = json.loads(page.find("script", type="application/ld+json").string)
+    assert data["url"] == f"{SITEURL}/jasenet/testikonservatorio/"
 
 
 def test_header_files_for_common_hosts(site):

@@ -52,7 +52,8 @@ class DirectoryGenerator(TranslatedContentMixin, TypedContentGenerator):
         return sorted(items, key=lambda item: finnish_sort_key(item.title))
 
     def finalize_context(self):
-        siteurl = self.settings.get("SITEURL", "")
+        # Structured data names the public site, also in a development build.
+        siteurl = absolute_url(self.settings)
         institutions = self.public(self.items)
         articles = self.context.get("articles", [])
         self._check_post_links(articles)
@@ -134,7 +135,7 @@ class DirectoryGenerator(TranslatedContentMixin, TypedContentGenerator):
                 writer.write_file(url + "index.html", template, self.context,
                                   relative_urls=self.settings["RELATIVE_URLS"], url=url, lang=lang,
                                   listing=directory["listing"], listing_kind="all")
-        records = [i.public_record(self.settings.get("SITEURL", "")) for i in self.public(self.items)]
+        records = [i.public_record(absolute_url(self.settings)) for i in self.public(self.items)]
         self.write_data(self.settings["DIRECTORY_JSON_SAVE_AS"], json.dumps(
             {"institutions": records}, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
 
