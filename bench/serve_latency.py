@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/serve_latency.py [--edits 10]
 
-In a temporary copy of the project, starts the preview exactly as
+In a temporary clone of the project (``--commit``, default HEAD: compare
+before and after a change), starts the preview exactly as
 `make serve` does (``invoke livereload``), opens a post in Debian's Chromium
 (Playwright) and then, ten times: writes a new sentence into the post's file
 and waits until the open page shows it. Each latency runs from just before
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import socket
 import statistics
 import subprocess
@@ -34,10 +34,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def copy_project(target: Path) -> Path:
-    ignore = shutil.ignore_patterns(".venv", "output", ".output.*", ".cache", ".git", "__pycache__",
-                                    ".pytest_cache", "node_modules")
-    shutil.copytree(ROOT, target, ignore=ignore)
+def clone_project(target: Path, commit: str) -> Path:
+    """``commit`` of this repository in ``target``: a git working copy, as staff have."""
+    subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(target)], check=True)
+    subprocess.run(["git", "checkout", "--quiet", commit], cwd=target, check=True)
     return target
 
 
@@ -62,11 +62,11 @@ def wait_for_server(port: int, child: subprocess.Popen, seconds: float = 120) ->
     raise SystemExit("the preview did not start")
 
 
-def measure(edits: int) -> list[float]:
+def measure(edits: int, commit: str) -> list[float]:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        project = copy_project(Path(tmp) / "site")
+        project = clone_project(Path(tmp) / "site", commit)
         post = project / POST
         original = post.read_text(encoding="utf-8")
         port = free_port()
@@ -105,8 +105,9 @@ def measure(edits: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edits", type=int, default=10)
+    parser.add_argument("--commit", default="HEAD", help="measure this commit (default: HEAD)")
     args = parser.parse_args()
-    latencies = measure(args.edits)
+    latencies = measure(args.edits, args.commit)
     print("save → new text in the browser, seconds: "
           + ", ".join(f"{s:.2f}" for s in latencies))
     print(f"median {statistics.median(latencies):.2f} s "
