@@ -154,16 +154,30 @@ def test_two_pages_with_one_address(tiny_site):
     tiny_site.write("pages/a.md", PAGE.format(title="A", slug="sama", extra=""))
     tiny_site.write("pages/b.md", PAGE.format(title="B", slug="sama", extra=""))
     result = tiny_site.build("site_nav")
-    ours = [p for p in result.problems if p.field]
-    # Pelican also warns in its own words (its "original items" check), which the build reports as is.
-    # Whichever page is read second is the one named, with the first one in the message.
-    [problem] = ours
-    source = problem.relative_source(str(tiny_site.content))
-    assert source in ("pages/a.md", "pages/b.md") and problem.field == "Slug"
-    other = ({"pages/a.md", "pages/b.md"} - {source}).pop()
-    assert "osoite \"sama\" on jo sivulla" in problem.message and other in problem.message
-    assert "oma Slug" in problem.fix
+    # Both the navigation and Pelican's own check notice it (Pelican's warning is
+    # translated): each names one page, the other one in its message, in Finnish.
+    assert result.problems and all(p.field == "Slug" for p in result.problems)
+    for problem in result.problems:
+        source = problem.relative_source(str(tiny_site.content))
+        assert source in ("pages/a.md", "pages/b.md")
+        other = ({"pages/a.md", "pages/b.md"} - {source}).pop()
+        assert "osoite \"sama\" on jo" in problem.message and other in problem.message
+        assert "oma Slug" in problem.fix
+        assert "There are" not in problem.message
     assert not tiny_site.output.exists()
+
+
+@pytest.mark.plugin
+def test_two_posts_with_one_address_are_named_in_finnish(tiny_site):
+    tiny_site.write("posts/a.md", post(title="A", slug="sama"))
+    tiny_site.write("posts/b.md", post(title="B", slug="sama"))
+    result = tiny_site.build()
+    [problem] = result.problems
+    source = problem.relative_source(str(tiny_site.content))
+    other = ({"posts/a.md", "posts/b.md"} - {source}).pop()
+    assert problem.field == "Slug" and source in ("posts/a.md", "posts/b.md")
+    assert problem.message.startswith("osoite \"sama\" on jo tiedostolla") and other in problem.message
+    assert "oma Slug" in problem.fix and "korjaus:" in problem.text()
 
 
 @pytest.mark.plugin

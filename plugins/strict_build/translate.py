@@ -45,6 +45,9 @@ def problem_from_record(record: logging.LogRecord) -> Problem | None:
             f"tuntematon tila \"{args[0]}\".",
             "Kirjoita Status: published (julkaistu) tai Status: draft (luonnos).",
         )
+    if template.startswith(("There are %s original (not translated) items %s",
+                            'There are %s items "%s" with lang %s')):
+        return _same_address(template, args)
     if template == "Could not process %s":
         return Problem(
             str(args[0]),
@@ -81,4 +84,20 @@ def problem_from_record(record: logging.LogRecord) -> Problem | None:
         "",
         record.getMessage(),
         "Korjaa yllä kuvattu asia; ellei viesti kerro tarpeeksi, pyydä apua kehittäjältä.",
+    )
+
+
+def _same_address(template: str, args: tuple) -> Problem:
+    """Pelican's warning that several posts or pages have one address (Slug).
+
+    Pelican warns once per language and once more when several of them are
+    originals; both become this same problem, which the build keeps once.
+    """
+    paths = [str(path) for path in args[(3 if "with lang" in template else 2):]]
+    value = str(args[1]).split('"')[1] if '"' in str(args[1]) else str(args[1])
+    return Problem(
+        paths[-1] if paths else "",
+        "Slug",
+        f"osoite \"{value}\" on jo tiedostolla {', '.join(paths[:-1])}.",
+        "Anna tiedostolle oma Slug: kahdella kirjoituksella tai sivulla ei voi olla samaa osoitetta.",
     )
