@@ -374,20 +374,13 @@ def test_no_secret_is_committed():
                 assert password not in text, name
 
 
-def members_template(tiny_site):
-    """A folder with a bare members.html: the section's pages are our theme's (the
-    whole-site and browser tests cover them), not Pelican's "simple" theme's."""
-    tiny_site.write("templates/members.html", "<!doctype html><title>Jäsenalue</title>{{ url }}")
-    return tiny_site.content / "templates"
-
-
 @pytest.mark.plugin
 def test_members_html_is_sanitised(tiny_site, monkeypatch):
     assert clean('<p onclick="x()">a<img src=x onerror=alert(1)><script>alert(1)</script></p>') == "<p>a</p>"
     assert refused_html('<h2 id="a">b</h2><p><a href="https://x.fi">c</a></p>') == []
     tiny_site.write("members/tiedotteet/xss.md", member_item(
         "Tiedote", body='Teksti.\n\n<img src="x" onerror="alert(1)">\n\n[linkki](javascript:alert(1))\n'))
-    result = members_build(tiny_site, monkeypatch, THEME_TEMPLATES_OVERRIDES=[str(members_template(tiny_site))])
+    result = members_build(tiny_site, monkeypatch, THEME=tiny_site.theme("members"))
     text = problem_texts(result, tiny_site)
     assert [(p.relative_source(str(tiny_site.content)), p.field) for p in result.problems] == [
         ("members/tiedotteet/xss.md", "teksti")]
