@@ -416,9 +416,10 @@ class TinySite:
     def read(self, path: str) -> str:
         return (self.output / path).read_text(encoding="utf-8")
 
-    def theme(self, *templates: str) -> str:
+    def theme(self, *templates: str, **bodies: str) -> str:
         """THEME for a plugin that writes pages of its own: "simple", our catalogs and a bare
-        page for each of ``templates`` (our theme's pages are tested on the real site)."""
+        page for each of ``templates``, or one whose content is ``bodies[name]`` (our theme's
+        pages are tested on the real site)."""
         import shutil
 
         from pelican.themes import __path__ as themes
@@ -427,9 +428,9 @@ class TinySite:
         if not theme.is_dir():  # the same theme for each build of one test
             shutil.copytree(Path(themes[0]) / "simple", theme)
             shutil.copytree(ROOT / "theme" / "translations", theme / "translations")
-        for name in templates:
+        for name, body in {**dict.fromkeys(templates, "{{ url }}"), **bodies}.items():
             (theme / "templates" / f"{name}.html").write_text(
-                '{% extends "base.html" %}{% block content %}{{ url }}{% endblock %}', encoding="utf-8")
+                f'{{% extends "base.html" %}}{{% block content %}}{body}{{% endblock %}}', encoding="utf-8")
         return str(theme)
 
 
