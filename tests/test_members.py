@@ -16,7 +16,10 @@ import tomllib
 
 import pytest
 
-from conftest import PASSWORD_ENV, PLUGINS, ROOT, SITEURL, TEST_PASSWORDS, FixtureSite, RoutedSite
+import pelicanconf
+import publishconf
+from conftest import (FLOOR_KDF, PASSWORD_ENV, PLUGINS, ROOT, SITEURL, TEST_PASSWORDS, FixtureSite,
+                      RoutedSite)
 
 sys.path.insert(0, str(PLUGINS))
 from members_area import crypto  # noqa: E402
@@ -277,39 +280,69 @@ def test_passphrase_task_prints_a_strong_finnish_passphrase():
     assert len(word_list("sanat.txt")) >= 1024
 
 
-def test_production_build_refuses_missing_and_development_passwords(tmp_path):
+# What the members' section needs from the site's settings (pelicanconf.py owns
+# them; MEMBERS_PASSWORDS as in publishconf.py): a production build at the floor cost.
+MEMBERS_SETTINGS = {**{key: getattr(pelicanconf, key) for key in (
+    "MEMBER_GROUPS", "MEMBERS_PATHS", "MEMBERS_URL", "MEMBERITEM_URL", "MEMBERITEM_SAVE_AS",
+    "MEMBERS_DEV_PASSWORDS", "MEMBERS_SHARED_PASSWORDS", "MEMBERS_ROTATION_DAYS")},
+    "MEMBERS_PASSWORDS": publishconf.MEMBERS_PASSWORDS, "MEMBERS_KDF": FLOOR_KDF, "MEMBERS_TODAY": TODAY}
+
+
+def members_build(tiny_site, monkeypatch, env=PASSWORD_ENV, plugins=(), **settings):
+    """A tiny site with the members' section (and ``plugins``), its passwords from ``env`` only."""
+    for name in [n for n in os.environ if n.startswith("MEMBERS_PASSWORD_") or n == "MEMBERS_SECRETS_FILE"]:
+        monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    tiny_site.write("members/tiedotteet/hyva.md", member_item("Hyvä tiedote"))
+    return tiny_site.build("members_area", *plugins, **MEMBERS_SETTINGS, **settings)
+
+
+def problem_texts(result, tiny_site) -> str:
+    """Every problem as the build command prints it; the build wrote nothing."""
+    assert not result.ok and not tiny_site.output.exists(), "no half-written site"
+    assert all(p.fix.strip() for p in result.problems)
+    return "\n".join(p.text(str(tiny_site.content)) for p in result.problems)
+
+
+def test_a_weak_production_password_stops_the_build_command(tmp_path):
+    """The whole path: `python -m strict_build` with publishconf.py (the cases are below)."""
     site = make_members_site(tmp_path)
-    env = dict(PASSWORD_ENV)
-    del env["MEMBERS_PASSWORD_HALLITUS"]
-    env["MEMBERS_PASSWORD_KOLLEGIO"] = "kehitys-kollegio-salasana"
-    build = site.build(SITEURL="", env=env)
+    build = site.build(SITEURL="", env={**PASSWORD_ENV, "MEMBERS_PASSWORD_KOLLEGIO": "salasana1"})
     assert build.returncode == 1
-    assert "kenttä:   MEMBERS_PASSWORD_HALLITUS" in build.stderr
-    assert "jäsenryhmän \"hallitus\" salasana puuttuu" in build.stderr
-    assert "jäsenryhmän \"kollegio\" salasana on kehityssalasana" in build.stderr
+    assert "kenttä:   MEMBERS_PASSWORD_KOLLEGIO" in build.stderr
+    assert "jäsenryhmän \"kollegio\" salasana on liian heikko" in build.stderr
+    assert "Rakentaminen epäonnistui: 1 virhe" in build.stderr and "Traceback" not in build.stderr
     assert not site.output.exists()
 
 
-def test_production_build_fails_on_each_weak_setup(tmp_path):
-    site = make_members_site(tmp_path)
+@pytest.mark.plugin
+def test_production_build_refuses_missing_and_development_passwords(tiny_site, monkeypatch):
+    env = dict(PASSWORD_ENV)
+    del env["MEMBERS_PASSWORD_HALLITUS"]
+    env["MEMBERS_PASSWORD_KOLLEGIO"] = "kehitys-kollegio-salasana"
+    text = problem_texts(members_build(tiny_site, monkeypatch, env), tiny_site)
+    assert "kenttä:   MEMBERS_PASSWORD_HALLITUS" in text
+    assert "jäsenryhmän \"hallitus\" salasana puuttuu" in text
+    assert "jäsenryhmän \"kollegio\" salasana on kehityssalasana" in text
+
+
+@pytest.mark.plugin
+def test_production_build_fails_on_each_weak_setup(tiny_site, monkeypatch):
     env = {"MEMBERS_PASSWORD_JASENET": "salasana1", "MEMBERS_PASSWORD_HALLITUS": "salasana1",
            "MEMBERS_PASSWORD_KOLLEGIO": "1234567890123456",
            "MEMBERS_PASSWORD_TALOUSPAALLIKOT": "qwertyuiopasdfgh",
            "MEMBERS_PASSWORD_OPISKELIJAHALLINTO": "Salasana2024!!!!"}
-    build = site.build(SITEURL="", env=env)
-    assert build.returncode == 1
+    text = problem_texts(members_build(tiny_site, monkeypatch, env), tiny_site)
     for group in TEST_PASSWORDS:
-        assert f"jäsenryhmän \"{group}\" salasana on liian heikko" in build.stderr, group
-    assert "jäsenryhmillä \"jasenet\" ja \"hallitus\" on sama salasana" in build.stderr
-    assert "invoke members-passphrase" in build.stderr
-    assert not site.output.exists()
+        assert f"jäsenryhmän \"{group}\" salasana on liian heikko" in text, group
+    assert "jäsenryhmillä \"jasenet\" ja \"hallitus\" on sama salasana" in text
+    assert "invoke members-passphrase" in text
     one = {f"MEMBERS_PASSWORD_{g.upper()}": "yksi yhteinen vahva salalause kaikille" for g in TEST_PASSWORDS}
     one["MEMBERS_PASSWORD_JASENET"] = "kehitys-jasenet-salasana "
-    build = site.build(SITEURL="", env=one)
-    assert build.returncode == 1
-    assert build.stderr.count("on sama salasana") == 3
-    assert "jäsenryhmän \"jasenet\" salasana on kehityssalasana" in build.stderr
-    assert not site.output.exists()
+    text = problem_texts(members_build(tiny_site, monkeypatch, one), tiny_site)
+    assert text.count("on sama salasana") == 3
+    assert "jäsenryhmän \"jasenet\" salasana on kehityssalasana" in text
 
 
 def test_development_build_uses_documented_passwords(tmp_path):
@@ -341,46 +374,51 @@ def test_no_secret_is_committed():
                 assert password not in text, name
 
 
-def test_members_html_is_sanitised(tmp_path):
+@pytest.mark.plugin
+def test_members_html_is_sanitised(tiny_site, monkeypatch):
     assert clean('<p onclick="x()">a<img src=x onerror=alert(1)><script>alert(1)</script></p>') == "<p>a</p>"
     assert refused_html('<h2 id="a">b</h2><p><a href="https://x.fi">c</a></p>') == []
-    site = make_members_site(tmp_path)
-    site.write("members/tiedotteet/xss.md", member_item(
+    tiny_site.write("members/tiedotteet/xss.md", member_item(
         "Tiedote", body='Teksti.\n\n<img src="x" onerror="alert(1)">\n\n[linkki](javascript:alert(1))\n'))
-    build = site.build(SITEURL="")
-    assert build.returncode == 1
-    assert "tiedotteet/xss.md" in build.stderr and "kenttä:   teksti" in build.stderr
-    assert "<img>" in build.stderr
-    assert not build.output.exists()
+    result = members_build(tiny_site, monkeypatch, THEME=tiny_site.theme("members"))
+    text = problem_texts(result, tiny_site)
+    assert [(p.relative_source(str(tiny_site.content)), p.field) for p in result.problems] == [
+        ("members/tiedotteet/xss.md", "teksti")]
+    assert "<img>" in text
 
 
-def test_bad_member_content(tmp_path):
-    site = FixtureSite(tmp_path)
-    site.write("members/materiaalit/a.md", member_item("Aineisto", file="tiedostot/puuttuu.pdf"))
-    site.write("members/tiedotteet/b.md", member_item("Tiedote", groups="kaikki"))
-    site.write("members/tiedotteet/c.md", member_item("Tiedote 2", date="2021-13-01"))
-    site.write("members/tiedotteet/d.md", member_item("Tiedote 3").replace("Id: ", "Id: X"))
-    build = site.build(SITEURL="")
-    assert build.returncode == 1
-    assert "materiaalit/a.md" in build.stderr and "tiedostoa \"tiedostot/puuttuu.pdf\" ei löydy" in build.stderr
-    assert "tiedotteet/b.md" in build.stderr and "tuntematon arvo \"kaikki\"" in build.stderr
-    assert "tiedotteet/c.md" in build.stderr and "kenttä:   Date" in build.stderr
-    assert "tiedotteet/d.md" in build.stderr and "kenttä:   Id" in build.stderr
+@pytest.mark.plugin
+def test_bad_member_content(tiny_site, monkeypatch):
+    tiny_site.write("members/materiaalit/a.md", member_item("Aineisto", file="tiedostot/puuttuu.pdf"))
+    tiny_site.write("members/tiedotteet/b.md", member_item("Tiedote", groups="kaikki"))
+    tiny_site.write("members/tiedotteet/c.md", member_item("Tiedote 2", date="2021-13-01"))
+    tiny_site.write("members/tiedotteet/d.md", member_item("Tiedote 3").replace("Id: ", "Id: X"))
+    # content_rules reads the dates of every content type, the members' items' too.
+    result = members_build(tiny_site, monkeypatch, plugins=["content_rules"])
+    text = problem_texts(result, tiny_site)
+    assert sorted((p.relative_source(str(tiny_site.content)), p.field) for p in result.problems) == [
+        ("members/materiaalit/a.md", "File"), ("members/tiedotteet/b.md", "Groups"),
+        ("members/tiedotteet/c.md", "Date"), ("members/tiedotteet/d.md", "Id")]
+    assert "materiaalit/a.md" in text and "tiedostoa \"tiedostot/puuttuu.pdf\" ei löydy" in text
+    assert "tiedotteet/b.md" in text and "tuntematon arvo \"kaikki\"" in text
+    assert "tiedotteet/c.md" in text and "kenttä:   Date" in text
+    assert "tiedotteet/d.md" in text and "kenttä:   Id" in text
 
 
-def test_members_pages_cannot_embed_public_images(tmp_path):
+@pytest.mark.plugin
+def test_members_pages_cannot_embed_public_images(tiny_site, monkeypatch):
     # Its resized copies would be public files under /kuvat/: refused, not published.
     from PIL import Image
 
-    site = make_members_site(tmp_path)
-    Image.new("RGB", (400, 300), (200, 30, 30)).save(site.content / "images" / "budjettikaavio.png")
-    site.write("members/tiedotteet/kuva.md", member_item(
+    (tiny_site.content / "images").mkdir()
+    Image.new("RGB", (400, 300), (200, 30, 30)).save(tiny_site.content / "images" / "budjettikaavio.png")
+    tiny_site.write("members/tiedotteet/kuva.md", member_item(
         "Tiedote kuvalla", body="![Kaavio]({static}/images/budjettikaavio.png)"))
-    build = site.build(SITEURL="")
-    assert build.returncode == 1
-    assert "tiedotteet/kuva.md" in build.stderr and "kenttä:   kuva" in build.stderr
-    assert "liitteeksi" in build.stderr
-    assert not build.output.exists()
+    result = members_build(tiny_site, monkeypatch, plugins=["responsive_images"])
+    text = problem_texts(result, tiny_site)
+    assert [(p.relative_source(str(tiny_site.content)), p.field) for p in result.problems] == [
+        ("members/tiedotteet/kuva.md", "kuva")]
+    assert "liitteeksi" in text
 
 
 @pytest.mark.plugin
