@@ -138,6 +138,7 @@ def main(profile: bool):
     print(f"our rebuild / plain cached rebuild = {rebuild_s / plain_rebuild_s:.2f} (target ≤ 2)")
     print(f"our cold production build:          {cold_s:6.2f} s  {sorted(round(x, 2) for x in cold)}")
     print(f"our rebuild after touching one post: {rebuild_s:6.2f} s  {sorted(round(x, 2) for x in rebuild)}")
+    print(f"rebuild phases (s): {PHASES.get(rebuild_s)}")
     print(f"plain Pelican, same 1000 posts:      {plain_s:6.2f} s  {sorted(round(x, 2) for x in plain)}")
     print(f"cold / plain = {cold_s / plain_s:.2f} (target ≤ 1.3); "
           f"rebuild / cold = {rebuild_s / cold_s:.2f} (target ≤ 0.5)")
