@@ -112,11 +112,17 @@ class MembersGenerator(TypedContentGenerator):
     def __init__(self, *args, **kwargs):
         self.internal: dict[str, list] = {}  # "channels"/"events" -> their members-only items
         super().__init__(*args, **kwargs)
+        self._start_keyring()
 
     def order(self, items):
         return sorted(items, key=lambda i: (i.date, i.fields["id"]), reverse=True)
 
-    def finalize_context(self):
+    def _start_keyring(self):
+        """Check the passwords and start deriving the keys, before any content is read.
+
+        The derivations take a while and let go of the GIL: started here, they
+        run beside Pelican's reading of every file instead of after it.
+        """
         settings = self.settings
         groups = list(settings.get("MEMBER_GROUPS", {}))
         dev = settings.get("MEMBERS_DEV_PASSWORDS", {})
@@ -133,18 +139,18 @@ class MembersGenerator(TypedContentGenerator):
             for problem in problems:
                 report(logger, problem)
         kdf, rotation_days = checked_settings(settings)
-        self.context["members_url"] = section_url(settings, "members")
-        self.context["members_csp"] = META_POLICY
-        add_translations(self.context, language_versions(settings, self.context["members_url"]))
         if kdf is None:
             return
-        # The key derivations take a while and let go of the GIL: start them now,
-        # while the other generators write their pages.
         background = ThreadPoolExecutor(max_workers=1)
         self._keyring = background.submit(crypto.make_keyring, self.passwords,
                                           absolute_url(settings), build_day(settings),
                                           rotation_days, kdf)
         background.shutdown(wait=False)
+
+    def finalize_context(self):
+        self.context["members_url"] = section_url(self.settings, "members")
+        self.context["members_csp"] = META_POLICY
+        add_translations(self.context, language_versions(self.settings, self.context["members_url"]))
 
     # --- output -------------------------------------------------------------------
 
