@@ -32,6 +32,7 @@ sys.path.insert(0, str(PLUGINS))
 
 _building: set[subprocess.Popen] = set()  # the preview's build in progress or waiting, stopped with it
 _stopping = threading.Event()
+_stop_lock = threading.Lock()  # a process is either started before the stop, and stopped, or not at all
 
 
 def _build_env() -> dict[str, str]:
@@ -84,24 +85,33 @@ runpy.run_module("strict_build", run_name="__main__", alter_sys=True)
 class WarmBuilds:
     """The preview's builds, each in a fresh process started ahead of time.
 
-    After every build the next process starts and imports the libraries;
-    a saved change only has to say "go". Same command, same output as
-    ``run_build``.
+    After every build the next process starts (in the background, so the
+    page reloads first) and imports the libraries; a saved change only has
+    to say "go". Same command, same output as ``run_build``.
     """
 
     def __init__(self, settings: Path, output: Path = OUTPUT):
-        self.arguments = [str(settings), str(output)]
-        self.waiting: subprocess.Popen | None = None
+        from concurrent.futures import ThreadPoolExecutor
 
-    def _start(self) -> subprocess.Popen:
+        self.arguments = [str(settings), str(output)]
+        self.starter = ThreadPoolExecutor(max_workers=1)
+        self.waiting = None  # Future of the next build's process
+
+    def _start(self) -> subprocess.Popen | None:
         command = [sys.executable, "-c", _WAITING_BUILD, ",".join(WARM_LIBRARIES), *self.arguments]
-        child = subprocess.Popen(command, cwd=ROOT, env=_build_env(), stdin=subprocess.PIPE,
-                                 text=True, start_new_session=True)
-        _building.add(child)
+        with _stop_lock:
+            if _stopping.is_set():  # no new process once the preview is stopping
+                return None
+            child = subprocess.Popen(command, cwd=ROOT, env=_build_env(), stdin=subprocess.PIPE,
+                                     text=True, start_new_session=True)
+            _building.add(child)
         return child
 
     def __call__(self) -> bool:
-        child, self.waiting = self.waiting or self._start(), None
+        child = (self.waiting.result() if self.waiting else None) or self._start()
+        self.waiting = None
+        if child is None:
+            return False
         try:
             child.stdin.write("go\n")
             child.stdin.close()
@@ -109,13 +119,13 @@ class WarmBuilds:
             _building.discard(child)
             return run_build(*map(Path, self.arguments))
         ok = _wait_for(child)
-        if not _stopping.is_set():  # no new process once the preview is stopping
-            self.waiting = self._start()
+        self.waiting = self.starter.submit(self._start)
         return ok
 
 
 def _stop_builds() -> None:
-    _stopping.set()
+    with _stop_lock:
+        _stopping.set()
     for child in list(_building):
         child.terminate()
         child.wait()
