@@ -26,12 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 POST = "content/posts/2020-12-08-uusi-ilme-ja-verkkosivut.md"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import free_port  # noqa: E402
 
 
 def clone_project(target: Path, commit: str) -> Path:

@@ -203,6 +203,15 @@ def playwright_browser():
         browser.close()
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (for a server a test starts)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 class StaticServer:
     """Serves a folder on 127.0.0.1 (a secure context), optionally with extra headers."""
 

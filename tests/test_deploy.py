@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, free_port
 
 DEPLOY = ROOT / "deploy" / "deploy.sh"
 
@@ -155,12 +154,6 @@ def test_failed_build_writes_the_marker_the_deploy_script_reads(fixture_site):
 
 
 # --- over SSH ---------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 @pytest.fixture
 def sshd(tmp_path):

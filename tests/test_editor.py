@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, StaticServer, front_matter, run_build, site_headers
+from conftest import ROOT, StaticServer, free_port, front_matter, run_build, site_headers
 
 EDITOR = ROOT / "editor"
 NODE_MODULES = EDITOR / "node_modules"
@@ -260,12 +260,6 @@ def test_vendored_bundle_is_the_pinned_package():
 
 
 # --- the editor in Chromium ------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture
 def content_repo(tmp_path):

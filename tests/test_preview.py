@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, post
+from conftest import ROOT, free_port, post
 
 # Every line a staff member may see from `make serve` and a build; anything else
 # (Pelican's "Done: Processed …", a request log, a traceback) fails the test.
@@ -44,12 +44,6 @@ def copy_project(target: Path) -> Path:
     for folder in ("posts", "pages", "images"):
         (target / "content" / folder).mkdir(parents=True)
     return target
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Serving:
