@@ -389,8 +389,12 @@ class TinySite:
         file.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
         return file
 
-    def build(self, *plugins: str, **settings):
-        """Build with strict_build and ``plugins``; the runner's BuildResult."""
+    def build(self, *plugins: str, then=None, **settings):
+        """Build with strict_build and ``plugins``; the runner's BuildResult.
+
+        ``then(result)``, if given, runs in the build's process after it, with
+        the build still there; the value it returns comes back instead.
+        """
         import pickle
 
         from strict_build import build
@@ -407,7 +411,8 @@ class TinySite:
         if pid == 0:  # the build, in a copy of this process
             os.close(read_end)
             try:
-                data = pickle.dumps(build(config, self.output))
+                result = build(config, self.output)
+                data = pickle.dumps(then(result) if then is not None else result)
             except BaseException as exc:  # noqa: BLE001 - handed to the test
                 data = pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
             with os.fdopen(write_end, "wb") as pipe:

@@ -14,7 +14,7 @@ import os
 import sys
 
 from sitecore.problems import summary_markdown
-from .runner import build
+from .runner import BuildResult, build
 
 
 def parse_overrides(pairs: list[str]) -> dict:
@@ -29,6 +29,11 @@ def parse_overrides(pairs: list[str]) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    return run(argv)[0]
+
+
+def run(argv: list[str] | None = None) -> tuple[int, BuildResult]:
+    """Build as the command line says and tell how it went; the exit status and the result."""
     parser = argparse.ArgumentParser(prog="python -m strict_build", description=__doc__)
     parser.add_argument("settings", help="Pelican settings file")
     parser.add_argument("output", help="output folder, replaced only on success")
@@ -54,8 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"HUOMIO: {text}", file=sys.stderr)
     if result.ok:
         print(f"Sivusto rakennettu kansioon {os.path.relpath(result.output, root)} "
-              f"({result.seconds:.1f} s).")
-        return 0
+              f"({result.seconds:.1f} s).", flush=True)
+        return 0, result
     for problem in sorted(result.problems, key=lambda p: (p.source, p.field)):
         print(problem.text(root), file=sys.stderr)
         print(file=sys.stderr)
@@ -65,8 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     kept = (f"kansiossa {where} on yhä edellinen toimiva versio." if result.output.is_dir()
             else f"kansiota {where} ei ole vielä koottu kertaakaan onnistuneesti.")
     print(f"Rakentaminen epäonnistui: {count} {noun}. Sivusto ei päivittynyt: {kept}",
-          file=sys.stderr)
-    return 1
+          file=sys.stderr, flush=True)
+    return 1, result
 
 
 if __name__ == "__main__":

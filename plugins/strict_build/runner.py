@@ -39,6 +39,8 @@ class BuildResult:
     output: Path
     notices: list[str] = dataclasses.field(default_factory=list)
     phases: dict[str, float] = dataclasses.field(default_factory=dict)  # seconds per phase
+    # The finished build, for the preview's quick pass (``strict_build.quick``).
+    build: Build | None = dataclasses.field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -91,7 +93,8 @@ def build(
         staging.swap()
         forget_problems(staging.output)
     run.done()
-    return BuildResult(run.problems, time.monotonic() - started, staging.output, run.notices, run.seconds)
+    return BuildResult(run.problems, time.monotonic() - started, staging.output, run.notices,
+                       run.seconds, run)
 
 
 def _unexpected(exc: Exception) -> Problem:

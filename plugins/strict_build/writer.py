@@ -21,6 +21,7 @@ Pelican's ``write_feed`` (with ``feed_generated``) and written here.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import os
@@ -39,17 +40,37 @@ from .parallel import Job, render_all
 logger = logging.getLogger(__name__)
 
 
-def _render_page(template, context, localcontext) -> bytes:
+def render_page(template, context, localcontext) -> bytes:
     # As Pelican does before each page: contents make their links relative to it.
     if localcontext["localsiteurl"]:
         context["localsiteurl"] = localcontext["localsiteurl"]
     return template.render(localcontext).encode("utf-8")
 
 
+@dataclasses.dataclass
+class RenderedPage:
+    """One page as Pelican asked for it: enough to render it again."""
+
+    path: str  # in the build's output folder
+    template: object  # a compiled Jinja template
+    context: dict  # the generators' shared context
+    localcontext: dict  # the page's own values (article, page, …) over it
+
+
+@dataclasses.dataclass
+class RenderedPages:
+    """The build's pages, kept for the preview's quick pass (``strict_build.quick``)."""
+
+    settings: dict | None = None
+    pages: list[RenderedPage] = dataclasses.field(default_factory=list)
+
+
 class PhasedWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.build = Build.of(settings)
+        self.rendered = self.build.state(RenderedPages)
+        self.rendered.settings = settings
         # Recorded pages are rendered in the build's render phase, in two
         # processes; under plain `pelican` they are rendered as Pelican asks.
         self.defer = not self.build.direct and settings["PARALLEL_RENDERING"]
@@ -129,7 +150,8 @@ class PhasedWriter(Writer):
             # As Pelican: receivers still hear of it; the file is the overriding write's.
             self._announce_written(path, localcontext)
             return
-        job = Job(partial(_render_page, template, context, localcontext), path)
+        self.rendered.pages.append(RenderedPage(path, template, context, localcontext))
+        job = Job(partial(render_page, template, context, localcontext), path)
         if self.defer:
             self.jobs.append(job)
             self._announce.append((path, localcontext))
