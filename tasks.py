@@ -68,8 +68,9 @@ def run_build(settings: Path, output: Path = OUTPUT, *extra: str) -> bool:
 WARM_LIBRARIES = ("pelican", "pelican.generators", "pelican.readers", "markdown", "jinja2",
                   "PIL.Image", "PIL.ImageDraw", "babel.dates", "babel.messages.mofile", "icalendar",
                   "cryptography.hazmat.primitives.ciphers.aead", "argon2", "nh3", "brotli")
+# argv: the libraries, the file descriptor for answers, then strict_build's arguments.
 _WAITING_BUILD = r"""
-import importlib, runpy, sys
+import importlib, os, sys
 for name in sys.argv[1].split(","):
     try:
         importlib.import_module(name)
@@ -77,9 +78,67 @@ for name in sys.argv[1].split(","):
         pass
 if sys.stdin.readline() != "go\n":  # the preview stopped: the pipe closed
     sys.exit(0)
-sys.argv = ["strict_build", *sys.argv[2:]]
-runpy.run_module("strict_build", run_name="__main__", alter_sys=True)
+from strict_build.quick import hold
+sys.exit(hold(sys.argv[3:], sys.stdin, os.fdopen(int(sys.argv[2]), "w")))
 """
+# How long the preview waits for a quick pass before it leaves the page to the full build.
+QUICK_SECONDS = 5
+
+
+class BuildProcess:
+    """One preview build in its own process (``strict_build.quick.hold``).
+
+    Started ahead of time with the libraries loaded; ``build()`` says "go".
+    After a good build the process stays and answers quick passes (one
+    edited post or page re-rendered from that build) until ``close()``.
+    """
+
+    def __init__(self, arguments: list[str]):
+        read_end, write_end = os.pipe()
+        try:
+            self.child = subprocess.Popen(
+                [sys.executable, "-c", _WAITING_BUILD, ",".join(WARM_LIBRARIES), str(write_end),
+                 *arguments], cwd=ROOT, env=_build_env(), stdin=subprocess.PIPE, text=True,
+                pass_fds=(write_end,), start_new_session=True)
+        finally:
+            os.close(write_end)
+        self.answers = os.fdopen(read_end, "r")
+        _building.add(self.child)
+
+    def poll(self) -> int | None:
+        return self.child.poll()
+
+    def _ask(self, line: str, seconds: float | None = None) -> str:
+        """Send a line; its answer, or "" if the process ended or took longer than ``seconds``."""
+        import select
+
+        try:
+            self.child.stdin.write(line)
+            self.child.stdin.flush()
+        except OSError:  # stopped from outside
+            return ""
+        if seconds is not None and not select.select([self.answers], [], [], seconds)[0]:
+            return ""
+        return self.answers.readline()
+
+    def build(self) -> bool:
+        return self._ask("go\n").strip() == "0"
+
+    def quick(self, changed: list[str]) -> list[str] | None:
+        import json
+
+        answer = self._ask(json.dumps(changed) + "\n", QUICK_SECONDS)
+        return json.loads(answer) if answer else None
+
+    def close(self) -> None:
+        try:
+            self.child.stdin.close()
+            self.child.wait(timeout=QUICK_SECONDS)
+        except (OSError, subprocess.TimeoutExpired):
+            self.child.terminate()
+            self.child.wait()
+        self.answers.close()
+        _building.discard(self.child)
 
 
 class WarmBuilds:
@@ -87,40 +146,47 @@ class WarmBuilds:
 
     After every build the next process starts (in the background, so the
     page reloads first) and imports the libraries; a saved change only has
-    to say "go". Same command, same output as ``run_build``.
+    to say "go". Same command, same output as ``run_build``. The process of
+    the last good build stays for ``quick``: an edited post or page is shown
+    from it at once, before the full build that follows.
     """
 
     def __init__(self, settings: Path, output: Path = OUTPUT):
         from concurrent.futures import ThreadPoolExecutor
 
         self.arguments = [str(settings), str(output)]
+        self.content = CONTENT.resolve()
         self.starter = ThreadPoolExecutor(max_workers=1)
         self.waiting = None  # Future of the next build's process
+        self.holder: BuildProcess | None = None  # the last good build's process
 
-    def _start(self) -> subprocess.Popen | None:
-        command = [sys.executable, "-c", _WAITING_BUILD, ",".join(WARM_LIBRARIES), *self.arguments]
+    def _start(self) -> BuildProcess | None:
         with _stop_lock:
             if _stopping.is_set():  # no new process once the preview is stopping
                 return None
-            child = subprocess.Popen(command, cwd=ROOT, env=_build_env(), stdin=subprocess.PIPE,
-                                     text=True, start_new_session=True)
-            _building.add(child)
-        return child
+            return BuildProcess(self.arguments)
 
     def __call__(self) -> bool:
-        child = (self.waiting.result() if self.waiting else None) or self._start()
+        process = (self.waiting.result() if self.waiting else None) or self._start()
         self.waiting = None
-        if child is None:
+        if process is None:
             return False
-        try:
-            child.stdin.write("go\n")
-            child.stdin.close()
-        except OSError:  # it was stopped from outside: start the build afresh
-            _building.discard(child)
-            return run_build(*map(Path, self.arguments))
-        ok = _wait_for(child)
+        ok = process.build()
+        previous, self.holder = self.holder, (process if ok else None)
+        for done in (previous, None if ok else process):
+            if done is not None:
+                done.close()
         self.waiting = self.starter.submit(self._start)
         return ok
+
+    def quick(self, changed: list[str]) -> bool:
+        """Show the edited posts or pages now, from the last good build; False
+        when only the full build can (see ``strict_build.quick``)."""
+        paths = [Path(path).resolve() for path in changed]
+        if self.holder is None or not all(
+                path.suffix == ".md" and path.is_relative_to(self.content) for path in paths):
+            return False
+        return bool(self.holder.quick([str(path) for path in paths]))
 
 
 def _stop_builds() -> None:
@@ -200,10 +266,10 @@ def _serve(port, build: bool) -> None:
             raise ValueError(port)
     except ValueError:
         sys.exit(f"Portti \"{port}\" ei kelpaa: anna numero väliltä 1–65535, esim. make serve PORT=8080.")
+    builds = WarmBuilds(DEV_SETTINGS) if build else None
     try:
         preview_server.run(
-            OUTPUT, ROOT, HOST, port,
-            build=WarmBuilds(DEV_SETTINGS) if build else None,
+            OUTPUT, ROOT, HOST, port, build=builds, quick=builds.quick if builds else None,
             watched=[ROOT / p for p in WATCHED], before_serving=show_address)
     except preview_server.PortTaken:
         sys.exit(f"Portti {port} on jo käytössä: ehkä toinen esikatselu (make serve) on jo "

@@ -223,18 +223,51 @@ def test_an_open_page_hears_of_a_finished_build_at_once(preview_of):
     assert state == {"versio": 1} and waited < 1
 
 
-def test_a_visible_page_reloads_as_soon_as_a_build_ends(preview_of, playwright_browser):
+def test_a_visible_page_reloads_as_soon_as_a_build_changes_it(preview_of, playwright_browser):
     page = playwright_browser.new_page()
-    asked = []
+    asked, loads = [], []
     page.on("request", lambda request: asked.append(request.url) if "/tila" in request.url else None)
+    page.on("load", lambda _page: loads.append(page.url))
     page.goto(preview_of.url + "/")
     page.wait_for_load_state()
     page.wait_for_timeout(2000)
-    assert asked == [preview_of.url + "/_esikatselu/tila?versio=0"], "one request, waiting (no polling)"
+    shown = page.locator("script[data-tiiviste]").get_attribute("data-tiiviste")
+    assert asked == [f"{preview_of.url}/_esikatselu/tila?versio=0&sivu=%2F&tiiviste={shown}"], \
+        "one request, waiting (no polling)"
+    preview_of.preview.built()  # a build that left this page as it was
+    page.wait_for_timeout(1000)
+    assert len(loads) == 1, "a build that did not change the page does not reload it"
+    front = preview_of.preview.output / "index.html"
+    front.write_text(front.read_text(encoding="utf-8").replace("<h1>Etusivu", "<h1>Uusi etusivu"),
+                     encoding="utf-8")
     with page.expect_navigation(timeout=10_000):  # generous: the waiting request, not a timer, answers
         preview_of.preview.built()
-    assert page.locator("script[data-versio='1']").count() == 1, "the reloaded page knows build 1"
+    assert page.locator("h1").text_content() == "Uusi etusivu"
+    assert page.locator("script[data-versio='2']").count() == 1, "the reloaded page knows build 2"
     page.close()
+
+
+def test_a_page_hears_only_of_builds_that_change_it(preview_of, monkeypatch):
+    """With its address and fingerprint, an open page's request waits through
+    builds that leave it as it was, and is answered by the one that changes it
+    or by the problems of a failed build."""
+    import preview_server
+    from sitecore.problems import Problem, record_problems
+
+    monkeypatch.setattr(preview_server, "LONG_POLL_SECONDS", 1.5)
+    with urllib.request.urlopen(preview_of.url + "/") as answer:
+        shown = re.search(r'data-tiiviste="(\w+)"', answer.read().decode()).group(1)
+    query = f"?versio=0&sivu=%2F&tiiviste={shown}"
+    threading.Timer(0.3, preview_of.preview.built).start()
+    state, waited = preview_of.state(query)
+    assert state == {"versio": 1, "muuttui": False} and waited > 1.4, "waited through build 1"
+    assert preview_of.state(f"?sivu=%2F&tiiviste={shown}")[0] == {"versio": 1, "muuttui": False}, \
+        "a hidden tab's look, answered at once"
+
+    record_problems(preview_of.preview.output, [Problem("content/posts/rikki.md", "Title", "puuttuu.", "Lisää.")])
+    threading.Timer(0.3, preview_of.preview.built).start()
+    state, waited = preview_of.state(query.replace("versio=0", "versio=1"))
+    assert state == {"versio": 2, "muuttui": True} and waited < 1.4, "the problems change every page"
 
 
 def test_a_page_closed_while_waiting_leaves_no_traceback(preview_of, capfd):
@@ -278,3 +311,69 @@ def test_the_waiting_build_runs_the_plugins_as_they_are_when_it_starts(project):
     out, _ = child.communicate("\n", timeout=120)
     assert child.returncode == 0, "".join(lines) + out
     assert "Sivusto koottu kansioon output" in out, out
+
+
+def test_a_saved_post_is_shown_from_the_last_good_build_before_the_full_build(project):
+    """The last good build's process stays and re-renders an edited post at once
+    (``WarmBuilds.quick``); what it cannot show right waits for the full build."""
+    post_file = project / "content" / "posts" / "2021-01-05-hyva.md"
+    post_file.write_text(GOOD, encoding="utf-8")
+    script = f"""
+import os, sys, tasks
+from pathlib import Path
+BROKEN_TEXT = os.environ["BROKEN_TEXT"]
+post = Path({str(post_file)!r})
+good = post.read_text(encoding="utf-8")
+builds = tasks.WarmBuilds(tasks.DEV_SETTINGS)
+assert not builds.quick([str(post)]), "no build yet: nothing to show from"
+assert builds()
+page = next(Path("output").glob("**/hyva-kirjoitus/index.html"))
+post.write_text(good.replace("Teksti.", "Uusi lause tallennettiin."), encoding="utf-8")
+assert builds.quick([str(post)]), "shown from the last build"
+assert "Uusi lause tallennettiin." in page.read_text(encoding="utf-8")
+print("QUICK", flush=True)
+assert not builds.quick([str(Path("plugins/strict_build/quick.py").resolve())]), "code: full build"
+post.write_text(good.replace("Slug: hyva-kirjoitus", "Slug: uusi-osoite"), encoding="utf-8")
+assert not builds.quick([str(post)]), "a new address: full build"
+assert builds()
+post.write_text(BROKEN_TEXT, encoding="utf-8")
+assert not builds()
+post.write_text(good.replace("Teksti.", "Korjattu."), encoding="utf-8")
+assert not builds.quick([str(post)]), "the last build failed: nothing to show from"
+tasks._stop_builds()
+assert builds.holder is None or builds.holder.poll() is not None
+"""
+    child = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", script], cwd=project,
+                           env={**os.environ, "BROKEN_TEXT": BROKEN},
+                           capture_output=True, text=True, timeout=300)
+    out = child.stdout + child.stderr
+    assert child.returncode == 0, out
+    # The quick pass wrote the page before any second build was printed.
+    assert out.index("QUICK") < out.index("Sivusto rakennettu", out.index("Sivusto rakennettu") + 1), out
+    assert "Rakentaminen epäonnistui: 1 virhe." in out
+
+
+def test_an_edited_post_reloads_its_open_page_once(project, playwright_browser):
+    """`make serve`: the edit is shown (from the last build), and the full build
+    that follows writes the same page, so the page does not reload again."""
+    post_file = project / "content" / "posts" / "2021-01-05-hyva.md"
+    post_file.write_text(GOOD, encoding="utf-8")
+    serving = Serving(project, free_port())
+    try:
+        serving.wait_for("Sivusto osoitteessa")
+        address = next((project / "output").glob("**/hyva-kirjoitus/index.html")).parent
+        page = playwright_browser.new_page()
+        loads = []
+        page.on("load", lambda _page: loads.append(time.monotonic()))
+        page.goto(f"http://127.0.0.1:{serving.port}/{address.relative_to(project / 'output').as_posix()}/")
+        page.wait_for_timeout(500)
+        builds = serving.builds()
+        post_file.write_text(GOOD.replace("Teksti.", "Tallennettu lause."), encoding="utf-8")
+        page.get_by_text("Tallennettu lause.").wait_for(timeout=60_000)
+        serving.wait_for("Sivusto rakennettu", count=builds + 1)
+        page.wait_for_timeout(1500)  # time for a reload, had the full build changed the page
+        assert len(loads) == 2, "one load, one reload"
+        assert page.get_by_text("Tallennettu lause.").is_visible()
+        page.close()
+    finally:
+        serving.stop()

@@ -1,7 +1,10 @@
 """The development preview behind ``make serve`` (not a Pelican plugin).
 
 Serves the output folder on localhost, rebuilds when a source file changes
-and reloads open pages when a build has finished. When the last build failed,
+and reloads an open page when a build has changed what it shows (its bytes
+or the problems over it): after a quick pass has shown an edit (see
+``strict_build.quick``), the full build that follows reloads only the pages
+it changed. When the last build failed,
 every page it serves starts with the problems (file, field, problem, fix, in
 Finnish) over the last good build; before any build has succeeded, every
 address shows them. Unknown addresses get the site's own ``404.html``. Every
@@ -10,10 +13,12 @@ line it prints is Finnish: no request log.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import mimetypes
 import threading
+import time
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -102,6 +107,11 @@ def inject(page: str, top: str, head: str, tail: str) -> str:
     return page[:closing] + tail + page[closing:] if closing != -1 else page + tail
 
 
+def fingerprint(body: bytes) -> str:
+    """A short digest of what a page shows: its open copy compares it after each build."""
+    return hashlib.sha256(body).hexdigest()[:16]
+
+
 ERROR_PAGE = """<!doctype html>
 <html lang="fi"><head><meta charset="utf-8"><title>Sivustoa ei voitu koota</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
@@ -128,46 +138,86 @@ class Handler(SimpleHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         if path.startswith(OWN):
             return self._own(path[len(OWN):], parse_qs(urlsplit(self.path).query), send_body)
+        status, body, kind = self._resolve(path)
+        if status == HTTPStatus.MOVED_PERMANENTLY:
+            self.send_response(status)
+            self.send_header("Location", path + "/")
+            self.send_header("Content-Length", "0")
+            return self.end_headers()
+        if kind.startswith("text/html"):
+            tail = (f'<script src="{OWN}paivita.js" data-versio="{self.preview.generation}" '
+                    f'data-tiiviste="{fingerprint(body)}"></script>')
+            body = inject(body.decode("utf-8"), "", "", tail).encode("utf-8")
+        self._send(status, body, kind, send_body)
+
+    def _resolve(self, path: str) -> tuple[HTTPStatus, bytes, str]:
+        """What the preview shows at ``path`` now (status, bytes, type), before the
+        reload script: the page, or the site's 404, with the last build's problems on top."""
         problems = self.preview.problems()
         has_site = (self.preview.output / "index.html").is_file()
         if not has_site:
-            return self._page(HTTPStatus.SERVICE_UNAVAILABLE, ERROR_PAGE, problems, has_site, send_body)
+            return self._page(HTTPStatus.SERVICE_UNAVAILABLE, ERROR_PAGE, problems, has_site)
         file = Path(self.translate_path(path))
         if file.is_dir():
             if not path.endswith("/"):
-                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-                self.send_header("Location", path + "/")
-                self.send_header("Content-Length", "0")
-                return self.end_headers()
+                return HTTPStatus.MOVED_PERMANENTLY, b"", ""
             file = file / "index.html"
         status = HTTPStatus.OK
         if not file.is_file():
             status, file = HTTPStatus.NOT_FOUND, self.preview.output / "404.html"
             if not file.is_file():
-                return self._page(status, ERROR_PAGE, problems, has_site, send_body)
-        if file.suffix == ".html":
-            return self._page(status, file.read_text(encoding="utf-8"), problems, has_site, send_body)
-        self._send(status, file.read_bytes(), self.guess_type(str(file)), send_body)
+                return self._page(status, ERROR_PAGE, problems, has_site)
+        try:
+            if file.suffix == ".html":
+                return self._page(status, file.read_text(encoding="utf-8"), problems, has_site)
+            return status, file.read_bytes(), self.guess_type(str(file))
+        except FileNotFoundError:  # swapped away by a build this very moment: as if not there
+            return self._page(HTTPStatus.NOT_FOUND, ERROR_PAGE, problems, has_site)
 
-    def _page(self, status, text: str, problems, has_site: bool, send_body: bool) -> None:
+    def _page(self, status, text: str, problems, has_site: bool) -> tuple[HTTPStatus, bytes, str]:
         top = banner(problems, self.preview.root, has_site) if problems else ""
         head = f'<link rel="stylesheet" href="{OWN}virheet.css">' if problems else ""
-        tail = f'<script src="{OWN}paivita.js" data-versio="{self.preview.generation}"></script>'
-        body = inject(text, top, head, tail).encode("utf-8")
-        self._send(status, body, "text/html; charset=utf-8", send_body)
+        return status, inject(text, top, head, "").encode("utf-8"), "text/html; charset=utf-8"
+
+    def _changed(self, path: str, seen: str) -> bool:
+        """Whether the page at ``path`` differs from the one served with fingerprint ``seen``."""
+        return fingerprint(self._resolve(path)[1]) != seen
 
     def _own(self, name: str, query: dict[str, list[str]], send_body: bool) -> None:
         if name == "tila":
-            seen = query.get("versio", [""])[0]
-            generation = (self.preview.generation_after(int(seen), LONG_POLL_SECONDS)
-                          if seen.isdigit() else self.preview.generation)
-            body = json.dumps({"versio": generation}).encode()
-            return self._send(HTTPStatus.OK, body, "application/json", send_body)
+            return self._state(query, send_body)
         file = ASSETS / name
         if "/" in name or not file.is_file():
             return self._send(HTTPStatus.NOT_FOUND, b"", "text/plain", send_body)
         self._send(HTTPStatus.OK, file.read_bytes(),
                    mimetypes.guess_type(name)[0] or "application/octet-stream", send_body)
+
+    def _state(self, query: dict[str, list[str]], send_body: bool) -> None:
+        """An open page asks whether to reload.
+
+        ``versio`` is the build it knows of: the answer waits for a later one
+        (long poll; without ``versio`` it comes at once). With ``sivu`` (its
+        address) and ``tiiviste`` (its fingerprint) the page hears only of a
+        build that changed it (``muuttui``); a build that left it as it was,
+        such as the full build after a quick pass, lets it wait on.
+        """
+        seen = query.get("versio", [""])[0]
+        page, shown = unquote(query.get("sivu", [""])[0]), query.get("tiiviste", [""])[0]
+        if not seen.isdigit():
+            state = {"versio": self.preview.generation}
+            if page and shown:
+                state["muuttui"] = self._changed(page, shown)
+        elif not (page and shown):
+            state = {"versio": self.preview.generation_after(int(seen), LONG_POLL_SECONDS)}
+        else:
+            generation, deadline = int(seen), time.monotonic() + LONG_POLL_SECONDS
+            state = {"versio": generation, "muuttui": False}
+            while (left := deadline - time.monotonic()) > 0:
+                generation = self.preview.generation_after(generation, left)
+                state = {"versio": generation, "muuttui": self._changed(page, shown)}
+                if state["muuttui"]:
+                    break
+        self._send(HTTPStatus.OK, json.dumps(state).encode(), "application/json", send_body)
 
     def _send(self, status, body: bytes, kind: str, send_body: bool) -> None:
         try:
@@ -201,17 +251,26 @@ def open_server(preview: Preview, host: str, port: int) -> ThreadingHTTPServer:
 
 
 def watch_and_build(paths: Iterable[Path], build: Callable[[], object], preview: Preview,
-                    stop: threading.Event | None = None) -> None:
-    """Build again after every change under ``paths``; pages reload when it is done."""
+                    stop: threading.Event | None = None,
+                    quick: Callable[[list[str]], bool] | None = None) -> None:
+    """Build again after every change under ``paths``; pages reload when it is done.
+
+    ``quick(changed)`` first shows what it can of the change from the last
+    build (True if it wrote pages): open pages it changed reload at once,
+    the others when the full build has changed them.
+    """
     from watchfiles import watch
 
-    for _changes in watch(*paths, stop_event=stop):
+    for changes in watch(*paths, stop_event=stop):
+        if quick is not None and quick(sorted(path for _change, path in changes)):
+            preview.built()
         build()
         preview.built()
 
 
 def run(output: Path, root: Path, host: str, port: int, build: Callable[[], object] | None,
-        watched: Iterable[Path] = (), before_serving: Callable[[], None] | None = None) -> None:
+        watched: Iterable[Path] = (), before_serving: Callable[[], None] | None = None,
+        quick: Callable[[list[str]], bool] | None = None) -> None:
     """Bind, build once, print the address, serve until Ctrl+C (rebuilding on changes)."""
     preview = Preview(output, root)
     server = open_server(preview, host, port)
@@ -220,7 +279,7 @@ def run(output: Path, root: Path, host: str, port: int, build: Callable[[], obje
             build()
             preview.built()
             threading.Thread(target=watch_and_build, args=(list(watched), build, preview),
-                             daemon=True).start()
+                             kwargs={"quick": quick}, daemon=True).start()
         if before_serving is not None:
             before_serving()
         server.serve_forever()
