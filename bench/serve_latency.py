@@ -8,7 +8,9 @@ before and after a change), starts the preview exactly as
 (Playwright) and then, ten times: writes a new sentence into the post's file
 and waits until the open page shows it. Each latency runs from just before
 the file is written to the end of the page load that shows the text (the
-preview rebuilds, the page hears of the new build and reloads). Prints the median and
+preview shows the edit from its last build or rebuilds, the page hears of it
+and reloads). Each edit is made on an idle preview: after the full build of
+the previous one has ended and a second has passed. Prints the median and
 the range; the first build (before the page opens) is not counted.
 """
 
@@ -16,11 +18,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -49,7 +53,7 @@ def wait_for_server(port: int, child: subprocess.Popen, seconds: float = 120) ->
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if child.poll() is not None:
-            raise SystemExit(f"the preview stopped: {child.stdout.read()}")
+            raise SystemExit("the preview stopped")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return
@@ -71,6 +75,8 @@ def measure(edits: int, commit: str) -> list[float]:
             cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             start_new_session=True)
         latencies = []
+        lines: list[str] = []
+        threading.Thread(target=collect_lines, args=(child, lines), daemon=True).start()
         try:
             wait_for_server(port, child)
             with sync_playwright() as playwright:
@@ -78,29 +84,44 @@ def measure(edits: int, commit: str) -> list[float]:
                                                      args=["--no-sandbox", "--disable-gpu"])
                 page = browser.new_page()
                 # The first build finishes before the address is printed.
-                deadline = time.monotonic() + 120
-                while "Sivusto osoitteessa" not in (line := child.stdout.readline()):
-                    if time.monotonic() > deadline or (not line and child.poll() is not None):
-                        raise SystemExit("the preview's first build did not finish")
+                wait_for_line(lines, "Sivusto osoitteessa", 1, child)
                 # When each page (re)load ends: Playwright's own wait for the text
                 # retries at growing intervals after a navigation and would add them.
                 loaded = []
                 page.on("load", lambda _page: loaded.append(time.perf_counter()))
                 page.goto(f"http://127.0.0.1:{port}/{post_url(project, post)}")
                 for n in range(edits):
+                    wait_for_line(lines, "Sivusto rakennettu", n + 1, child)  # the last edit's build
                     time.sleep(1.0)  # the page settles and waits for the next build
                     marker = f"Mittauslause numero {n + 1} tallennettiin juuri."
                     text = original.rstrip("\n") + f"\n\n{marker}\n"
                     started = time.perf_counter()
                     post.write_text(text, encoding="utf-8")
                     page.get_by_text(marker).wait_for(timeout=60_000)
+                    page.wait_for_load_state("load")  # the text may be parsed before the load ends
+                    assert loaded[-1] > started, "the text came without a reload"
                     # The load that brought the text: the last one (a page reloads once per build).
                     latencies.append(loaded[-1] - started)
                 browser.close()
         finally:
-            os.killpg(child.pid, 15)
+            os.killpg(child.pid, signal.SIGINT)  # Ctrl+C: the preview stops its builds
             child.wait()
     return latencies
+
+
+def collect_lines(child: subprocess.Popen, lines: list[str]) -> None:
+    for line in child.stdout:
+        lines.append(line)
+
+
+def wait_for_line(lines: list[str], text: str, count: int, child: subprocess.Popen,
+                  seconds: float = 120) -> None:
+    """Until the preview has printed ``count`` lines with ``text``."""
+    deadline = time.monotonic() + seconds
+    while sum(text in line for line in lines) < count:
+        if time.monotonic() > deadline or child.poll() is not None:
+            raise SystemExit(f"no {text!r} from the preview: {''.join(lines)}")
+        time.sleep(0.05)
 
 
 def main() -> None:
