@@ -435,6 +435,43 @@ def tiny_calendar(tiny_site, events: dict[str, str] | None = None):
     return result
 
 
+def test_ics_files_are_made_again_only_from_new_inputs():
+    """A rebuild takes an event's .ics file from the last build when nothing it is
+    made from changed; the second rendering process's files come back to the first."""
+    import pickle
+
+    from event_calendar import ics
+    from event_calendar.when import When
+
+    made = []
+
+    def single(item):
+        made.append(item.title)
+        return ics.single(item)
+
+    def ics_event(title):
+        return ics.IcsEvent(uid=f"{title}@x", title=title, status="suunniteltu", url="https://x/",
+                            when=When("day", dt.date(2021, 3, 10), dt.date(2021, 3, 10)),
+                            stamp=dt.datetime(2021, 1, 1, tzinfo=UTC))
+
+    first = ics.IcsMemo()
+    data = first.make(single, ics_event("Seminaari"))
+    assert first.make(single, ics_event("Seminaari")) == data and made == ["Seminaari"]
+    assert b"SUMMARY:Seminaari" in data
+
+    rebuild = ics.IcsMemo(earlier=pickle.loads(pickle.dumps(first.used)))
+    assert rebuild.make(single, ics_event("Seminaari")) == data and made == ["Seminaari"], "kept"
+    renamed = rebuild.make(single, ics_event("Uusi nimi"))
+    assert made == ["Seminaari", "Uusi nimi"] and b"SUMMARY:Uusi nimi" in renamed
+    assert set(rebuild.used) == {ics.memo_key(single, ics_event("Seminaari")),
+                                 ics.memo_key(single, ics_event("Uusi nimi"))}
+
+    child = pickle.loads(pickle.dumps(rebuild))  # as the second rendering process reports it
+    assert child.earlier == {} and child.used == rebuild.used
+    first.merge(child)
+    assert set(first.used) == set(rebuild.used)
+
+
 @pytest.mark.plugin
 def test_sequence_and_stamp_come_from_git_history_and_builds_are_byte_identical(tiny_site):
     """No state file: SEQUENCE counts the event file's commits, DTSTAMP is the last one's

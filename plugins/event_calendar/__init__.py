@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import pickle
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -21,6 +22,7 @@ from content_types import TypedContentGenerator
 from languages import add_translations, language_versions
 from languages.content import TranslatedContentMixin
 from sitecore import Build, Problem, report
+from sitecore.reuse import write_if_changed
 from sitecore.site import absolute_url, language, section_url
 
 from . import ics, links
@@ -235,6 +237,8 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
     def write_indexes(self, writer):
         calendar = self.context["calendar"]
         base = section_url(self.settings, "events")
+        self.ics_files = Build.of(self.settings).state(ics.IcsMemo)
+        self.ics_files.earlier = load_ics_memo(self.settings)
         pages = [(f"{base}index.html", base, "events", {})]
         pages.append((f"{base}tilaa/index.html", f"{base}tilaa/", "events_subscribe", {}))
         for kind in calendar["kinds"]:
@@ -260,10 +264,11 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
             items = [self._tentative(e.ics_item, gettext) if e.when.uncertain else e.ics_item
                      for e in feed.items]
             name = f"{self.settings['SITENAME']}: {gettext(feed.name)}"
-            self.write_data(feed.save_as, partial(ics.feed, items, name, name, f"{self.absolute}/{base}"))
+            self.write_data(feed.save_as, partial(
+                self.ics_files.make, ics.feed, items, name, name, f"{self.absolute}/{base}"))
         for event in self.public(self.items):
             if event.in_feeds:
-                self.write_data(event.ics_save_as, partial(ics.single, event.ics_item))
+                self.write_data(event.ics_save_as, partial(self.ics_files.make, ics.single, event.ics_item))
         self._write_language_feeds(base)
 
     def _write_language_feeds(self, base):
@@ -278,9 +283,10 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
             sitename = languages.get(lang, {}).get("sitename", self.settings["SITENAME"])
             name = f"{sitename}: {gettext(N_('All events'))}"
             self.write_data(f"{url}kalenteri.ics", partial(
-                ics.feed, [v.ics_item for v in versions], name, name, f"{self.absolute}/{url}", lang))
+                self.ics_files.make, ics.feed, [v.ics_item for v in versions], name, name,
+                f"{self.absolute}/{url}", lang))
             for version in versions:
-                self.write_data(version.ics_save_as, partial(ics.single, version.ics_item))
+                self.write_data(version.ics_save_as, partial(self.ics_files.make, ics.single, version.ics_item))
 
     @staticmethod
     def _tentative(item, gettext):
@@ -290,6 +296,31 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
     def _translations(self):
         return load_translations(os.path.join(self.settings["THEME"], "translations"),
                                  language(self.settings))
+
+
+ICS_MEMO = "ics-files.pickle"  # in CACHE_PATH
+
+
+def load_ics_memo(settings) -> dict[str, bytes]:
+    """The last build's .ics files by what they were made from (empty if none, or unreadable)."""
+    try:
+        with open(os.path.join(settings["CACHE_PATH"], ICS_MEMO), "rb") as memo:
+            files = pickle.load(memo)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        return {}
+    return files if isinstance(files, dict) else {}
+
+
+def save_ics_memo(pelican) -> None:
+    """Keep this build's .ics files for the next build (only these: the rest are stale)."""
+    settings = pelican.settings
+    os.makedirs(settings["CACHE_PATH"], exist_ok=True)
+    write_if_changed(os.path.join(settings["CACHE_PATH"], ICS_MEMO),
+                     pickle.dumps(Build.of(settings).state(ics.IcsMemo).used, pickle.HIGHEST_PROTOCOL))
+
+
+def join_build(pelican) -> None:
+    Build.of(pelican.settings).join("files", save_ics_memo)
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -325,5 +356,6 @@ def add_generator(pelican):
 
 
 def register():
+    signals.initialized.connect(join_build)
     signals.generator_init.connect(add_template_filters)
     signals.get_generators.connect(add_generator)
