@@ -130,6 +130,10 @@ class BuildProcess:
         answer = self._ask(json.dumps(changed) + "\n", QUICK_SECONDS)
         return json.loads(answer) if answer else None
 
+    def undo(self) -> None:
+        """Put back the pages quick passes wrote: the build after them failed."""
+        self._ask("undo\n", QUICK_SECONDS)
+
     def close(self) -> None:
         try:
             self.child.stdin.close()
@@ -173,6 +177,8 @@ class WarmBuilds:
             return False
         ok = process.build()
         previous, self.holder = self.holder, (process if ok else None)
+        if previous is not None and not ok:
+            previous.undo()  # the output keeps the last good build, without the quick passes
         for done in (previous, None if ok else process):
             if done is not None:
                 done.close()

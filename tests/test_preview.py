@@ -335,11 +335,20 @@ print("QUICK", flush=True)
 assert not builds.quick([str(Path("plugins/strict_build/quick.py").resolve())]), "code: full build"
 post.write_text(good.replace("Slug: hyva-kirjoitus", "Slug: uusi-osoite"), encoding="utf-8")
 assert not builds.quick([str(post)]), "a new address: full build"
+post.write_text(good.replace("Teksti.", "Uusi lause tallennettiin."), encoding="utf-8")
 assert builds()
-post.write_text(BROKEN_TEXT, encoding="utf-8")
+shown = page.read_bytes()
+# Read without a problem, so shown at once; the full build's link check then fails:
+# the output goes back to the last good build.
+post.write_text(good.replace("Teksti.", "Katso [sivu](/ei-ole-olemassa/)."), encoding="utf-8")
+assert builds.quick([str(post)])
+assert "ei-ole-olemassa" in page.read_text(encoding="utf-8")
 assert not builds()
+assert page.read_bytes() == shown, "the quick pass was undone"
 post.write_text(good.replace("Teksti.", "Korjattu."), encoding="utf-8")
 assert not builds.quick([str(post)]), "the last build failed: nothing to show from"
+post.write_text(BROKEN_TEXT, encoding="utf-8")
+assert not builds()
 tasks._stop_builds()
 assert builds.holder is None or builds.holder.poll() is not None
 """
@@ -350,7 +359,8 @@ assert builds.holder is None or builds.holder.poll() is not None
     assert child.returncode == 0, out
     # The quick pass wrote the page before any second build was printed.
     assert out.index("QUICK") < out.index("Sivusto rakennettu", out.index("Sivusto rakennettu") + 1), out
-    assert "Rakentaminen epäonnistui: 1 virhe." in out
+    assert out.count("Rakentaminen epäonnistui: 1 virhe.") == 2, out
+    assert "/ei-ole-olemassa/" in out
 
 
 def test_an_edited_post_reloads_its_open_page_once(project, playwright_browser):

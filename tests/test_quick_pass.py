@@ -92,3 +92,25 @@ def test_files_without_a_page_of_their_own_wait_for_the_full_build(tiny_site):
     new_file, settings, existing = tiny_site.build(then=then)
     assert new_file is None and settings is None
     assert existing == [], "an existing post, unchanged: the pass runs and writes nothing"
+
+
+def test_undo_puts_back_what_quick_passes_replaced(tiny_site):
+    """When the full build after a quick pass fails, the output goes back to the last good build."""
+    from strict_build.quick import rerender, undo
+
+    tiny_site.write(PAGE, TEXT)
+
+    def then(result):
+        page = tiny_site.output / SAVED_AS
+        good = page.read_bytes()
+        replaced = {}
+        for sentence in ("Toinen.", "Kolmas."):
+            tiny_site.write(PAGE, TEXT.replace("Ensimmäinen lause.", sentence))
+            assert rerender(result.build, result.output, [str(tiny_site.content / PAGE)], replaced)
+        edited = page.read_bytes()
+        undo(replaced)
+        return good, edited, page.read_bytes(), replaced
+
+    good, edited, after, replaced = tiny_site.build(then=then)
+    assert b"Kolmas." in edited and edited != good
+    assert after == good and replaced == {}, "the bytes of the last good build, as before the first pass"

@@ -99,11 +99,14 @@ def reread(old, settings: dict, context: dict, build: Build):
     return new
 
 
-def rerender(build: Build, output: Path, changed: Iterable[str | os.PathLike]) -> list[str] | None:
+def rerender(build: Build, output: Path, changed: Iterable[str | os.PathLike],
+             replaced: dict[Path, bytes | None] | None = None) -> list[str] | None:
     """Render again the pages of the items in ``changed`` into ``output``.
 
     Returns the output files whose bytes changed (relative, with ``/``), or
     None when a full build is needed first (see the module's docstring).
+    ``replaced`` gets the bytes each file had before the first quick pass
+    that changed it (None: there was no file), for ``undo``.
     """
     rendered = build.state(RenderedPages)
     settings = rendered.settings
@@ -127,19 +130,34 @@ def rerender(build: Build, output: Path, changed: Iterable[str | os.PathLike]) -
     written = []
     for page, values in renders:
         relative = os.path.relpath(page.path, built_in)
+        target = output / relative
         data = render_page(page.template, page.context, values)
-        if write_if_changed(output / relative, data):
+        if replaced is not None and target not in replaced:
+            replaced[target] = target.read_bytes() if target.is_file() else None
+        if write_if_changed(target, data):
             written.append(relative.replace(os.sep, "/"))
     return written
+
+
+def undo(replaced: dict[Path, bytes | None]) -> None:
+    """Put back what quick passes replaced: the full build after them failed,
+    and the output keeps the last good build."""
+    for path, data in replaced.items():
+        if data is None:
+            path.unlink(missing_ok=True)
+        else:
+            write_if_changed(path, data)
+    replaced.clear()
 
 
 def hold(argv: list[str], commands: IO[str], answers: IO[str]) -> int:
     """The preview's build process: build as ``python -m strict_build argv``
     does, answer its exit status on ``answers``, and after a good build stay:
     each line on ``commands`` (a JSON list of changed files) is answered with
-    the JSON list of pages the quick pass wrote, or ``null``. Ends when
-    ``commands`` closes (the next good build replaced this one, or the
-    preview stopped).
+    the JSON list of pages the quick pass wrote, or ``null``; the line
+    ``undo`` puts back what the quick passes replaced (answered ``[]``).
+    Ends when ``commands`` closes (the next good build replaced this one, or
+    the preview stopped).
     """
     from .__main__ import run
 
@@ -148,9 +166,14 @@ def hold(argv: list[str], commands: IO[str], answers: IO[str]) -> int:
     answers.flush()
     if status != 0:
         return status
+    replaced: dict[Path, bytes | None] = {}
     for line in commands:
         try:
-            written = rerender(result.build, result.output, json.loads(line))
+            if line.strip() == "undo":
+                undo(replaced)
+                written = []
+            else:
+                written = rerender(result.build, result.output, json.loads(line), replaced)
         except Exception:  # noqa: BLE001 - the full build that follows tells what is wrong
             written = None
         answers.write(json.dumps(written) + "\n")
