@@ -108,21 +108,26 @@ class BuildProcess:
     def poll(self) -> int | None:
         return self.child.poll()
 
-    def _ask(self, line: str, seconds: float | None = None) -> str:
-        """Send a line; its answer, or "" if the process ended or took longer than ``seconds``."""
+    def _ask(self, line: str, seconds: float | None = None) -> str | None:
+        """Send a line and return its answer: None if the process could not be
+        told (it has ended), "" if it ended or took longer than ``seconds``
+        (then it is stopped: a late answer must not pass for the next one)."""
         import select
 
         try:
             self.child.stdin.write(line)
             self.child.stdin.flush()
-        except OSError:  # stopped from outside
-            return ""
+        except OSError:
+            return None
         if seconds is not None and not select.select([self.answers], [], [], seconds)[0]:
+            self.child.terminate()
             return ""
         return self.answers.readline()
 
-    def build(self) -> bool:
-        return self._ask("go\n").strip() == "0"
+    def build(self) -> bool | None:
+        """Whether the build succeeded; None if the process had ended before it could start."""
+        answer = self._ask("go\n")
+        return None if answer is None else answer.strip() == "0"
 
     def quick(self, changed: list[str]) -> list[str] | None:
         import json
@@ -176,6 +181,10 @@ class WarmBuilds:
         if process is None:
             return False
         ok = process.build()
+        if ok is None:  # it was stopped from outside before it could start: once more, afresh
+            process.close()
+            process = self._start()
+            ok = bool(process and process.build())
         previous, self.holder = self.holder, (process if ok else None)
         if previous is not None and not ok:
             previous.undo()  # the output keeps the last good build, without the quick passes

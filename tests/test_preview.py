@@ -336,7 +336,10 @@ assert not builds.quick([str(Path("plugins/strict_build/quick.py").resolve())]),
 post.write_text(good.replace("Slug: hyva-kirjoitus", "Slug: uusi-osoite"), encoding="utf-8")
 assert not builds.quick([str(post)]), "a new address: full build"
 post.write_text(good.replace("Teksti.", "Uusi lause tallennettiin."), encoding="utf-8")
-assert builds()
+waiting = builds.waiting.result()
+waiting.child.kill()
+waiting.child.wait()
+assert builds(), "the waiting process was stopped from outside: the build runs afresh"
 shown = page.read_bytes()
 # Read without a problem, so shown at once; the full build's link check then fails:
 # the output goes back to the last good build.
