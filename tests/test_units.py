@@ -45,6 +45,19 @@ def test_finnish_dates_need_no_os_locale():
     assert month_name(3, "fi") == "maaliskuu"
 
 
+def test_remembered_dates_are_each_moments_own_day():
+    """Dates are formatted once and remembered; two equal aware moments in
+    different zones still get their own day, as Babel gives them."""
+    from zoneinfo import ZoneInfo
+
+    utc = dt.datetime(2021, 3, 1, 23, 30, tzinfo=dt.timezone.utc)
+    helsinki = utc.astimezone(ZoneInfo("Europe/Helsinki"))
+    assert utc == helsinki
+    assert date_long(utc, "fi") == "1. maaliskuuta 2021"
+    assert date_long(helsinki, "fi") == "2. maaliskuuta 2021"
+    assert date_long(dt.date(2021, 3, 2), "sv") == "2 mars 2021", "the locale is part of what is remembered"
+
+
 def page(slug, title, **metadata):
     return SimpleNamespace(slug=slug, title=title, url=f"{slug}/", source_path=f"{slug}.md",
                            metadata={k.lower(): v for k, v in metadata.items()})

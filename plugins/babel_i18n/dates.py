@@ -3,28 +3,42 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from babel.dates import format_date, get_day_names
 
 
+@functools.lru_cache(maxsize=8192)
+def _formatted(day: dt.date, pattern: str, locale: str) -> str:
+    # Remembered: Babel takes about 50 µs a date, and listings name the same
+    # dates again and again (a post on the news, in its category, its tags…).
+    return format_date(day, pattern, locale=locale)
+
+
+def _day(value: dt.date) -> dt.date:
+    """The calendar day Babel formats (a datetime's own date, as Babel takes it):
+    two aware datetimes can be equal but fall on different days."""
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def date_long(value: dt.date, locale: str) -> str:
     """27. marraskuuta 2026"""
-    return format_date(value, "long", locale=locale)
+    return _formatted(_day(value), "long", locale)
 
 
 def date_short(value: dt.date, locale: str) -> str:
     """27.11.2026"""
-    return format_date(value, "short", locale=locale)
+    return _formatted(_day(value), "short", locale)
 
 
 def month_year(value: dt.date, locale: str) -> str:
     """marraskuu 2026 (nominative, for headings)"""
-    return format_date(value, "LLLL yyyy", locale=locale)
+    return _formatted(_day(value), "LLLL yyyy", locale)
 
 
 def month_name(month: int, locale: str) -> str:
     """marraskuu (nominative, for headings within a year)"""
-    return format_date(dt.date(2000, month, 1), "LLLL", locale=locale)
+    return _formatted(dt.date(2000, month, 1), "LLLL", locale)
 
 
 def iso_date(value: dt.date) -> str:
