@@ -337,6 +337,21 @@ def test_a_translation_without_an_original_stops_the_build(tiny_site):
     assert "\"yhteystiedot\"" in problems["pages/sv/kontakt.md"].message
 
 
+@pytest.mark.plugin
+def test_every_version_marked_a_translation_is_named_in_finnish(tiny_site):
+    """Pelican's 'All items … are translations' reaches staff in Finnish, with the fix."""
+    problems = translation_problems(tiny_site, {
+        "pages/liitto.md": "Title: Liitto\nSlug: liitto\nTranslation: true\n\nTeksti.\n",
+        "pages/sv/liitto.md": "Title: Förbundet\nSlug: liitto\nLang: sv\nTranslation: true\n\nText.\n",
+    }, "languages")
+    assert list(problems) == ["pages/liitto.md"], "one problem, on the first of the files by name"
+    problem = problems["pages/liitto.md"]
+    assert problem.field == "Translation"
+    assert "on merkitty käännöksiksi" in problem.message
+    assert "pages/liitto.md" in problem.message and "pages/sv/liitto.md" in problem.message
+    assert "Poista rivi Translation: true" in problem.fix
+
+
 # --- member institutions -----------------------------------------------------------------
 
 DIRECTORY = ROOT / "content" / "directory"

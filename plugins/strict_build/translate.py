@@ -48,6 +48,8 @@ def problem_from_record(record: logging.LogRecord) -> Problem | None:
     if template.startswith(("There are %s original (not translated) items %s",
                             'There are %s items "%s" with lang %s')):
         return _same_address(template, args)
+    if template.startswith('All items ("%s") "%s" are translations'):
+        return _all_translations(args)
     if template == "Could not process %s":
         return Problem(
             str(args[0]),
@@ -100,4 +102,19 @@ def _same_address(template: str, args: tuple) -> Problem:
         "Slug",
         f"osoite \"{value}\" on jo tiedostolla {', '.join(paths[:-1])}.",
         "Anna tiedostolle oma Slug: kahdella kirjoituksella tai sivulla ei voi olla samaa osoitetta.",
+    )
+
+
+def _all_translations(args: tuple) -> Problem:
+    """Pelican's warning that every file with one Slug says ``Translation: true``:
+    none of them is the original the others translate."""
+    paths = sorted(str(path) for path in args[2:])  # Pelican names them in reading order
+    value = str(args[1]).split('"')[1] if '"' in str(args[1]) else str(args[1])
+    return Problem(
+        paths[0] if paths else "",
+        "Translation",
+        f"kaikki tiedostot, joiden osoite on \"{value}\" ({', '.join(paths)}), on merkitty "
+        "käännöksiksi (Translation: true), joten alkuperäistä ei ole.",
+        "Poista rivi Translation: true suomenkielisestä alkuperäisestä; käännöksissä "
+        "riittää Lang: sv tai Lang: en ja sama Slug.",
     )
