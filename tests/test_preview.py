@@ -254,20 +254,20 @@ def test_a_page_hears_only_of_builds_that_change_it(preview_of, monkeypatch):
     import preview_server
     from sitecore.problems import Problem, record_problems
 
-    monkeypatch.setattr(preview_server, "LONG_POLL_SECONDS", 1.5)
+    monkeypatch.setattr(preview_server, "LONG_POLL_SECONDS", 0.8)
     with urllib.request.urlopen(preview_of.url + "/") as answer:
         shown = re.search(r'data-tiiviste="(\w+)"', answer.read().decode()).group(1)
     query = f"?versio=0&sivu=%2F&tiiviste={shown}"
-    threading.Timer(0.3, preview_of.preview.built).start()
+    threading.Timer(0.2, preview_of.preview.built).start()
     state, waited = preview_of.state(query)
-    assert state == {"versio": 1, "muuttui": False} and waited > 1.4, "waited through build 1"
+    assert state == {"versio": 1, "muuttui": False} and waited > 0.75, "waited through build 1"
     assert preview_of.state(f"?sivu=%2F&tiiviste={shown}")[0] == {"versio": 1, "muuttui": False}, \
         "a hidden tab's look, answered at once"
 
     record_problems(preview_of.preview.output, [Problem("content/posts/rikki.md", "Title", "puuttuu.", "Lisää.")])
-    threading.Timer(0.3, preview_of.preview.built).start()
+    threading.Timer(0.2, preview_of.preview.built).start()
     state, waited = preview_of.state(query.replace("versio=0", "versio=1"))
-    assert state == {"versio": 2, "muuttui": True} and waited < 1.4, "the problems change every page"
+    assert state == {"versio": 2, "muuttui": True} and waited < 0.75, "the problems change every page"
 
 
 def test_a_page_closed_while_waiting_leaves_no_traceback(preview_of, capfd):
