@@ -59,7 +59,7 @@ test: $(VENV)/.test node_modules/.installed editor/node_modules/.package-lock.js
 
 # Unit tests and each plugin alone in a tiny site (markers in pytest.ini): no whole-site build, no browser.
 test-fast: $(VENV)/.test
-	$(BIN)/python -m pytest -m "unit or plugin" -q
+	$(BIN)/python -m pytest -n auto --dist loadfile -m "unit or plugin" -q
 
 clean:
 	rm -rf output .output.* .cache .pytest_cache
