@@ -80,14 +80,19 @@ class Serving:
         return sum(line.startswith(("Sivusto rakennettu", "Rakentaminen epäonnistui")) for line in self.lines)
 
     def stop(self) -> None:
+        self.stopped = "had already ended"  # how the preview stopped, for failure messages
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGINT)  # Ctrl+C in the terminal
+            self.stopped = "ended after Ctrl+C"
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
+                self.stopped = "did not end in 20 s after Ctrl+C: killed"
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         self.reader.join(timeout=5)
+        if self.reader.is_alive():
+            self.stopped += "; its output was still open 5 s later"
 
 
 @pytest.fixture
@@ -150,7 +155,7 @@ def test_preview_shows_build_problems_on_every_page_until_fixed(project, playwri
     finally:
         serving.stop()
     output = "\n".join(serving.lines)
-    assert "Esikatselu lopetettu." in output
+    assert "Esikatselu lopetettu." in output, f"the preview {serving.stopped}:\n{output}"
     english = [line for line in serving.lines if not FINNISH_LINES.match(line)]
     assert not english, output
 
