@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 POST = "content/posts/2020-12-08-uusi-ilme-ja-verkkosivut.md"
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import free_port  # noqa: E402
+from conftest import free_port, hear_ctrl_c  # noqa: E402
 
 
 def clone_project(target: Path, commit: str) -> Path:
@@ -73,7 +73,7 @@ def measure(edits: int, commit: str) -> list[float]:
         child = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "invoke"), "livereload", "--port", str(port)],
             cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            start_new_session=True)
+            start_new_session=True, preexec_fn=hear_ctrl_c)
         latencies = []
         lines: list[str] = []
         threading.Thread(target=collect_lines, args=(child, lines), daemon=True).start()

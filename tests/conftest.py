@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -201,6 +202,13 @@ def playwright_browser():
         browser.playwright = playwright
         yield browser
         browser.close()
+
+
+def hear_ctrl_c() -> None:
+    """In the child before it starts: Ctrl+C stops it, as in a terminal. A test
+    run started in the background of a shell (``.ci/run &``) inherits SIGINT
+    ignored, and an ignored signal stays ignored across exec."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def free_port() -> int:

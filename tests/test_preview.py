@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, free_port, post
+from conftest import ROOT, free_port, hear_ctrl_c, post
 
 # Every line a staff member may see from `make serve` and a build; anything else
 # (Pelican's "Done: Processed …", a request log, a traceback) fails the test.
@@ -54,7 +54,8 @@ class Serving:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}
         self.process = subprocess.Popen(
             ["make", "--no-print-directory", "serve", f"PORT={port}"], cwd=project, env=env,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            preexec_fn=hear_ctrl_c)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
