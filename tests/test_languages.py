@@ -331,10 +331,29 @@ def test_a_translation_without_an_original_stops_the_build(tiny_site):
         "pages/sv/liitto.md": "Title: Förbundet\nSlug: liitto\nLang: sv\n\nText.\n",
         # A Slug whose word URL_WORDS translates: the only thing wrong is the missing original.
         "pages/sv/kontakt.md": "Title: Kontakt\nSlug: yhteystiedot\nLang: sv\n\nText.\n",
+        # A typo in the Slug: no original, and no URL_WORDS entry for the word either. Only
+        # the missing original is named; advice to edit URL_WORDS would mislead.
+        "pages/sv/historia.md": "Title: Historia\nSlug: liiton-histroia\nLang: sv\n\nText.\n",
     }, "languages")
-    assert [(source, p.field) for source, p in problems.items()] == [("pages/sv/kontakt.md", "Slug")]
+    assert sorted((source, p.field) for source, p in problems.items()) == [
+        ("pages/sv/historia.md", "Slug"), ("pages/sv/kontakt.md", "Slug")]
     assert "ei ole suomenkielistä alkuperäistä" in problems["pages/sv/kontakt.md"].message
     assert "\"yhteystiedot\"" in problems["pages/sv/kontakt.md"].message
+    assert "ei ole suomenkielistä alkuperäistä" in problems["pages/sv/historia.md"].message
+
+
+@pytest.mark.plugin
+def test_a_translated_page_whose_address_word_has_no_translation_names_url_words(tiny_site):
+    """A real translation whose Slug word URL_WORDS does not translate: the developer's fix."""
+    problems = translation_problems(tiny_site, {
+        "pages/historia.md": "Title: Historia\nSlug: liiton-historia\n\nTeksti.\n",
+        "pages/sv/historia.md": "Title: Historia\nSlug: liiton-historia\nLang: sv\n\nText.\n",
+    }, "languages")
+    assert list(problems) == ["pages/sv/historia.md"]
+    problem = problems["pages/sv/historia.md"]
+    assert problem.field == "Slug"
+    assert problem.message == 'osoitteen sanalle "liiton-historia" ei ole käännöstä kielelle "sv".'
+    assert "URL_WORDS" in problem.fix
 
 
 @pytest.mark.plugin

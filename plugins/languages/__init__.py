@@ -102,8 +102,14 @@ def check_settings(pelican):
 
 # --- translated content ---------------------------------------------------------------
 
-def set_lang_paths(items, settings, kind: str) -> None:
-    """Give each translation its address in its own language's words ({lang_path})."""
+def set_lang_paths(items, settings, kind: str, name_missing_words: bool = True) -> None:
+    """Give each translation its address in its own language's words ({lang_path}).
+
+    A word of the address that ``URL_WORDS`` cannot translate is a problem
+    only for a real translation: for a file whose Slug names no Finnish
+    original (often a typo), ``check_originals`` says what is wrong, and
+    advice to edit ``URL_WORDS`` would send staff the wrong way.
+    """
     default = settings.get("DEFAULT_LANG", "fi")
     words = settings.get("URL_WORDS") or {}
     known = languages(settings)
@@ -122,7 +128,7 @@ def set_lang_paths(items, settings, kind: str) -> None:
             finnish = settings["ARTICLE_URL"].format(**item.url_format)
         path, missing = localise_path(finnish, item.lang, default, words.get(item.lang, {}),
                                       strict=kind == "page")
-        for word in missing:
+        for word in missing if name_missing_words else ():
             report(logger, Problem(
                 item.source_path, "Slug",
                 f"osoitteen sanalle \"{word}\" ei ole käännöstä kielelle \"{item.lang}\".",
@@ -147,7 +153,9 @@ def check_originals(items, settings) -> None:
 def content_created(content):
     """Before Pelican checks where a translation is saved, give it its address."""
     if type(content) in (Page, Article):
-        set_lang_paths([content], content.settings, "page" if type(content) is Page else "article")
+        # Whether it translates anything is known once every file is read (link_translations).
+        set_lang_paths([content], content.settings, "page" if type(content) is Page else "article",
+                       name_missing_words=False)
 
 
 def register_content(items) -> list[dict[str, str]]:
@@ -163,7 +171,9 @@ def link_translations(generator, originals, kind: str) -> list:
     """Give originals and translations their language's paths, check them and
     record each group of versions; the translations are returned."""
     translations = generator.translations + generator.hidden_translations
-    set_lang_paths(translations + originals, generator.settings, kind)
+    set_lang_paths(translations, generator.settings, kind)
+    # Originals are Finnish, or translations without one: check_originals names those.
+    set_lang_paths(originals, generator.settings, kind, name_missing_words=False)
     check_originals(originals, generator.settings)
     for versions in register_content(originals):
         add_translations(generator.context, versions)
