@@ -51,3 +51,16 @@ def test_mistakes_get_a_finnish_hint_and_write_nothing(tmp_path, args, message):
     assert done.returncode == 1
     assert message in done.stderr and finnish(done.stderr), done.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_new_event_help_names_every_kind_of_the_calendar():
+    """The help of --kind is written out (tasks.py would otherwise import the calendar
+    plugin, and Pelican with it, each time invoke starts); this keeps it from drifting."""
+    import re
+
+    import tasks
+    from event_calendar.events import KINDS
+
+    help_text = tasks.new_event.help["kind"]
+    named = re.split(r", | tai ", help_text.removeprefix("laji: "))
+    assert named == list(KINDS), help_text
