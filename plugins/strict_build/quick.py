@@ -51,8 +51,9 @@ def pages_by_source(pages: Iterable[RenderedPage]) -> dict[str, list[tuple[Rende
     template variable it is given as."""
     shown: dict[str, list[tuple[RenderedPage, str]]] = {}
     for page in pages:
-        for key, value in page.localcontext.items():
-            if isinstance(value, QUICK_TYPES) and key in ("article", "page") and value.source_path:
+        for key in ("article", "page"):
+            value = page.localcontext.get(key)
+            if isinstance(value, QUICK_TYPES) and value.source_path:
                 shown.setdefault(os.path.normpath(value.source_path), []).append((page, key))
     return shown
 

@@ -96,11 +96,10 @@ def _same_address(template: str, args: tuple) -> Problem:
     originals; both become this same problem, which the build keeps once.
     """
     paths = [str(path) for path in args[(3 if "with lang" in template else 2):]]
-    value = str(args[1]).split('"')[1] if '"' in str(args[1]) else str(args[1])
     return Problem(
         paths[-1] if paths else "",
         "Slug",
-        f"osoite \"{value}\" on jo tiedostolla {', '.join(paths[:-1])}.",
+        f"osoite \"{_address(args[1])}\" on jo tiedostolla {', '.join(paths[:-1])}.",
         "Anna tiedostolle oma Slug: kahdella kirjoituksella tai sivulla ei voi olla samaa osoitetta.",
     )
 
@@ -109,12 +108,17 @@ def _all_translations(args: tuple) -> Problem:
     """Pelican's warning that every file with one Slug says ``Translation: true``:
     none of them is the original the others translate."""
     paths = sorted(str(path) for path in args[2:])  # Pelican names them in reading order
-    value = str(args[1]).split('"')[1] if '"' in str(args[1]) else str(args[1])
     return Problem(
         paths[0] if paths else "",
         "Translation",
-        f"kaikki tiedostot, joiden osoite on \"{value}\" ({', '.join(paths)}), on merkitty "
+        f"kaikki tiedostot, joiden osoite on \"{_address(args[1])}\" ({', '.join(paths)}), on merkitty "
         "käännöksiksi (Translation: true), joten alkuperäistä ei ole.",
         "Poista rivi Translation: true suomenkielisestä alkuperäisestä; käännöksissä "
         "riittää Lang: sv tai Lang: en ja sama Slug.",
     )
+
+
+def _address(with_str) -> str:
+    """The Slug out of Pelican's ``with slug "…"`` (as its translation warnings name it)."""
+    text = str(with_str)
+    return text.split('"')[1] if '"' in text else text
