@@ -69,12 +69,13 @@ def write_if_changed(path: str | os.PathLike, data: bytes,
 
 
 def sweep(root: Path, since_ns: int, kept: Collection[str], skip_folders: Collection[str] = (),
-          skip_suffixes: tuple[str, ...] = ()) -> int:
+          skip_suffixes: tuple[str, ...] = (), only_suffixes: tuple[str, ...] = ()) -> int:
     """Remove files under ``root`` untouched since ``since_ns`` and not in ``kept``.
 
     Folders left empty go too. Files in ``skip_folders`` (absolute paths) and
     with ``skip_suffixes`` are spared: the build fills them later, reusing
-    what it can. Returns the number of files removed.
+    what it can. Given ``only_suffixes``, only files with those endings go.
+    Returns the number of files removed.
     """
     removed = 0
 
@@ -89,6 +90,7 @@ def sweep(root: Path, since_ns: int, kept: Collection[str], skip_folders: Collec
                     else:
                         os.rmdir(entry.path)
                 elif (entry.path in kept or entry.name.endswith(skip_suffixes)
+                      or (only_suffixes and not entry.name.endswith(only_suffixes))
                       or entry.stat(follow_symlinks=False).st_ctime_ns >= since_ns):
                     empty = False
                 else:

@@ -74,17 +74,28 @@ def finish(pelican) -> None:
     """The phases after Pelican has asked for every page."""
     build = Build.of(pelican.settings)
     build.run("render", pelican)
+    # The earlier build's pages this one did not write go before the search
+    # index reads the pages; its other files, after *files* has written (and
+    # kept) its own and before *compress* looks at the output. One sweep
+    # before *files* would delete the assets, icons and sitemap that *files*
+    # then writes again, so they, and their compressed copies, were new on
+    # every build.
     if not build.direct:
-        # The earlier build's files this one did not write go before the
-        # finishing plugins (sitemap, search, compression) look at the output.
-        sweep(Path(pelican.settings["OUTPUT_PATH"]), build.started_ns, build.kept | build.written,
-              build.filled_later, build.suffixes_later)
-    for phase in ("index", "files", "compress"):
-        build.run(phase, pelican)
+        _sweep(pelican, build, only_suffixes=(".html",))
+    build.run("index", pelican)
+    build.run("files", pelican)
+    if not build.direct:
+        _sweep(pelican, build)
+    build.run("compress", pelican)
     if build.direct:  # no runner to verify: wait for background work here
         build.await_background()
         for problem in build.problems:
             report(logger, problem)
+
+
+def _sweep(pelican, build: Build, only_suffixes: tuple[str, ...] = ()) -> None:
+    sweep(Path(pelican.settings["OUTPUT_PATH"]), build.started_ns, build.kept | build.written,
+          build.filled_later, build.suffixes_later, only_suffixes)
 
 
 def cache_compiled_templates(generator):
