@@ -68,8 +68,8 @@ FLOOR_KDF = MIN_KDF  # OWASP's floor for Argon2id, the lowest cost a keyring may
 
 
 def run_build(output: Path, settings: str = "publishconf.py", env: dict | None = None,
-              **overrides) -> Build:
-    """Build with the same command `make build` uses."""
+              args: tuple[str, ...] = (), **overrides) -> Build:
+    """Build with the same command `make build` uses (``args``: more of its options)."""
     import json
 
     extra = []
@@ -81,7 +81,7 @@ def run_build(output: Path, settings: str = "publishconf.py", env: dict | None =
     if "CACHE_PATH" not in overrides:  # keep test builds out of the developer's cache
         extra += ["-e", f"CACHE_PATH={json.dumps(str(output.parent / 'cache'))}"]
     proc = subprocess.run(
-        [sys.executable, "-m", "strict_build", str(ROOT / settings), str(output), *extra],
+        [sys.executable, "-m", "strict_build", str(ROOT / settings), str(output), *extra, *args],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )
     return Build(proc.returncode, proc.stdout, proc.stderr, output)

@@ -195,3 +195,47 @@ def test_plain_pelican_without_the_runner_still_builds(fixture_site, tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Suoraan Pelicanilla" in (output / "ajankohtaista/2021/suoraan/index.html").read_text("utf-8")
     assert any((output / "kortit").iterdir()) and (output / "pagefind" / "pagefind.js").is_file()
+
+
+def test_the_real_site_rebuilt_from_its_page_memo_equals_a_fresh_build(tmp_path):
+    """Edits of each kind in one rebuild whose kept pages are verified
+    (PAGE_MEMO_VERIFY renders them too and fails the build if one differs)."""
+    import json
+    import re
+    import shutil
+
+    from conftest import ROOT, FLOOR_KDF
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+
+    def build():
+        done = run_build(tmp_path / "output", args=("--phases",), PATH=str(content), MEMBERS_KDF=FLOOR_KDF,
+                         PAGE_MEMO_VERIFY=True)
+        assert done.returncode == 0, done.stderr
+        return json.loads(re.search(r"^SIVUMUISTI: (.*)$", done.stderr, re.M).group(1)), done
+
+    for _ in range(3):  # the third build stages the first: the steady state
+        memo, _ = build()
+    assert memo["ei_käytössä"] == "" and memo["tehty"] == 0 and memo["säästetty"] > 200
+
+    def append(path: str, text: str):
+        with (content / path).open("a", encoding="utf-8") as handle:
+            handle.write(f"\n{text}\n")
+
+    append("posts/2020-12-08-uusi-ilme-ja-verkkosivut.md", "Kirjoitukseen lisätty lause.")
+    append("pages/liitto.md", "Sivulle lisätty lause.")
+    append("pages/sv/yhteystiedot.md", "En mening på svenska.")
+    append("directory/lahden-konservatorio.md", "Oppilaitoksen lisätty lause.")
+    memo, rebuilt = build()
+    assert 0 < memo["tehty"] < memo["säästetty"]
+    assert "Kirjoitukseen lisätty lause." in rebuilt.read("ajankohtaista/2020/uusi-ilme-ja-verkkosivut/")
+    assert "Oppilaitoksen lisätty lause." in rebuilt.read("jasenet/lahden-konservatorio/")
+
+    append("events/floor-is-yours-jalkautus.md", "Tapahtumaan lisätty lause.")
+    memo, rebuilt = build()
+    assert "Tapahtumaan lisätty lause." in rebuilt.read("tapahtumat/2021/floor-is-yours-jalkautus/")
+
+    fresh = run_build(tmp_path / "tuore", PATH=str(content), MEMBERS_KDF=FLOOR_KDF, PAGE_MEMO=False)
+    assert fresh.returncode == 0, fresh.stderr
+    assert snapshot(rebuilt.output) == snapshot(fresh.output)

@@ -200,6 +200,7 @@ class IcsMemo:
     earlier: dict[str, bytes] = field(default_factory=dict)  # the last build's files
     used: dict[str, bytes] = field(default_factory=dict)  # this build's, kept for the next
     filled_while_rendering = True
+    read_while_rendering = False  # by pages: only the calendar's files are made from it
 
     def make(self, produce: Callable[..., bytes], *args) -> bytes:
         key = memo_key(produce, *args)

@@ -25,10 +25,11 @@ the phases between *render* and *compress* with ``join`` from an
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import time
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any, TypeVar
 
 from .problems import Problem
@@ -133,6 +134,31 @@ class Build:
     def states(self) -> list:
         return list(self._states.values())
 
+    @contextlib.contextmanager
+    def separate_states(self) -> Iterator[PageStates]:
+        """While one page renders, the states pages fill (``filled_by_pages``)
+        start empty, so that what this page added can be told (and recorded
+        with it: ``strict_build.memo``); then it is merged into the build's.
+
+        Plugins that fill such a state look it up with ``state()`` each time.
+        """
+        kinds = [kind for kind, state in self._states.items() if getattr(state, "filled_by_pages", False)]
+        own = {kind: self._states[kind] for kind in kinds}
+        fresh = {kind: kind() for kind in kinds}
+        self._states.update(fresh)
+        page = PageStates()
+        try:
+            yield page
+        finally:
+            new = [kind for kind, state in self._states.items()
+                   if getattr(state, "filled_by_pages", False) and kind not in own]
+            page.complete = not new  # a state first made by this page was not separated
+            self._states.update(own)
+            for kind, state in fresh.items():
+                if state != kind():
+                    page.filled.append(state)
+                    own[kind].merge(state)
+
     # --- problems and notices ------------------------------------------------------------
 
     def add(self, problem: Problem) -> None:
@@ -202,6 +228,14 @@ class Build:
             problem = finish()
             if problem is not None:
                 self.add(problem)
+
+
+@dataclasses.dataclass
+class PageStates:
+    """What one page added to the states pages fill (see ``Build.separate_states``)."""
+
+    filled: list = dataclasses.field(default_factory=list)
+    complete: bool = True
 
 
 def _detached():

@@ -37,6 +37,8 @@ class SocialCards:
     pool: ProcessPoolExecutor | None = None  # draws while the build goes on
     futures: list[Future] = field(default_factory=list)
     filled_while_rendering = True  # pages are rendered in two processes: see merge
+    filled_by_pages = True  # what each page asked is kept with it (strict_build.memo)
+    read_while_rendering = False
 
     def merge(self, other: SocialCards) -> None:
         """Add the titles the second rendering process asked for."""
@@ -145,12 +147,13 @@ def start_with_the_rest(generators):
 
 
 def add_card_function(generator):
-    titles = Build.of(generator.settings).state(SocialCards).asked
+    build = Build.of(generator.settings)
+    build.state(SocialCards)
     folder = f'{served_url(generator.settings)}/{generator.settings["SOCIAL_CARD_DIR"]}'
 
     def social_card(title: str) -> str:
         """The absolute address of the card of ``title`` (og:image, structured data)."""
-        titles.add(title)
+        build.state(SocialCards).asked.add(title)  # looked up each time: see Build.separate_states
         return f"{folder}/{card_name(title)}"
 
     generator.env.globals["social_card"] = social_card

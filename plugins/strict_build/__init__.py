@@ -9,7 +9,8 @@ it makes a build of its own that writes in place.
 
 Modules: ``capture`` (logging → problems), ``translate`` (Pelican's records),
 ``staging`` (staging and swap), ``parallel`` (rendering in two processes),
-``writer`` (Pelican's writer, recording pages), ``links`` (link checking).
+``writer`` (Pelican's writer, recording pages), ``memo`` (pages rendered
+again only when their inputs changed), ``links`` (link checking).
 Problems, reporting and the build's state live in the core library,
 ``sitecore``: other plugins import from there, not from here.
 """
@@ -43,6 +44,10 @@ SETTINGS = (
     Setting("PARALLEL_RENDERING_MIN_PAGES", MIN_PAGES_TO_FORK, (int,),
             "sivumäärä, josta alkaen toinen prosessi otetaan käyttöön (vähintään 1)",
             lambda value: value >= 1),
+    Setting("PAGE_MEMO", True, (bool,),
+            "True (sivu tehdään uudelleen vain, jos jokin sen lähteistä muuttui) tai False (joka sivu joka kerta)"),
+    Setting("PAGE_MEMO_VERIFY", False, (bool,),
+            "False tai True (testeille: muistin säästämätkin sivut tehdään ja verrataan)"),
 )
 
 

@@ -14,6 +14,7 @@ import os
 import sys
 
 from sitecore.problems import summary_markdown
+from .memo import PageMemo
 from .runner import BuildResult, build
 
 
@@ -55,6 +56,10 @@ def run(argv: list[str] | None = None) -> tuple[int, BuildResult]:
             summary.write(summary_markdown(result.problems, root))
     if args.phases:
         print("VAIHEET: " + json.dumps({k: round(v, 3) for k, v in result.phases.items()}), file=sys.stderr)
+        if result.build is not None:
+            pages = result.build.state(PageMemo)
+            print("SIVUMUISTI: " + json.dumps({"tehty": pages.rendered, "säästetty": pages.reused,
+                                               "ei_käytössä": pages.unstable}), file=sys.stderr)
     for text in result.notices:
         print(f"HUOMIO: {text}", file=sys.stderr)
     if result.ok:

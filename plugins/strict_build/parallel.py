@@ -23,13 +23,15 @@ MIN_PAGES_TO_FORK = 200
 
 @dataclass
 class Job:
-    produce: Callable[[], bytes]  # the file's bytes
+    produce: Callable[[], bytes | None]  # the file's bytes; None: the file was kept as it is
     path: str = ""
 
 
 def render(jobs: list[Job], build: Build) -> None:
     for job in jobs:
-        build.write_output(job.path, job.produce())
+        data = job.produce()
+        if data is not None:
+            build.write_output(job.path, data)
 
 
 def render_all(jobs: list[Job], build: Build, min_pages: int) -> None:

@@ -3,6 +3,8 @@
 
 * A page whose new text is the same as the file already there is left alone
   (see ``sitecore.reuse``).
+* A page whose inputs are those an earlier build recorded for the file
+  staged there is not rendered at all (see ``memo``).
 * Pages are rendered after all generators have run, half of them in a forked
   second process (``parallel``): Pelican renders one page at a time in one
   process, and rendering is most of a build. Their paths and the check
@@ -21,12 +23,14 @@ Pelican's ``write_feed`` (with ``feed_generated``) and written here.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import io
 import logging
 import os
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 from pelican import signals
 from pelican.paginator import Paginator
@@ -35,6 +39,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 
 from sitecore import Build, page_context
 
+from . import memo
 from .parallel import Job, render_all
 
 logger = logging.getLogger(__name__)
@@ -63,6 +68,7 @@ class RenderedPages:
 
     settings: dict | None = None
     pages: list[RenderedPage] = dataclasses.field(default_factory=list)
+    read_while_rendering = False
 
 
 class PhasedWriter(Writer):
@@ -75,6 +81,7 @@ class PhasedWriter(Writer):
         # processes; under plain `pelican` they are rendered as Pelican asks.
         self.defer = not self.build.direct and settings["PARALLEL_RENDERING"]
         self.jobs: list[Job] = []
+        self.memo: memo.Renderer | None = None  # in the render phase
         self._written_once: set[str] = set()
         self._overridden_once: set[str] = set()
         self._announce: list[tuple[str, dict]] = []  # content_written, once the pages are on disk
@@ -151,7 +158,7 @@ class PhasedWriter(Writer):
             self._announce_written(path, localcontext)
             return
         self.rendered.pages.append(RenderedPage(path, template, context, localcontext))
-        job = Job(partial(render_page, template, context, localcontext), path)
+        job = Job(partial(self._produce, path, template, context, localcontext), path)
         if self.defer:
             self.jobs.append(job)
             self._announce.append((path, localcontext))
@@ -190,12 +197,43 @@ class PhasedWriter(Writer):
         else:
             self.build.write_output(path, produce())
 
+    def _produce(self, path, template, context, localcontext) -> bytes | None:
+        """The page's bytes, or None when the memo kept the file of an earlier build."""
+        render = partial(render_page, template, context, localcontext)
+        if self.memo is None:
+            return render()
+        return self.memo.produce(path, template, context, localcontext, render)
+
     def render_pages(self) -> None:
-        """Render and write the recorded pages, in two processes when there are many;
-        then tell ``content_written`` receivers, in the order Pelican asked."""
+        """Render and write the recorded pages, in two processes when there are many,
+        each only if its inputs changed (``memo``); then tell ``content_written``
+        receivers, in the order Pelican asked."""
         jobs, self.jobs = self.jobs, []
         announce, self._announce = self._announce, []
-        render_all(jobs, self.build, self.settings["PARALLEL_RENDERING_MIN_PAGES"])
+        self.memo = self._start_memo()
+        try:
+            render_all(jobs, self.build, self.settings["PARALLEL_RENDERING_MIN_PAGES"])
+        finally:
+            if self.memo is not None:
+                self.memo.close()
+        if self.memo is not None:
+            self._finish_memo()
         for path, localcontext in announce:
             signals.content_written.send(path, context=localcontext)
+
+    def _start_memo(self) -> memo.Renderer | None:
+        settings = self.settings
+        if not settings["PAGE_MEMO"] or not self.rendered.pages:
+            return None
+        state = self.build.state(memo.PageMemo)
+        state.earlier = memo.load(Path(settings["CACHE_PATH"]) / memo.FILE)
+        shared = collections.Counter(id(p.context) for p in self.rendered.pages).most_common(1)[0][0]
+        context = next(p.context for p in self.rendered.pages if id(p.context) == shared)
+        return memo.Renderer(self.build, state, settings, context, settings["PAGE_MEMO_VERIFY"])
+
+    def _finish_memo(self) -> None:
+        state = self.build.state(memo.PageMemo)
+        memo.save(Path(self.settings["CACHE_PATH"]) / memo.FILE, state)
+        if state.stale:
+            self.build.add(memo.stale_problem(state.stale, self.output_path))
 
