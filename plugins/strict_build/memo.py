@@ -282,6 +282,15 @@ def code_digest(folders: tuple[str, ...]) -> bytes:
     return digest.digest()
 
 
+def today(settings: dict) -> tuple[datetime.date, datetime.date]:
+    """The day here and in the site's time zone: plugins ask for either
+    (the calendar's upcoming events, the members' key periods)."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    return datetime.date.today(), datetime.datetime.now(zone).date()
+
+
 def site_digest(settings: dict, context: dict, build: Build, digester: Digester) -> bytes:
     """One digest of everything every page may read, except items' texts.
 
@@ -291,7 +300,7 @@ def site_digest(settings: dict, context: dict, build: Build, digester: Digester)
     states = [state for state in build.states() if getattr(state, "read_while_rendering", True)]
     values = digester.digest((
         code_digest(tuple(str(f) for f in folders)),
-        datetime.date.today(),
+        today(settings),
         {k: v for k, v in settings.items() if k != "BUILD"},
         {k: v for k, v in context.items() if k != "BUILD"},
         states,
