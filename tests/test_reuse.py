@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from conftest import post, run_build
 
 # Pagefind names its filter files differently on every run, and the members'
@@ -197,6 +199,7 @@ def test_plain_pelican_without_the_runner_still_builds(fixture_site, tmp_path):
     assert any((output / "kortit").iterdir()) and (output / "pagefind" / "pagefind.js").is_file()
 
 
+@pytest.mark.build
 def test_the_real_site_rebuilt_from_its_page_memo_equals_a_fresh_build(tmp_path):
     """Edits of each kind in one rebuild whose kept pages are verified
     (PAGE_MEMO_VERIFY renders them too and fails the build if one differs)."""
