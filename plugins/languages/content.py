@@ -48,12 +48,21 @@ class Translated:
         self.title = metadata["title"] if self.title_translated else original.title
         # The language of the title and of the text as shown (Finnish where not translated).
         self.title_lang = lang if self.title_translated else original.lang
-        body = text.content if text is not None else ""
-        self.content_lang = lang if (body or "").strip() else original.lang
-        self.content = body if (body or "").strip() else original.content
+        self.content_lang = lang if self._own_text().strip() else original.lang
         summary = metadata.get("summary")
         self.summary_lang = lang if summary else original.lang
         self._summary_text = summary
+
+    def _own_text(self) -> str:
+        return (self.translation.content or "") if self.translation is not None else ""
+
+    @property
+    def content(self) -> str:
+        """The translation's own text, else the original's. Read when a page
+        shows it, not copied: a page that shows it then depends on that text
+        alone (``strict_build.memo``), not every page on every text."""
+        own = self._own_text()
+        return own if own.strip() else self.original.content
 
     @property
     def plain_summary(self) -> str:
