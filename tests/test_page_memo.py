@@ -204,3 +204,32 @@ def test_what_a_page_adds_to_a_state_pages_fill_is_told_apart_and_kept():
     with build.separate_states() as page:
         build.state(Late)  # first made while this page rendered: not separated
     assert not page.complete
+
+
+@pytest.mark.unit
+def test_an_object_met_inside_a_cycle_still_covers_what_it_refers_to():
+    from strict_build.memo import Digester
+
+    class Node:
+        def __init__(self, name):
+            self.name, self.other = name, None
+
+    def b_after_a(a_name):
+        a, b = Node(a_name), Node("b")
+        a.other, b.other = b, a
+        digester = Digester()
+        digester.digest(a)  # b is met inside a, and closes the cycle back to it
+        return digester.digest(b)  # b on its own, as a page's value
+
+    assert b_after_a("a") != b_after_a("a muutettu")
+
+
+@pytest.mark.unit
+def test_functions_are_known_by_their_code_too():
+    from strict_build.memo import Digester
+
+    first = eval("lambda: 'yksi'")  # noqa: S307 - two functions of the same name and module
+    second = eval("lambda: 'kaksi'")  # noqa: S307
+    assert first.__qualname__ == second.__qualname__
+    assert Digester().digest(first) != Digester().digest(second)
+    assert Digester().digest(first) == Digester().digest(eval("lambda: 'yksi'"))  # noqa: S307

@@ -31,8 +31,8 @@ What this cannot see, and how it is kept sound:
 * a value whose digest would not be the same in two builds of the same site
   (an object known only by its memory address) makes the page, or when it is
   in the site's part, the whole build, render as before (``Unstable``);
-* functions are known by their module and name: their code is in the code
-  digest, and the state a filter or global reads belongs in a build state;
+* functions are known by their name and code, not by what their closures
+  hold: the state a filter or global reads belongs in a build state;
 * ``PAGE_MEMO_VERIFY`` renders every page the memo would keep and stops the
   build if a kept page would have differed: tests build the real site that
   way after edits of each kind.
@@ -87,6 +87,7 @@ class Digester:
         self._known: dict[int, tuple[Any, bytes, bool]] = {}
         self._busy: set[int] = set()
         self._tainted = False
+        self._cyclic = False
         self.items: dict[tuple, Content] = {}  # identity -> the item, every item met
         self.ambiguous: set[tuple] = set()  # identities two different items share
         self.pending: list[Content] = []  # met, fields not yet digested
@@ -98,9 +99,8 @@ class Digester:
     def digest(self, value) -> bytes:
         """The digest of ``value``; ``tainted`` says whether it refers to an item
         met only after ``seal``."""
-        self._tainted = False
-        digest = self._digest(value)
-        return digest
+        self._tainted = self._cyclic = False
+        return self._digest(value)
 
     @property
     def tainted(self) -> bool:
@@ -118,17 +118,22 @@ class Digester:
         if simple is not None:
             return simple
         if id(value) in self._busy:  # a cycle: the outer object's digest covers it
+            self._cyclic = True
             return b"cycle:" + _name(type(value))
         outer, self._tainted = self._tainted, False
+        outer_cyclic, self._cyclic = self._cyclic, False
         self._busy.add(id(value))
         try:
             parts = self._parts(value)
         finally:
             self._busy.discard(id(value))
         digest = hashlib.blake2b(b"\0".join(parts), digest_size=16).digest()
-        tainted = self._tainted
-        self._known[id(value)] = (value, digest, tainted)
-        self._tainted = outer or tainted
+        tainted, cyclic = self._tainted, self._cyclic
+        if not cyclic:
+            # One that met an object it is inside of covers that object only
+            # where it was met from: digested again wherever it is met.
+            self._known[id(value)] = (value, digest, tainted)
+        self._tainted, self._cyclic = outer or tainted, outer_cyclic or cyclic
         return digest
 
     def _parts(self, value) -> list[bytes]:
@@ -197,7 +202,8 @@ class Digester:
 
 
 def _text_digest(item: Content) -> bytes:
-    text = getattr(item, "_content", None)
+    # What Pelican's get_content starts from (a subclass may provide it).
+    text = item._get_content() if hasattr(item, "_get_content") else getattr(item, "_content", None)
     return hashlib.blake2b(str(text).encode("utf-8", "surrogatepass") if text is not None else b"\0",
                            digest_size=16).digest()
 
@@ -244,16 +250,30 @@ def _simple(value) -> bytes | None:
         return b"p" + str(value).encode()
     if isinstance(value, enum.Enum):
         return b"e" + _name(type(value)) + repr(value.value).encode()
-    if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type, types.ModuleType)):
-        # Known by name: the code is in the code digest.
-        return b"f" + (getattr(value, "__module__", "") or "").encode() + b"." + \
-            getattr(value, "__qualname__", getattr(value, "__name__", "")).encode()
+    if isinstance(value, types.FunctionType):
+        # By name and code: a function in a settings file is outside the code digest.
+        return b"f" + _qualified(value) + _code(value.__code__)
+    if isinstance(value, (types.BuiltinFunctionType, type, types.ModuleType)):
+        return b"f" + _qualified(value)  # a library's or ours: in the code digest
     if isinstance(value, types.MethodType):
         return b"m" + _simple(value.__func__)
     if type(value).__module__.startswith("jinja2") and hasattr(value, "name") and \
             type(value).__name__ == "Template":
         return b"j" + str(value.name).encode()  # its source is in the code digest
     return None
+
+
+def _qualified(value) -> bytes:
+    return ((getattr(value, "__module__", "") or "") + "." +
+            getattr(value, "__qualname__", getattr(value, "__name__", ""))).encode()
+
+
+@functools.lru_cache(maxsize=None)
+def _code(code: types.CodeType) -> bytes:
+    consts = b"".join(_code(c) if isinstance(c, types.CodeType) else repr(c).encode() + b"\0"
+                      for c in code.co_consts)
+    return hashlib.blake2b(code.co_code + b"\0" + consts + repr(code.co_names).encode(),
+                           digest_size=16).digest()
 
 
 def _name(kind: type) -> bytes:
