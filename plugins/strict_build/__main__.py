@@ -59,7 +59,7 @@ def run(argv: list[str] | None = None) -> tuple[int, BuildResult]:
         if result.build is not None:
             pages = result.build.state(PageMemo)
             print("SIVUMUISTI: " + json.dumps({"tehty": pages.rendered, "säästetty": pages.reused,
-                                               "ei_käytössä": pages.unstable}), file=sys.stderr)
+                                               "ei_käytössä": pages.unstable}, ensure_ascii=False), file=sys.stderr)
     for text in result.notices:
         print(f"HUOMIO: {text}", file=sys.stderr)
     if result.ok:
