@@ -20,7 +20,7 @@ from pelican import signals
 from babel_i18n.catalogs import load_translations
 from content_types import TypedContentGenerator
 from languages import add_translations, language_versions
-from languages.content import TranslatedContentMixin
+from languages.content import Translated, TranslatedContentMixin
 from sitecore import Build, Problem, report
 from sitecore.reuse import write_if_changed
 from sitecore.site import absolute_url, language, section_url
@@ -32,6 +32,7 @@ from .history import read_history
 from .when import N_, format_when
 
 logger = logging.getLogger(__name__)
+UNREVISED = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # an entry's stamp until _ics adds it
 
 
 @dataclass
@@ -51,6 +52,19 @@ class Feed:
 
     def outlook(self, title: str) -> str:
         return links.outlook_subscribe(self.url, title)
+
+
+@dataclass
+class EventRevisions:
+    """Each event's SEQUENCE and DTSTAMP (from git: ``history``), by its file.
+
+    Only the calendar files carry them, so they are kept here rather than on
+    the events: a page is rendered again only when something it is made from
+    changed (``strict_build.memo``), and no page shows them.
+    """
+
+    by_source: dict = field(default_factory=dict)  # source path -> history.Revision
+    read_while_rendering = False  # by pages
 
 
 @dataclass
@@ -144,6 +158,7 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
 
     def _revise(self, events):
         """SEQUENCE and DTSTAMP from each event file's git history (see ``history``)."""
+        revisions = Build.of(self.settings).state(EventRevisions).by_source
         histories = {}
         for folder in self.settings[self.paths_setting]:
             root = os.path.join(self.path, folder)
@@ -155,9 +170,9 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
                 Build.of(self.settings).notice(f"Tapahtumien SEQUENCE- ja DTSTAMP-arvoja ei saatu gitistä: {history.problem}. "
                        "Kalenterit eivät ehkä huomaa muuttuneita tapahtumia; julkaise vain "
                        "git-työkopiosta, jossa on koko historia.")
-            revision = history.revision(os.path.relpath(event.source_path, root).replace(os.sep, "/"),
-                                        os.path.getmtime(event.source_path))
-            event.sequence, event.stamp = revision.sequence, revision.stamp
+            revisions[event.source_path] = history.revision(
+                os.path.relpath(event.source_path, root).replace(os.sep, "/"),
+                os.path.getmtime(event.source_path))
 
     def _decorate(self, event):
         absolute = self.absolute
@@ -171,9 +186,9 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
         if event.in_feeds:
             event.google_link = links.google_link(event.title, event.when, details, location)
             event.outlook_link = links.outlook_link(event.title, event.when, details, location)
-        event.ics_item = ics.IcsEvent(
+        event.ics_item = ics.IcsEvent(  # its revision is added when its files are made (_ics)
             uid=f["uid"], title=event.title, when=event.when, status=f["status"], url=page_url,
-            stamp=event.stamp, sequence=event.sequence, description=event.plain_summary,
+            stamp=UNREVISED, description=event.plain_summary,
             location=location, categories=(event.event_kind.slug,),
             title_lang=event.lang, description_lang=event.lang,
         )
@@ -261,15 +276,22 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
                                   relative_urls=self.settings["RELATIVE_URLS"], url=url, lang=lang)
         gettext = self._translations().gettext
         for feed in self.feeds:
-            items = [self._tentative(e.ics_item, gettext) if e.when.uncertain else e.ics_item
+            items = [self._tentative(self._ics(e), gettext) if e.when.uncertain else self._ics(e)
                      for e in feed.items]
             name = f"{self.settings['SITENAME']}: {gettext(feed.name)}"
             self.write_data(feed.save_as, partial(
                 self.ics_files.make, ics.feed, items, name, name, f"{self.absolute}/{base}"))
         for event in self.public(self.items):
             if event.in_feeds:
-                self.write_data(event.ics_save_as, partial(self.ics_files.make, ics.single, event.ics_item))
+                self.write_data(event.ics_save_as, partial(self.ics_files.make, ics.single, self._ics(event)))
         self._write_language_feeds(base)
+
+    def _ics(self, shown) -> ics.IcsEvent:
+        """The calendar entry of an event or of its language version, with the
+        event's revision."""
+        event = shown.original if isinstance(shown, Translated) else shown
+        revision = Build.of(self.settings).state(EventRevisions).by_source[event.source_path]
+        return replace(shown.ics_item, stamp=revision.stamp, sequence=revision.sequence)
 
     def _write_language_feeds(self, base):
         """Per language: every event in that language (calendar clients show one SUMMARY)."""
@@ -283,10 +305,10 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
             sitename = languages.get(lang, {}).get("sitename", self.settings["SITENAME"])
             name = f"{sitename}: {gettext(N_('All events'))}"
             self.write_data(f"{url}kalenteri.ics", partial(
-                self.ics_files.make, ics.feed, [v.ics_item for v in versions], name, name,
+                self.ics_files.make, ics.feed, [self._ics(v) for v in versions], name, name,
                 f"{self.absolute}/{url}", lang))
             for version in versions:
-                self.write_data(version.ics_save_as, partial(self.ics_files.make, ics.single, version.ics_item))
+                self.write_data(version.ics_save_as, partial(self.ics_files.make, ics.single, self._ics(version)))
 
     @staticmethod
     def _tentative(item, gettext):
