@@ -643,11 +643,33 @@ def test_show_password_button_and_pagehide_clear_the_field(playwright_browser, m
     toggle.click()
     assert page.get_attribute("#members-password", "type") == "text"
     assert toggle.get_attribute("aria-pressed") == "true"
-    assert page.get_attribute("#members-password", "autocomplete") == "current-password"
+    # Shown, it is a text field: Chromium would keep its value in the session
+    # files (to restore the tab) unless its autocomplete is off. [PROFILE]
+    assert page.get_attribute("#members-password", "autocomplete") == "off"
     page.evaluate("window.dispatchEvent(new PageTransitionEvent('pagehide'))")
     assert page.input_value("#members-password") == ""
     assert page.get_attribute("#members-password", "type") == "password"
+    assert page.get_attribute("#members-password", "autocomplete") == "current-password"
     context.close()
+
+
+def test_a_shown_password_never_reaches_the_session_files(playwright_browser, members_server, tmp_path):
+    """[PROFILE] A member who shows the password while typing it, pauses, and
+    leaves the page: Chromium records the tab's form state for restoring it,
+    and its session file is a log that keeps what was once written."""
+    profile = tmp_path / "profile"
+    context = persistent(playwright_browser, profile)
+    page = context.new_page()
+    page.goto(f"{members_server.url}/jasenalue/")
+    page.wait_for_selector("form[data-login]:not([hidden])")
+    page.click("[data-toggle-password]")
+    page.type("#members-password", JASENET, delay=20)
+    page.wait_for_timeout(4000)  # the renderer sends the tab's state within a few seconds
+    page.goto(f"{members_server.url}/")
+    page.wait_for_timeout(1000)
+    context.close()
+    assert list((profile / "Default" / "Sessions").iterdir()), "no session file was written"
+    assert profile_holds(profile, JASENET) == []
 
 
 def test_a_board_member_opens_both_groups_with_one_login(playwright_browser, members_site,

@@ -38,6 +38,11 @@ choice names the threat it answers:
 * Less metadata: envelopes do not name their group (the browser tries the
   keys it holds), and every ciphertext is padded to a size bucket (``bucket``)
   so that sizes tell little about a page, a file or how much a group has.
+* The password never stays in the page: the browser empties its field before
+  deriving and on pagehide, and while it is shown as text the field is
+  autocomplete="off", which keeps Chromium from logging its value in the
+  session files it restores tabs from (a test types a shown password, waits
+  and leaves, then searches the profile). [PROFILE]
 * Every record carries ``v``; the browser refuses other versions and any key
   derivation parameters below the minimum (a tampered keyring cannot make it
   derive a cheap key).

@@ -4,7 +4,8 @@
 //
 // * The password is read once, NFC-normalised, and the field is emptied (and
 //   set back to type=password) before the key derivation starts, and again on
-//   pagehide, so that it never reaches the browser's session files. [PROFILE]
+//   pagehide; while it is shown it is autocomplete="off". So it never reaches
+//   the browser's session files. [PROFILE]
 // * Argon2id (hash-wasm, vendored) turns it into a key-encryption key (KEK)
 //   for one slot of the chosen group; the browser refuses parameters below
 //   OWASP's minimum, so a tampered keyring cannot ask for a cheap key. [GPU]
@@ -531,6 +532,10 @@
     var input = form.elements.password;
     var toggle = form.querySelector("[data-toggle-password]");
     input.type = visible ? "text" : "password";
+    // A shown password is a text field, whose value Chromium keeps in its
+    // session files for restoring the tab (and once there, in the file's log)
+    // unless the field is autocomplete="off". [PROFILE]
+    input.setAttribute("autocomplete", visible ? "off" : "current-password");
     toggle.setAttribute("aria-pressed", visible ? "true" : "false");
   }
 
