@@ -31,6 +31,7 @@ class SitemapDates:
     """Recorded as pages are written, read in the *files* phase."""
 
     by_url: dict[str, str] = field(default_factory=dict)  # output-relative URL -> YYYY-MM-DD
+    read_while_rendering = False  # by pages: filled after them (strict_build.memo)
 
 
 def record_dates(path, context):
