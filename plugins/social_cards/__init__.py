@@ -148,6 +148,8 @@ def start_with_the_rest(generators):
 
 def add_card_function(generator):
     build = Build.of(generator.settings)
+    # Made now, before any page renders: a state that pages fill and that a
+    # page made first would not be told apart for that page (Build.separate_states).
     build.state(SocialCards)
     folder = f'{served_url(generator.settings)}/{generator.settings["SOCIAL_CARD_DIR"]}'
 
