@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -31,14 +31,33 @@ class Build:
     stdout: str
     stderr: str
     output: Path
+    # Pages parsed once per worker: the site-wide checks read the same few
+    # hundred trees (parsing them is most of the workers' own CPU time).
+    # The key is the file's state, so a file written again is parsed again.
+    parsed: dict = field(default_factory=dict, repr=False, compare=False)
 
     def html(self, path: str) -> BeautifulSoup:
-        return BeautifulSoup(self.read(path), "html.parser")
+        return self.parse(self.file(path))
 
-    def read(self, path: str) -> str:
+    def parse(self, file: Path) -> BeautifulSoup:
+        """The tree of one page, shared: read it, don't change it (parse your own copy to edit)."""
+        state = file.stat()
+        key = (file, state.st_mtime_ns, state.st_size)
+        if key not in self.parsed:
+            self.parsed[key] = BeautifulSoup(self.read_file(file), "html.parser")
+        return self.parsed[key]
+
+    def file(self, path: str) -> Path:
         file = self.output / path
         if file.is_dir() or path.endswith("/") or path == "":
             file = file / "index.html"
+        return file
+
+    def read(self, path: str) -> str:
+        return self.read_file(self.file(path))
+
+    @staticmethod
+    def read_file(file: Path) -> str:
         with file.open(encoding="utf-8", newline="") as handle:  # keep iCalendar's CRLF
             return handle.read()
 

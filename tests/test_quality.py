@@ -8,7 +8,6 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-from bs4 import BeautifulSoup
 from PIL import Image
 
 from conftest import ROOT, SITEURL
@@ -20,7 +19,7 @@ def public_pages(site):
     for path in site.pages():
         relative = path.relative_to(site.output).as_posix()
         if not relative.startswith(("jasenalue/",)):
-            yield relative, BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+            yield relative, site.parse(path)
 
 
 def test_sitemap_lists_public_pages_only(site):

@@ -7,7 +7,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import feedparser
-from bs4 import BeautifulSoup
 
 from conftest import ROOT, SITEURL, front_matter
 
@@ -50,7 +49,7 @@ def test_every_page_is_finnish_and_has_one_h1(site):
     pages = site.pages()
     assert len(pages) > 30
     for page in pages:
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = site.parse(page)
         top = page.relative_to(site.output).parts[0]
         assert soup.html.get("lang") == (top if top in ("sv", "en") else "fi"), page
         assert len(soup.find_all("h1")) == 1, page
@@ -62,7 +61,7 @@ def test_every_page_is_finnish_and_has_one_h1(site):
 
 def test_headings_do_not_skip_levels(site):
     for page in site.pages():
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = site.parse(page)
         levels = [int(h.name[1]) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
         assert levels[0] == 1, page
         for before, after in zip(levels, levels[1:]):
@@ -86,7 +85,7 @@ def test_every_internal_link_and_image_resolves(site):
     checked = 0
     for page in site.pages():
         rel = page.relative_to(site.output).as_posix()
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = site.parse(page)
         for tag, attr in (("a", "href"), ("img", "src"), ("link", "href"), ("script", "src")):
             for element in soup.find_all(tag):
                 url = element.get(attr)
@@ -106,7 +105,7 @@ def test_every_internal_link_and_image_resolves(site):
 def test_images_have_alt_text_and_one_post_has_an_image(site):
     images = 0
     for page in site.pages():
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = site.parse(page)
         for img in soup.find_all("img"):
             assert img.get("alt"), page
             images += 1
@@ -115,7 +114,7 @@ def test_images_have_alt_text_and_one_post_has_an_image(site):
 
 def test_only_our_own_host_is_requested(site):
     for page in site.pages():
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        soup = site.parse(page)
         for element in soup.find_all(["img", "script", "link", "iframe", "source"]):
             url = element.get("src") or element.get("href") or ""
             if element.name == "link" and element.get("rel") not in (["stylesheet"], ["icon"], ["preload"]):
