@@ -64,7 +64,6 @@ def place_ld(location: str, country: str = "FI") -> dict:
 
 class Event(TypedContent):
     default_template = "event"
-    default_status = DEFAULT_STATUS
 
     def __init__(self, content, metadata=None, *args, **kwargs):
         metadata = dict(metadata or {})
@@ -82,18 +81,19 @@ class Event(TypedContent):
         # URLs before our schema runs; the schema's When field returns this result.
         self._when = _parsed(metadata.get("when"), self.zone)
         metadata["when_year"] = str(self._when.first.year) if isinstance(self._when, When) else "ajankohta"
+        # An event's Status is its state (planned, confirmed, …), checked by the
+        # schema, not Pelican's publication status (published, draft): Pelican
+        # does not see it, so its status check passes every event (TypedContent
+        # allows "published") and the schema alone names a wrong one.
+        state = metadata.pop("status", None)
         super().__init__(content, metadata, *args, **kwargs)
+        if state is not None:
+            self.metadata["status"] = state
 
     def _when_field(self, raw: str) -> When:
         if isinstance(self._when, tuple):
             raise Invalid(*self._when)
         return self._when
-
-    def _has_valid_status(self) -> bool:
-        # Pelican's private hook, kept: Status holds the event's state in Finnish,
-        # validated by the schema; Pelican's allowed_statuses would add its own
-        # "Unknown status" warning with a fix for posts (published/draft).
-        return True
 
     def get_schema(self):
         groups = {group: group for group in self.settings.get("MEMBER_GROUPS", {})}
