@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import post, run_build
+from conftest import FLOOR_KDF, ROOT, post, run_build
 
 # Pagefind names its filter files differently on every run, and the members'
 # section is encrypted with fresh keys on every build: both compared apart.
@@ -206,8 +206,6 @@ def test_the_real_site_rebuilt_from_its_page_memo_equals_a_fresh_build(tmp_path)
     import json
     import re
     import shutil
-
-    from conftest import ROOT, FLOOR_KDF
 
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)

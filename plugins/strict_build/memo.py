@@ -235,7 +235,7 @@ _EXACT: dict[type, Callable[[Any], bytes]] = {str: _text, int: _scalar, bool: _s
 def _simple(value) -> bytes | None:
     """The digest of a value that holds no other values, else None."""
     if isinstance(value, (bool, int, float, complex)):
-        return b"v" + repr(value).encode()
+        return _scalar(value)
     if isinstance(value, str):
         return _text(str(value))
     if isinstance(value, (bytes, bytearray)):
