@@ -26,7 +26,11 @@ choice names the threat it answers:
   A key-encryption key (KEK) taken from a browser's disk therefore opens only
   builds of the period it was derived in, and nothing at all once the
   password changes. A remembered login ends when its period does: everyone
-  logs in again at most once a period. [PROFILE]
+  logs in again at most once a period. [PROFILE] This bound is what answers a
+  copied profile after logout too: deleting the browser's database removes
+  the records, not at once their bytes in its files (measured in Chromium
+  156: after logout, and after the browser was closed, the KEK's bytes were
+  still in the profile's IndexedDB LevelDB files).
 * Each group has a random 256-bit content key (CEK), new on every build,
   wrapped with AES-256-GCM under each slot's KEK; the slot's associated data
   binds it to its group and salt. A password opens only its own group's

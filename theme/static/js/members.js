@@ -19,7 +19,9 @@
 //   the browser is closed it opens nothing; after 2 hours without use it is
 //   deleted. With it: 30 days. An open tab locks itself when its login expires
 //   (timer and visibilitychange); logout deletes every stored key and tells
-//   every open tab to lock. [PROFILE]
+//   every open tab to lock. Deleted records' bytes can stay in the browser's
+//   database files after logout (seen in Chromium): the rotation above is what
+//   bounds a copied profile then. [PROFILE]
 // * Envelopes do not name their group: each one is tried with the keys held.
 (function () {
   "use strict";
