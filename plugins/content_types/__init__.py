@@ -1,14 +1,10 @@
 """Base for our Markdown content types: schema validation and one generator.
 
-Not a feature by itself: the directory, channels, events and members'
-plugins build on ``TypedContent`` and ``TypedContentGenerator``.
+Not a Pelican plugin (not in PLUGINS): a library the directory, channels,
+events and members' plugins build on (``TypedContent``, ``TypedContentGenerator``).
 """
 
 from .generator import TypedContent, TypedContentGenerator
 from .schema import Field, Invalid, validate
 
-__all__ = ["Field", "Invalid", "TypedContent", "TypedContentGenerator", "register", "validate"]
-
-
-def register():
-    """Nothing to connect: content types register their own generators."""
+__all__ = ["Field", "Invalid", "TypedContent", "TypedContentGenerator", "validate"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
 from typing import ClassVar
 
 from pelican.contents import Content
@@ -74,6 +73,8 @@ class TypedContentGenerator(CachingGenerator):
                         content_class=self.content_class, context=self.context,
                     )
                 except Exception:
+                    # As Pelican's own generators: the build tells the file's
+                    # fault from a bug by the exception (strict_build.translate).
                     logger.exception("Could not process %s", path, exc_info=False)
                     # As Pelican's own generators: {filename} links to this file then
                     # say it failed, not that it is missing (no public equivalent).
@@ -143,7 +144,6 @@ class TypedContentGenerator(CachingGenerator):
             item.refresh_metadata_intersite_links()
 
     def generate_output(self, writer):
-        self.writer = writer
         for item in self.public(self.items):
             if item.save_as:
                 template = self.get_template(item.template)
@@ -155,21 +155,7 @@ class TypedContentGenerator(CachingGenerator):
     def write_indexes(self, writer):
         """Listing pages, feeds and data files, for subclasses."""
 
-    def write_data(self, save_as: str, data: bytes | str | Callable[[], bytes | str]) -> None:
-        """Write a data file (JSON, iCalendar) into the output.
-
-        ``data`` may be a function that makes it: the writer then calls it
-        with the pages, which are made in two processes.
-        """
-        path = os.path.join(self.output_path, save_as)
-        if callable(data):
-            writer = getattr(self, "writer", None)
-            if hasattr(writer, "write_later"):
-                writer.write_later(path, lambda: _as_bytes(data()))
-                return
-            data = data()
-        Build.of(self.settings).write_output(path, _as_bytes(data))
-
-
-def _as_bytes(data: bytes | str) -> bytes:
-    return data.encode("utf-8") if isinstance(data, str) else data
+    def write_data(self, save_as: str, data: bytes | str) -> None:
+        """Write a data file (JSON, iCalendar) into the output."""
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        Build.current().write_output(os.path.join(self.output_path, save_as), data)

@@ -20,6 +20,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from sitecore import Build, Problem, report
+from sitecore.site import HeaderSections
 
 from .config import editor_config
 
@@ -116,8 +117,7 @@ def prepare(pelican):
         settings.setdefault(key, value)
     for problem in settings_problems(settings):
         report(logger, problem)
-    sections = settings.setdefault("HEADER_SECTIONS", {})
-    sections["/" + settings["EDITOR_URL"]] = admin_headers(settings)
+    Build.current().state(HeaderSections).by_path["/" + settings["EDITOR_URL"]] = admin_headers(settings)
 
 
 class EditorGenerator(Generator):
@@ -133,7 +133,7 @@ class EditorGenerator(Generator):
         base = settings["EDITOR_URL"]
         output = Path(self.output_path) / base
         config = editor_config(settings, backend(settings), MAX_BYTES)
-        write_output = Build.of(settings).write_output
+        write_output = Build.current().write_output
         write_output(output / "config.json",
                      json.dumps(config, ensure_ascii=False, indent=1).encode("utf-8"))
         for name in SCRIPTS:

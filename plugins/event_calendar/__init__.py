@@ -11,19 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import pickle
 from dataclasses import dataclass, field, replace
-from functools import partial
 
 from pelican import signals
 
 from babel_i18n.catalogs import load_translations
 from content_types import TypedContentGenerator
 from languages import add_translations, language_versions
-from languages.content import Translated, TranslatedContentMixin
+from languages.content import TranslatedContentMixin
 from sitecore import Build, Problem, report
-from sitecore.reuse import write_if_changed
-from sitecore.site import absolute_url, language, section_url
+from sitecore.site import absolute_url, language, page_lang, section_url
 
 from . import ics, links
 from .events import ATTENDANCE, KINDS, STATUSES, Event
@@ -32,7 +29,6 @@ from .history import read_history
 from .when import N_, format_when
 
 logger = logging.getLogger(__name__)
-UNREVISED = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # an entry's stamp until _ics adds it
 
 
 @dataclass
@@ -52,19 +48,6 @@ class Feed:
 
     def outlook(self, title: str) -> str:
         return links.outlook_subscribe(self.url, title)
-
-
-@dataclass
-class EventRevisions:
-    """Each event's SEQUENCE and DTSTAMP (from git: ``history``), by its file.
-
-    Only the calendar files carry them, so they are kept here rather than on
-    the events: a page is rendered again only when something it is made from
-    changed (``strict_build.memo``), and no page shows them.
-    """
-
-    by_source: dict = field(default_factory=dict)  # source path -> history.Revision
-    read_while_rendering = False  # by pages
 
 
 @dataclass
@@ -125,7 +108,7 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
         years = sorted({year for e in events for year in range(e.when.first.year, e.when.last.year + 1)})
         base = section_url(settings, "events")
         self.feeds = self._feeds(events)
-        add_translations(self.context, language_versions(settings, base))
+        add_translations(language_versions(settings, base))
         self.context["calendar"] = {
             "today": today,
             "upcoming": upcoming,
@@ -158,7 +141,6 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
 
     def _revise(self, events):
         """SEQUENCE and DTSTAMP from each event file's git history (see ``history``)."""
-        revisions = Build.of(self.settings).state(EventRevisions).by_source
         histories = {}
         for folder in self.settings[self.paths_setting]:
             root = os.path.join(self.path, folder)
@@ -167,10 +149,10 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
             root = next(r for r in histories if _inside(event.source_path, r))
             history = histories[root]
             if history.problem:
-                Build.of(self.settings).notice(f"Tapahtumien SEQUENCE- ja DTSTAMP-arvoja ei saatu gitistä: {history.problem}. "
+                Build.current().notice(f"Tapahtumien SEQUENCE- ja DTSTAMP-arvoja ei saatu gitistä: {history.problem}. "
                        "Kalenterit eivät ehkä huomaa muuttuneita tapahtumia; julkaise vain "
                        "git-työkopiosta, jossa on koko historia.")
-            revisions[event.source_path] = history.revision(
+            event.revision = history.revision(
                 os.path.relpath(event.source_path, root).replace(os.sep, "/"),
                 os.path.getmtime(event.source_path))
 
@@ -186,9 +168,9 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
         if event.in_feeds:
             event.google_link = links.google_link(event.title, event.when, details, location)
             event.outlook_link = links.outlook_link(event.title, event.when, details, location)
-        event.ics_item = ics.IcsEvent(  # its revision is added when its files are made (_ics)
+        event.ics_item = ics.IcsEvent(
             uid=f["uid"], title=event.title, when=event.when, status=f["status"], url=page_url,
-            stamp=UNREVISED, description=event.plain_summary,
+            stamp=event.revision.stamp, sequence=event.revision.sequence, description=event.plain_summary,
             location=location, categories=(event.event_kind.slug,),
             title_lang=event.lang, description_lang=event.lang,
         )
@@ -252,8 +234,6 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
     def write_indexes(self, writer):
         calendar = self.context["calendar"]
         base = section_url(self.settings, "events")
-        self.ics_files = Build.of(self.settings).state(ics.IcsMemo)
-        self.ics_files.earlier = load_ics_memo(self.settings)
         pages = [(f"{base}index.html", base, "events", {})]
         pages.append((f"{base}tilaa/index.html", f"{base}tilaa/", "events_subscribe", {}))
         for kind in calendar["kinds"]:
@@ -276,27 +256,19 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
                                   relative_urls=self.settings["RELATIVE_URLS"], url=url, lang=lang)
         gettext = self._translations().gettext
         for feed in self.feeds:
-            items = [self._tentative(self._ics(e), gettext) if e.when.uncertain else self._ics(e)
+            items = [self._tentative(e.ics_item, gettext) if e.when.uncertain else e.ics_item
                      for e in feed.items]
             name = f"{self.settings['SITENAME']}: {gettext(feed.name)}"
-            self.write_data(feed.save_as, partial(
-                self.ics_files.make, ics.feed, items, name, name, f"{self.absolute}/{base}"))
+            self.write_data(feed.save_as, ics.feed(items, name, name, f"{self.absolute}/{base}"))
         for event in self.public(self.items):
             if event.in_feeds:
-                self.write_data(event.ics_save_as, partial(self.ics_files.make, ics.single, self._ics(event)))
+                self.write_data(event.ics_save_as, ics.single(event.ics_item))
         self._write_language_feeds(base)
-
-    def _ics(self, shown) -> ics.IcsEvent:
-        """The calendar entry of an event or of its language version, with the
-        event's revision."""
-        event = shown.original if isinstance(shown, Translated) else shown
-        revision = Build.of(self.settings).state(EventRevisions).by_source[event.source_path]
-        return replace(shown.ics_item, stamp=revision.stamp, sequence=revision.sequence)
 
     def _write_language_feeds(self, base):
         """Per language: every event in that language (calendar clients show one SUMMARY)."""
         languages = self.settings.get("LANGUAGES") or {}
-        default = self.settings.get("DEFAULT_LANG", "fi")
+        default = language(self.settings)
         for lang, url in language_versions(self.settings, base).items():
             if lang == default:
                 continue
@@ -304,11 +276,10 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
             gettext = load_translations(os.path.join(self.settings["THEME"], "translations"), lang).gettext
             sitename = languages.get(lang, {}).get("sitename", self.settings["SITENAME"])
             name = f"{sitename}: {gettext(N_('All events'))}"
-            self.write_data(f"{url}kalenteri.ics", partial(
-                self.ics_files.make, ics.feed, [self._ics(v) for v in versions], name, name,
-                f"{self.absolute}/{url}", lang))
+            self.write_data(f"{url}kalenteri.ics", ics.feed(
+                [v.ics_item for v in versions], name, name, f"{self.absolute}/{url}", lang))
             for version in versions:
-                self.write_data(version.ics_save_as, partial(self.ics_files.make, ics.single, self._ics(version)))
+                self.write_data(version.ics_save_as, ics.single(version.ics_item))
 
     @staticmethod
     def _tentative(item, gettext):
@@ -320,38 +291,13 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
                                  language(self.settings))
 
 
-ICS_MEMO = "ics-files.pickle"  # in CACHE_PATH
-
-
-def load_ics_memo(settings) -> dict[str, bytes]:
-    """The last build's .ics files by what they were made from (empty if none, or unreadable)."""
-    try:
-        with open(os.path.join(settings["CACHE_PATH"], ICS_MEMO), "rb") as memo:
-            files = pickle.load(memo)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-        return {}
-    return files if isinstance(files, dict) else {}
-
-
-def save_ics_memo(pelican) -> None:
-    """Keep this build's .ics files for the next build (only these: the rest are stale)."""
-    settings = pelican.settings
-    os.makedirs(settings["CACHE_PATH"], exist_ok=True)
-    write_if_changed(os.path.join(settings["CACHE_PATH"], ICS_MEMO),
-                     pickle.dumps(Build.of(settings).state(ics.IcsMemo).used, pickle.HIGHEST_PROTOCOL))
-
-
-def join_build(pelican) -> None:
-    Build.of(pelican.settings).join("files", save_ics_memo)
-
-
 def _inside(path: str, folder: str) -> bool:
     return os.path.commonpath([os.path.abspath(path), os.path.abspath(folder)]) == os.path.abspath(folder)
 
 
 def add_template_filters(generator):
     """when_text for every template (the front page and institution pages list events too),
-    in the page's language (``lang`` of its context)."""
+    in the page's language."""
     from jinja2 import pass_context
 
     settings = generator.settings
@@ -365,7 +311,7 @@ def add_template_filters(generator):
 
     @pass_context
     def when_text(context, when):
-        lang = context.get("lang") or default
+        lang = page_lang(context)
         lang = lang if lang in catalogs else default
         return format_when(when, languages[lang].get("locale", lang), catalogs[lang].gettext)
 
@@ -378,6 +324,5 @@ def add_generator(pelican):
 
 
 def register():
-    signals.initialized.connect(join_build)
     signals.generator_init.connect(add_template_filters)
     signals.get_generators.connect(add_generator)

@@ -10,16 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import icalendar
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
-from . import when as when_module
 from .when import When
 
 PRODID = "-//Suomen konservatorioliitto//Toimintakalenteri//FI"
@@ -174,47 +169,3 @@ def feed(items: list[IcsEvent], name: str, description: str, url: str, lang: str
 def single(item: IcsEvent) -> bytes:
     """One event to add to a calendar; no calendar name, so Outlook doesn't create a new calendar."""
     return _calendar([item]).to_ical()
-
-
-@functools.cache
-def code_version() -> str:
-    """This module's and ``when``'s source and icalendar's version: what else shapes a file."""
-    digest = hashlib.sha256(icalendar.__version__.encode())
-    for module in (__file__, when_module.__file__):
-        digest.update(Path(module).read_bytes())
-    return digest.hexdigest()
-
-
-def memo_key(produce: Callable[..., bytes], *args) -> str:
-    """What a file is made from, as a digest: the function, its arguments (frozen
-    dataclasses, text, dates: their ``repr`` is complete) and the code."""
-    return hashlib.sha256(repr((code_version(), produce.__name__, args)).encode()).hexdigest()
-
-
-@dataclass
-class IcsMemo:
-    """The .ics files of the last build by what they were made from, so a
-    rebuild makes only the files of changed events (a build state: both
-    rendering processes fill ``used``; the calendar keeps it in CACHE_PATH)."""
-
-    earlier: dict[str, bytes] = field(default_factory=dict)  # the last build's files
-    used: dict[str, bytes] = field(default_factory=dict)  # this build's, kept for the next
-    filled_while_rendering = True
-    read_while_rendering = False  # by pages: only the calendar's files are made from it
-
-    def make(self, produce: Callable[..., bytes], *args) -> bytes:
-        key = memo_key(produce, *args)
-        data = self.used.get(key) or self.earlier.get(key)
-        if data is None:
-            data = produce(*args)
-        self.used[key] = data
-        return data
-
-    def merge(self, other: IcsMemo) -> None:
-        self.used.update(other.used)
-
-    def __getstate__(self):
-        return {"used": self.used}  # what the second rendering process reports
-
-    def __setstate__(self, state):
-        self.__init__(used=state["used"])

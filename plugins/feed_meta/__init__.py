@@ -18,6 +18,7 @@ from feedgenerator import Rss201rev2Feed
 from pelican import signals
 
 from babel_i18n.catalogs import load_translations
+from languages import language_feed_pages
 from sitecore.site import feed_url_base, language, section_url
 
 
@@ -48,7 +49,7 @@ def feed_pages(settings, categories) -> dict[str, FeedPage]:
         for key in ("CATEGORY_FEED_ATOM", "CATEGORY_FEED_RSS"):
             if settings.get(key):
                 pages[f"{base}/{str(settings[key]).format(slug=category.slug)}"] = page
-    for url, (lang, link) in settings.get("language_feed_pages", {}).items():
+    for url, (lang, link) in language_feed_pages().items():
         pages[url] = FeedPage(link, None, lang)
     return pages
 

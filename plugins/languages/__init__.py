@@ -10,40 +10,53 @@ comes with that:
 * the menu of each language (site_nav over that language's pages);
 * the versions of the generated pages (front page, news, search, error page)
   in each language;
-* for every page written, its language and its translations: ``lang``, the
-  language switcher, hreflang alternates, ``og:locale``, and the language's
-  own site name, menu and addresses (``page_context`` of strict_build).
+* for every page, what templates ask of its language (``page_language()``,
+  a Jinja global): its language and translations, the language switcher,
+  hreflang alternates, ``og:locale``, and the language's own site name,
+  menu and addresses.
 
 Other plugins that write a page in several languages register the versions
-with ``add_translations``; ``localised_url`` gives them the addresses.
+with ``add_translations``; ``localised_url`` gives them the addresses. What
+the plugin learns while reading is kept in the build's ``Translations``.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from jinja2 import pass_context
 from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import Generator
 
 from site_nav import build_tree
-from sitecore import Problem, page_context, report
-from sitecore.site import feed_url_base, section_url
+from sitecore import Build, Problem, report
+from sitecore.site import feed_url_base, language, page_lang, section_url
 
 from . import settings as language_settings
 from .urls import front_url, localise_path, page_url_of
 
 logger = logging.getLogger(__name__)
 
-GROUPS = "translation_groups"  # context key: URL -> {lang: URL} of the same page
-NAVS = "language_navs"  # context key: lang -> NavTree of that language's pages
-FEEDS = "language_feeds"  # context key: lang -> {"atom": url, "rss": url}, languages with posts
-# context key: absolute feed URL -> (lang, absolute URL of that language's news), for feed_meta
-FEED_PAGES = "language_feed_pages"
 # Settings naming the address of a generated page; overridden in a language's pages
 # when that language has its own version (registered with add_translations).
 LOCALISED_SETTINGS = ("INDEX_URL", "SEARCH_URL", "DIRECTORY_URL", "EVENTS_URL")
+
+
+@dataclass
+class Translations:
+    """A build state: what the plugin learns while reading, for the pages."""
+
+    groups: dict[str, dict[str, str]] = field(default_factory=dict)  # URL -> {lang: URL} of one page
+    navs: dict = field(default_factory=dict)  # lang -> NavTree of that language's pages
+    feeds: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> {"atom": url, "rss": url}
+    # absolute feed URL -> (lang, absolute URL of that language's news), for feed_meta
+    feed_pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def _state() -> Translations:
+    return Build.current().state(Translations)
 
 
 @dataclass(frozen=True)
@@ -61,17 +74,22 @@ def languages(settings) -> dict[str, dict]:
 def localised_url(settings, url: str, lang: str, strict: bool = True) -> str:
     """A Finnish site-relative URL in ``lang`` (missing words are kept; see check)."""
     words = (settings.get("URL_WORDS") or {}).get(lang, {})
-    return localise_path(url, lang, settings.get("DEFAULT_LANG", "fi"), words, strict)[0]
+    return localise_path(url, lang, language(settings), words, strict)[0]
 
 
-def translation_groups(settings) -> dict[str, dict[str, str]]:
+def translation_groups() -> dict[str, dict[str, str]]:
     """Every URL with translations: URL -> {lang: URL} (for sitemap.xml and the like)."""
-    return {url: group for url, group in settings.get(GROUPS, {}).items() if len(group) > 1}
+    return {url: group for url, group in _state().groups.items() if len(group) > 1}
 
 
-def add_translations(context, versions: dict[str, str]) -> None:
+def language_feed_pages() -> dict[str, tuple[str, str]]:
+    """Each language's own feed (absolute URL) -> (its language, the absolute URL of its news)."""
+    return _state().feed_pages
+
+
+def add_translations(versions: dict[str, str]) -> None:
     """Record that the URLs in ``versions`` ({lang: url}) are the same page."""
-    groups = context.setdefault(GROUPS, {})
+    groups = _state().groups
     merged = {}
     for url in versions.values():
         merged.update(groups.get(url, {}))
@@ -86,16 +104,13 @@ def language_versions(settings, url: str) -> dict[str, str]:
 
 
 def other_languages(settings) -> list[str]:
-    default = settings.get("DEFAULT_LANG", "fi")
+    default = language(settings)
     return [code for code in languages(settings) if code != default]
 
 
 # --- settings -------------------------------------------------------------------------
 
 def check_settings(pelican):
-    # Shared by every generator's context (a shallow copy of the settings) and read
-    # again by the finishing plugins (sitemap.xml) from the settings.
-    pelican.settings[GROUPS] = {}
     for problem in language_settings.problems(pelican.settings):
         report(logger, problem)
 
@@ -110,7 +125,7 @@ def set_lang_paths(items, settings, kind: str, name_missing_words: bool = True) 
     original (often a typo), ``check_originals`` says what is wrong, and
     advice to edit ``URL_WORDS`` would send staff the wrong way.
     """
-    default = settings.get("DEFAULT_LANG", "fi")
+    default = language(settings)
     words = settings.get("URL_WORDS") or {}
     known = languages(settings)
     for item in items:
@@ -139,7 +154,7 @@ def set_lang_paths(items, settings, kind: str, name_missing_words: bool = True) 
 
 def check_originals(items, settings) -> None:
     """A translation whose Slug names no Finnish page is an error, not a page of its own."""
-    default = settings.get("DEFAULT_LANG", "fi")
+    default = language(settings)
     for item in items:
         if item.lang != default:
             report(logger, Problem(
@@ -176,14 +191,14 @@ def link_translations(generator, originals, kind: str) -> list:
     set_lang_paths(originals, generator.settings, kind, name_missing_words=False)
     check_originals(originals, generator.settings)
     for versions in register_content(originals):
-        add_translations(generator.context, versions)
+        add_translations(versions)
     return translations
 
 
 def pages_finalized(generator):
     settings = generator.settings
     translations = link_translations(generator, generator.pages + generator.hidden_pages, "page")
-    navs = generator.context.setdefault(NAVS, {})
+    navs = _state().navs
     for lang in other_languages(settings):
         tree, problems = build_tree([t for t in translations if t.lang == lang])
         for problem in problems:
@@ -201,68 +216,71 @@ def articles_finalized(generator):
 
 # --- what each page knows about its language -------------------------------------------
 
-def page_language(name: str, context, values) -> str:
-    settings = context
-    default = settings.get("DEFAULT_LANG", "fi")
-    if values.get("lang"):
-        return values["lang"]
-    content = values.get("article") or values.get("page")
-    if isinstance(content, (Article, Page)):
-        return content.lang
-    url = page_url_of(name)
-    for lang, other in context.get(GROUPS, {}).get(url, {}).items():
-        if other == url:
-            return lang
-    return default
+@dataclass(frozen=True)
+class PageLanguage:
+    """What a page's templates ask of its language (``page_language()``)."""
+
+    lang: str
+    home: str  # the language's front page, site-relative
+    links: list[LanguageLink]  # the language switcher
+    hreflang: list[tuple[str, str]]  # (code, URL) of every version, x-default the Finnish one
+    og_locale: str
+    og_locale_alternates: list[str]
+    own_feeds: dict[str, str] | None  # the language's own Atom and RSS, if it has posts
+    nav: object  # site_nav's NavTree of the language's pages
+    sitename: str
+    sitename_lang: str  # the language the site's name is in
+    description: str
+    urls: dict[str, str]  # LOCALISED_SETTINGS in this language (the Finnish one where none)
+    default_urls: dict[str, str]  # LOCALISED_SETTINGS in the default language
 
 
-def language_values(sender, context, values):
-    """The page's language, its translations and the language's own settings."""
-    name = sender
-    default = context.get("DEFAULT_LANG", "fi")
+def language_of(context) -> PageLanguage:
+    """The language values of the page ``context`` renders (Pelican's context of one
+    page: ``output_file`` and ``article``, ``page`` or ``lang``)."""
+    default = language(context)
     known = languages(context)
-    lang = page_language(name, context, values)
-    url = page_url_of(name)
-    versions = dict(context.get(GROUPS, {}).get(url, {}))
+    lang = page_lang(context)
+    groups = _state().groups
+    url = page_url_of(context.get("output_file", ""))
+    versions = dict(groups.get(url, {}))
     if len(versions) < 2 or versions.get(lang) != url:
         versions = {}
     switcher = [LanguageLink(code, info.get("name", code),
                              versions.get(code) or front_url(code, default), current=code == lang)
                 for code, info in known.items()]
-    # hreflang pairs (the page itself included) and x-default → the Finnish version.
     alternates = [(code, versions[code]) for code in known if code in versions]
     if default in versions:
         alternates.append(("x-default", versions[default]))
     info = known.get(lang, {})
-    extra = {
-        "lang": lang,
-        "lang_home": front_url(lang, default),
-        "language_links": switcher,
-        "hreflang_links": alternates,
-        "og_locale": info.get("og_locale", lang),
-        "own_feeds": context.get(FEEDS, {}).get(lang),
-        "og_locale_alternates": [known[c].get("og_locale", c) for c, _ in alternates
-                                 if c in known and c != lang],
-    }
-    if lang != default and lang in known:
-        from babel_i18n.dates import weekday_names
-
-        groups = context.get(GROUPS, {})
-        nav = context.get(NAVS, {}).get(lang)
-        if nav is not None:
-            extra["site_nav"] = nav
-        extra["SITENAME"] = info.get("sitename", context.get("SITENAME"))
-        extra["SITE_DESCRIPTION"] = info.get("description", context.get("SITE_DESCRIPTION"))
-        extra["sitename_lang"] = info.get("sitename_lang", lang)
-        extra["weekday_names"] = weekday_names(info["locale"])
-        extra["default_urls"] = {key: context.get(key) for key in LOCALISED_SETTINGS}
-        for key in LOCALISED_SETTINGS:
-            finnish = context.get(key)
+    translated = lang != default and lang in known
+    default_urls = {key: context.get(key) for key in LOCALISED_SETTINGS}
+    urls = dict(default_urls)
+    if translated:
+        for key, finnish in default_urls.items():
             if finnish is not None and lang in groups.get(finnish, {}):
-                extra[key] = groups[finnish][lang]
-    else:
-        extra["sitename_lang"] = lang
-    return extra
+                urls[key] = groups[finnish][lang]
+    nav = _state().navs.get(lang) if translated else None
+    return PageLanguage(
+        lang=lang,
+        home=front_url(lang, default),
+        links=switcher,
+        hreflang=alternates,
+        og_locale=info.get("og_locale", lang),
+        og_locale_alternates=[known[c].get("og_locale", c) for c, _ in alternates if c in known and c != lang],
+        own_feeds=_state().feeds.get(lang),
+        nav=nav if nav is not None else context.get("site_nav"),
+        sitename=info.get("sitename", context["SITENAME"]) if translated else context["SITENAME"],
+        sitename_lang=info.get("sitename_lang", lang) if translated else lang,
+        description=(info.get("description", context.get("SITE_DESCRIPTION")) if translated
+                     else context.get("SITE_DESCRIPTION")),
+        urls=urls,
+        default_urls=default_urls,
+    )
+
+
+def add_template_function(generator):
+    generator.env.globals["page_language"] = pass_context(language_of)
 
 
 # --- the generated pages in each language ----------------------------------------------
@@ -274,7 +292,7 @@ class LanguagePagesGenerator(Generator):
              ("search", "SEARCH_SAVE_AS"), ("404", "404_SAVE_AS"))
 
     def _versions(self, save_as: str) -> dict[str, str]:
-        default = self.settings.get("DEFAULT_LANG", "fi")
+        default = language(self.settings)
         url = page_url_of(save_as)
         versions = {default: url}
         for lang in other_languages(self.settings):
@@ -291,7 +309,7 @@ class LanguagePagesGenerator(Generator):
         for template, key in self.PAGES:
             save_as = self.settings.get(key, f"{template}.html")
             if save_as and template in self.settings["DIRECT_TEMPLATES"]:
-                add_translations(self.context, self._versions(save_as))
+                add_translations(self._versions(save_as))
 
     def _plan_feeds(self):
         """Atom and RSS of a language's own posts, for the languages that have posts."""
@@ -306,13 +324,13 @@ class LanguagePagesGenerator(Generator):
                     url = localised_url(self.settings, self.settings[key], lang, strict=False)
                     feeds.setdefault(lang, {})[kind] = url
                     pages[f"{base}/{url}"] = (lang, f"{base}/{news}")
-        self.context[FEEDS] = feeds
-        self.context[FEED_PAGES] = pages
+        _state().feeds.update(feeds)
+        _state().feed_pages.update(pages)
 
     def _write_feeds(self, writer):
         by_lang = self.context.get("articles_by_lang", {})
         known = languages(self.settings)
-        for lang, feeds in self.context.get(FEEDS, {}).items():
+        for lang, feeds in _state().feeds.items():
             # The feed's title is the site's name in that language (Pelican takes SITENAME).
             context = dict(self.context, SITENAME=known[lang].get("sitename", self.settings["SITENAME"]))
             newest = sorted(by_lang[lang], key=lambda article: article.date, reverse=True)
@@ -327,7 +345,7 @@ class LanguagePagesGenerator(Generator):
             if not save_as or template not in self.settings["DIRECT_TEMPLATES"]:
                 continue
             versions = self._versions(save_as)
-            default = self.settings.get("DEFAULT_LANG", "fi")
+            default = language(self.settings)
             for lang, url in versions.items():
                 if lang == default:
                     continue
@@ -352,4 +370,4 @@ def register():
     signals.article_generator_finalized.connect(articles_finalized)
     signals.page_generator_finalized.connect(pages_finalized)
     signals.get_generators.connect(add_generator)
-    page_context.connect(language_values)
+    signals.generator_init.connect(add_template_function)

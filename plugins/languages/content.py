@@ -21,6 +21,7 @@ from markupsafe import Markup
 from pelican.contents import Content
 
 from sitecore import Problem, report
+from sitecore.site import language
 
 from . import add_translations, localised_url, other_languages
 
@@ -91,7 +92,7 @@ class TranslatedContentMixin:
         """``item.versions`` ({lang: item or Translated}) for every item; the translations."""
         texts = self._read_translation_texts({item.slug for item in items})
         self.translated_items = []
-        default = self.settings.get("DEFAULT_LANG", "fi")
+        default = language(self.settings)
         for item in items:
             item.versions = {default: item}
             for lang in other_languages(self.settings):
@@ -99,7 +100,7 @@ class TranslatedContentMixin:
                                      texts.get((lang, item.slug)))
                 item.versions[lang] = version
                 self.translated_items.append(version)
-            add_translations(self.context, {lang: v.url for lang, v in item.versions.items()})
+            add_translations({lang: v.url for lang, v in item.versions.items()})
         return self.translated_items
 
     def _read_translation_texts(self, slugs) -> dict:

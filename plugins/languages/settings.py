@@ -9,7 +9,7 @@ REQUIRED_KEYS = ("name", "locale", "og_locale")
 
 def languages(settings) -> dict[str, dict]:
     """LANGUAGES, the default language first; a site without it has only DEFAULT_LANG."""
-    default = settings.get("DEFAULT_LANG", "fi")
+    default = settings["DEFAULT_LANG"]
     configured = settings.get("LANGUAGES") or {default: {"name": default, "locale": default,
                                                          "og_locale": default}}
     ordered = {default: configured.get(default, {})}
@@ -20,7 +20,7 @@ def languages(settings) -> dict[str, dict]:
 def problems(settings) -> list[Problem]:
     """What is wrong with LANGUAGES and URL_WORDS, in Finnish for the one who edits them."""
     found = []
-    default = settings.get("DEFAULT_LANG", "fi")
+    default = settings["DEFAULT_LANG"]
     configured = settings.get("LANGUAGES") or {}
     if configured and default not in configured:
         found.append(Problem("pelicanconf.py", "LANGUAGES",

@@ -68,7 +68,7 @@ class DirectoryGenerator(TranslatedContentMixin, TypedContentGenerator):
                                        **item.json_ld(siteurl, association_ld(self.settings))},
                                       ensure_ascii=False)
         base = section_url(self.settings, "directory")
-        add_translations(self.context, language_versions(self.settings, base))
+        add_translations(language_versions(self.settings, base))
         self.context["directory"] = {
             "listing": self._listing("", base, institutions),
             "regions": self._by_region(institutions),

@@ -32,7 +32,7 @@ from content_types import Field, TypedContent, TypedContentGenerator
 from event_calendar.when import format_when
 from languages import add_translations, language_versions
 from sitecore import Problem, report
-from sitecore.site import absolute_url, section_url
+from sitecore.site import absolute_url, language, section_url
 
 from . import crypto
 from .passwords import production_passwords
@@ -150,14 +150,14 @@ class MembersGenerator(TypedContentGenerator):
     def finalize_context(self):
         self.context["members_url"] = section_url(self.settings, "members")
         self.context["members_csp"] = META_POLICY
-        add_translations(self.context, language_versions(self.settings, self.context["members_url"]))
+        add_translations(language_versions(self.settings, self.context["members_url"]))
 
     # --- output -------------------------------------------------------------------
 
     def write_indexes(self, writer):
         settings = self.settings
         base = section_url(settings, "members")
-        locale = settings.get("DEFAULT_LANG", "fi")
+        locale = language(settings)
         keyring = self._keyring.result()
         self.write_data(f"{base}avaimet.json", json.dumps(keyring.public, indent=1))
         template = self.get_template("members")
@@ -197,7 +197,7 @@ class MembersGenerator(TypedContentGenerator):
                           relative_urls=settings["RELATIVE_URLS"], url=base, members_item_url=None)
         # The login page in Swedish and English: the same encrypted files, no copies.
         for lang, url in language_versions(settings, base).items():
-            if lang != settings.get("DEFAULT_LANG", "fi"):
+            if lang != language(settings):
                 writer.write_file(f"{url}index.html", template, self.context,
                                   relative_urls=settings["RELATIVE_URLS"], url=url, lang=lang,
                                   members_item_url=None)

@@ -1,7 +1,6 @@
 """gzip and brotli copies of text files, for servers that send them as they are.
 
-Runs last; only when PRECOMPRESS is set (the production build). A file the
-build left unchanged keeps the copies the earlier build made of it.
+Runs last; only when PRECOMPRESS is set (the production build).
 """
 
 from __future__ import annotations
@@ -34,54 +33,40 @@ def compressed(data: bytes, quality: int) -> tuple[bytes, bytes]:
     return gzip.compress(data, compresslevel=9, mtime=0), brotli.compress(data, quality=quality)
 
 
-def compress_file(path: str, quality: int, build: Build) -> None:
+def compress_file(path: str, quality: int) -> None:
     data = Path(path).read_bytes()
     if len(data) >= MIN_SIZE:
         for suffix, copy in zip(SUFFIXES, compressed(data, quality)):
-            build.write_output(path + suffix, copy)
+            Path(path + suffix).write_bytes(copy)
 
 
-def text_files(output: str, skip: str, build: Build):
-    """(path, reusable) for each text file; reusable when the build left it
-    unchanged and the earlier build's copies of it are there."""
+def text_files(output: str, skip: str):
     for folder, subfolders, names in os.walk(output):
         if folder == skip:
             subfolders.clear()
             continue
-        present = set(names)
         for name in names:
             if os.path.splitext(name)[1] in TEXT:
-                path = os.path.join(folder, name)
-                copies = [name + suffix for suffix in SUFFIXES]
-                yield path, build.unchanged(path) and all(copy in present for copy in copies)
+                yield os.path.join(folder, name)
 
 
 def compress_output(pelican):
     settings = pelican.settings
-    build = Build.of(settings)
     output = os.path.normpath(settings["OUTPUT_PATH"])
     assets = os.path.join(output, settings.get("THEME_STATIC_DIR", "theme")) + os.sep
     search = os.path.join(output, "pagefind")  # written meanwhile by Pagefind, its files are compressed
-    work = []
-    for path, reusable in text_files(output, search, build):
-        if reusable:
-            for suffix in SUFFIXES:
-                build.keep(path + suffix)
-        else:
-            work.append(path)
+    files = list(text_files(output, search))
+    # zlib and brotli let go of the GIL while they compress: threads use every core.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        list(pool.map(lambda p: compress_file(
-            p, ASSET_QUALITY if p.startswith(assets) else PAGE_QUALITY, build), work))
+        list(pool.map(lambda p: compress_file(p, ASSET_QUALITY if p.startswith(assets) else PAGE_QUALITY),
+                      files))
 
 
 def join_build(pelican):
     for problem in apply(pelican.settings, SETTINGS):
         report(logger, problem)
     if pelican.settings["PRECOMPRESS"] is True:
-        build = Build.of(pelican.settings)
-        for suffix in SUFFIXES:
-            build.fill_later(suffix=suffix)
-        build.join("compress", compress_output)
+        Build.current().join("compress", compress_output)
 
 
 def register():

@@ -2,9 +2,8 @@
 
 Serves the output folder on localhost, rebuilds when a source file changes
 and reloads an open page when a build has changed what it shows (its bytes
-or the problems over it): after a quick pass has shown an edit (see
-``strict_build.quick``), the full build that follows reloads only the pages
-it changed. When the last build failed,
+or the problems over it); a page the build left as it was does not reload.
+When the last build failed,
 every page it serves starts with the problems (file, field, problem, fix, in
 Finnish) over the last good build; before any build has succeeded, every
 address shows them. Unknown addresses get the site's own ``404.html``. Every
@@ -198,8 +197,8 @@ class Handler(SimpleHTTPRequestHandler):
         ``versio`` is the build it knows of: the answer waits for a later one
         (long poll; without ``versio`` it comes at once). With ``sivu`` (its
         address) and ``tiiviste`` (its fingerprint) the page hears only of a
-        build that changed it (``muuttui``); a build that left it as it was,
-        such as the full build after a quick pass, lets it wait on.
+        build that changed it (``muuttui``); a build that left it as it was
+        lets it wait on.
         """
         seen = query.get("versio", [""])[0]
         page, shown = unquote(query.get("sivu", [""])[0]), query.get("tiiviste", [""])[0]
@@ -251,26 +250,17 @@ def open_server(preview: Preview, host: str, port: int) -> ThreadingHTTPServer:
 
 
 def watch_and_build(paths: Iterable[Path], build: Callable[[], object], preview: Preview,
-                    stop: threading.Event | None = None,
-                    quick: Callable[[list[str]], bool] | None = None) -> None:
-    """Build again after every change under ``paths``; pages reload when it is done.
-
-    ``quick(changed)`` first shows what it can of the change from the last
-    build (True if it wrote pages): open pages it changed reload at once,
-    the others when the full build has changed them.
-    """
+                    stop: threading.Event | None = None) -> None:
+    """Build again after every change under ``paths``; pages reload when it is done."""
     from watchfiles import watch
 
-    for changes in watch(*paths, stop_event=stop):
-        if quick is not None and quick(sorted(path for _change, path in changes)):
-            preview.built()
+    for _changes in watch(*paths, stop_event=stop):
         build()
         preview.built()
 
 
 def run(output: Path, root: Path, host: str, port: int, build: Callable[[], object] | None,
-        watched: Iterable[Path] = (), before_serving: Callable[[], None] | None = None,
-        quick: Callable[[list[str]], bool] | None = None) -> None:
+        watched: Iterable[Path] = (), before_serving: Callable[[], None] | None = None) -> None:
     """Bind, build once, print the address, serve until Ctrl+C (rebuilding on changes)."""
     preview = Preview(output, root)
     server = open_server(preview, host, port)
@@ -279,7 +269,7 @@ def run(output: Path, root: Path, host: str, port: int, build: Callable[[], obje
             build()
             preview.built()
             threading.Thread(target=watch_and_build, args=(list(watched), build, preview),
-                             kwargs={"quick": quick}, daemon=True).start()
+                             daemon=True).start()
         if before_serving is not None:
             before_serving()
         server.serve_forever()

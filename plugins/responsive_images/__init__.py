@@ -52,7 +52,7 @@ def rewrite_images(content):
         return
     settings = content.settings
     images = Path(settings["PATH"], settings["IMAGE_SOURCE_DIR"]).resolve()
-    registry = Build.of(settings).state(ImageVariants).by_name
+    registry = Build.current().state(ImageVariants).by_name
     siteurl = settings.get("SITEURL", "")
     seen = 0
 
@@ -73,7 +73,7 @@ def rewrite_images(content):
         for variant in (*webp, fallback):
             registry[variant.name] = variant
         if oversized(source, size):
-            Build.of(settings).notice(f"Kuva {os.path.relpath(source)} on suuri ({size[0]}×{size[1]} px, "
+            Build.current().notice(f"Kuva {os.path.relpath(source)} on suuri ({size[0]}×{size[1]} px, "
                    f"{source.stat().st_size / 1024 / 1024:.1f} Mt): pienennä se ennen lisäämistä, "
                    "esimerkiksi enintään 2560 px leveäksi.")
         seen += 1
@@ -86,7 +86,7 @@ def rewrite_images(content):
 
 def write_variants(pelican):
     settings = pelican.settings
-    build = Build.of(settings)
+    build = Build.current()
     output = Path(settings["OUTPUT_PATH"])
     cache = Path(settings["CACHE_PATH"]) / "images"
     variants = list(build.state(ImageVariants).by_name.values())
@@ -104,7 +104,7 @@ SETTINGS = (
 def join_build(pelican):
     for problem in apply(pelican.settings, SETTINGS):
         report(logger, problem)
-    Build.of(pelican.settings).join("files", write_variants)
+    Build.current().join("files", write_variants)
 
 
 def register():

@@ -10,7 +10,7 @@ from pelican import signals
 
 from languages import other_languages, translation_groups
 from sitecore import Build
-from sitecore.site import absolute_url, language, section_url
+from sitecore.site import HeaderSections, absolute_url, language, section_url
 
 from .headers import (MEMBERS_HEADERS, apache_htaccess, apache_section, netlify_headers,
                       security_headers)
@@ -31,14 +31,13 @@ class SitemapDates:
     """Recorded as pages are written, read in the *files* phase."""
 
     by_url: dict[str, str] = field(default_factory=dict)  # output-relative URL -> YYYY-MM-DD
-    read_while_rendering = False  # by pages: filled after them (strict_build.memo)
 
 
 def record_dates(path, context):
     content = context.get("article") or context.get("page")
     if content is None or not hasattr(content, "date"):
         return
-    dates = Build.of(context).state(SitemapDates).by_url
+    dates = Build.current().state(SitemapDates).by_url
     relative = Path(path).relative_to(context["OUTPUT_PATH"]).as_posix().removesuffix("index.html")
     stamp = getattr(content, "modified", None) or content.date
     dates[relative] = stamp.date().isoformat()
@@ -46,14 +45,14 @@ def record_dates(path, context):
 
 def write_files(pelican):
     settings = pelican.settings
-    build = Build.of(settings)
+    build = Build.current()
     write_output = build.write_output
     output = Path(settings["OUTPUT_PATH"])
     # The theme's files for the site root: icons and the web app manifest.
     for path in sorted((Path(settings["THEME"]) / "root").glob("*")):
         write_output(output / path.name, path.read_bytes())
     siteurl = absolute_url(settings)
-    groups = translation_groups(settings)
+    groups = translation_groups()
     urls = page_urls(output, excluded_with_translations(excluded(settings), groups))
     dates = build.state(SitemapDates).by_url
     sitemap = sitemap_xml(siteurl, urls, dates, groups, language(settings))
@@ -71,13 +70,14 @@ def write_files(pelican):
 
 
 def header_sections(settings) -> dict[str, dict[str, str]]:
-    """Paths with header rules of their own: the members' section and HEADER_SECTIONS."""
+    """Paths with header rules of their own: the members' section and those
+    other plugins give (``HeaderSections``: the editor's)."""
     return {f"/{section_url(settings, 'members')}": MEMBERS_HEADERS,
-            **settings.get("HEADER_SECTIONS", {})}
+            **Build.current().state(HeaderSections).by_path}
 
 
 def join_build(pelican):
-    Build.of(pelican.settings).join("files", write_files)
+    Build.current().join("files", write_files)
 
 
 def register():

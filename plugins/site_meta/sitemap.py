@@ -43,7 +43,7 @@ def alternates_xml(siteurl: str, versions: Mapping[str, str], default_lang: str,
 
 def sitemap_xml(siteurl: str, urls: list[str], lastmod: Mapping[str, str],
                 groups: Mapping[str, Mapping[str, str]] | None = None,
-                default_lang: str = "fi") -> str:
+                default_lang: str = "") -> str:
     groups = groups or {}
     listed = set(urls)
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',

@@ -4,6 +4,10 @@ Every plugin of ours reports bad content as a ``Problem`` so that the build
 can print one consistent message for staff who write Markdown, not Python.
 The messages are in Finnish because that is who reads them; the staff guide
 (docs/kirjoittajan-opas.md) explains each one.
+
+A bug in code is not a problem of the content: ``internal_error`` reports an
+exception as a bug of the plugin (or library) whose code raised it, with its
+traceback, and never tells the writer to change their file.
 """
 
 from __future__ import annotations
@@ -12,8 +16,12 @@ import dataclasses
 import json
 import logging
 import os
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
+
+# Our plugins, one package each: a frame of a traceback in here names the plugin.
+PLUGINS_ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -22,6 +30,7 @@ class Problem:
     field: str  # front-matter field or part of the file ("" when not known)
     message: str  # what is wrong, in Finnish
     fix: str  # what to do about it, in Finnish
+    detail: str = ""  # a bug's traceback, for the developer
 
     def relative_source(self, root: str | None = None) -> str:
         source = self.source
@@ -39,6 +48,8 @@ class Problem:
             lines.append(f"  kenttä:   {self.field}")
         lines.append(f"  ongelma:  {self.message}")
         lines.append(f"  korjaus:  {self.fix}")
+        if self.detail:
+            lines += ["  " + line for line in self.detail.rstrip().splitlines()]
         return "\n".join(lines)
 
 
@@ -54,6 +65,58 @@ class ContentError(ValueError):
 
     def problem(self, source: str | None = None) -> Problem:
         return Problem(source or self.source, self.field, self.message, self.fix)
+
+
+def culprit(error: BaseException) -> tuple[str, str]:
+    """Whose code raised ``error``: (name, file:line) of the deepest frame in one
+    of our plugins, else of the deepest frame at all (Pelican or a library)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    for frame in reversed(frames):
+        path = Path(frame.filename).resolve()
+        if path.is_relative_to(PLUGINS_ROOT):
+            plugin = path.relative_to(PLUGINS_ROOT).parts[0].removesuffix(".py")
+            return f"liitännäinen {plugin}", f"{path}:{frame.lineno}"
+    if not frames:
+        return "ohjelma", ""
+    frame = frames[-1]
+    parts = Path(frame.filename).parts
+    if "site-packages" not in parts:
+        return f"tiedosto {Path(frame.filename).name}", f"{frame.filename}:{frame.lineno}"
+    library = parts[parts.index("site-packages") + 1].removesuffix(".py")
+    name = "Pelican" if library == "pelican" else f"kirjasto {library}"
+    return name, f"{frame.filename}:{frame.lineno}"
+
+
+def internal_error(error: BaseException, reading: str = "") -> Problem:
+    """A bug, named by the code that raised it, with its traceback.
+
+    ``reading`` is the content file being read when it happened: named so
+    the developer can reproduce it, and said not to be the cause.
+    """
+    who, where = culprit(error)
+    during = f" luettaessa tiedostoa {reading}" if reading else ""
+    return Problem(
+        where.rpartition(":")[0] if where else "", "",
+        f"ohjelmointivirhe ({who}){during}: {type(error).__name__}: {error}",
+        "Tämä ei ole sisällön vika vaan ohjelman: kerro tämä viesti jäljityksineen "
+        "kehittäjälle. Kehittäjä saa virheen Pythonin omana poikkeuksena komennolla "
+        "make build DEBUG=1.",
+        "".join(traceback.format_exception(error)).rstrip(),
+    )
+
+
+def reading_problem(source: str, error: BaseException) -> Problem:
+    """Why a content file could not be read: the writer's to fix when the file
+    is the cause (a ``ContentError``, text that is not UTF-8), else a bug."""
+    if isinstance(error, ContentError):
+        return error.problem(source)
+    if isinstance(error, UnicodeDecodeError):
+        return Problem(
+            source, "", f"tiedosto ei ole UTF-8-muotoista tekstiä (tavu {error.object[error.start]:#04x} "
+            f"kohdassa {error.start}).",
+            "Tallenna tiedosto uudelleen UTF-8-merkistöllä (tekstieditorin Tallenna nimellä "
+            "-valikosta) ja tarkista ääkköset.")
+    return internal_error(error, reading=source)
 
 
 def report(logger: logging.Logger, problem: Problem) -> None:
@@ -98,4 +161,7 @@ def summary_markdown(problems: list[Problem], root: str | None = None) -> str:
         cells = [problem.relative_source(root) or "(tiedosto ei tiedossa)", problem.field,
                  problem.message, problem.fix]
         lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+    for problem in problems:
+        if problem.detail:
+            lines += ["", "```", problem.detail, "```"]
     return "\n".join(lines) + "\n"

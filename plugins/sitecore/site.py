@@ -10,9 +10,7 @@ One owner per fact: the values come from the settings (pelicanconf.py);
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-
-DEFAULT_LANGUAGE = "fi"
+from dataclasses import dataclass, field
 
 # Each section's URL setting and the URL it has when pelicanconf.py names none.
 SECTION_URLS = {
@@ -59,8 +57,26 @@ def section_url(settings: Mapping, section: str) -> str:
 
 
 def language(settings: Mapping) -> str:
-    """The site's language (``DEFAULT_LANG``), e.g. "fi"."""
-    return settings.get("DEFAULT_LANG") or DEFAULT_LANGUAGE
+    """The site's language (``DEFAULT_LANG``, which Pelican always sets), e.g. "fi"."""
+    return settings["DEFAULT_LANG"]
+
+
+def page_lang(context: Mapping) -> str:
+    """The language of the page a template is rendering: the ``lang`` its writer
+    gave it, else its post's or page's, else the site's."""
+    if context.get("lang"):
+        return context["lang"]
+    content = context.get("article") or context.get("page")
+    return getattr(content, "lang", None) or context["DEFAULT_LANG"]
+
+
+@dataclass
+class HeaderSections:
+    """A build state: paths whose HTTP headers differ from the site's (the
+    editor's /admin/), given by the plugin that owns the path; ``site_meta``
+    writes them into the hosts' header files."""
+
+    by_path: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

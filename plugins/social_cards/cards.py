@@ -75,4 +75,12 @@ def render(title: str, site_name: str, font_dir: str, target: Path) -> None:
     buffer = BytesIO()
     draw_card(title, site_name, font_dir).save(buffer, "JPEG", quality=85, optimize=False)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(buffer.getvalue())
+    partial = target.with_suffix(".osittainen")  # a stopped build leaves no half card in the cache
+    partial.write_bytes(buffer.getvalue())
+    partial.replace(target)
+
+
+def draw_all(titles, site_name: str, font_dir: str, folder: Path) -> None:
+    """Write the cards of ``titles`` into ``folder``, each named by ``card_name``."""
+    for title in titles:
+        render(title, site_name, font_dir, folder / card_name(title))

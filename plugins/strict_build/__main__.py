@@ -1,9 +1,9 @@
 """Command line: build a site strictly into an output folder.
 
-    python -m strict_build SETTINGS OUTPUT [-e KEY=JSON ...]
+    python -m strict_build SETTINGS OUTPUT [-e KEY=JSON ...] [--debug]
 
-Exit status 0 when the site was built and swapped into OUTPUT, 1 when the
-content has problems (OUTPUT keeps its previous build), 2 on bad arguments.
+Exit status 0 when the site was built and swapped into OUTPUT, 1 when it has
+problems (OUTPUT keeps its previous build), 2 on bad arguments.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import os
 import sys
 
 from sitecore.problems import summary_markdown
-from .memo import PageMemo
+
 from .runner import BuildResult, build
 
 
@@ -48,18 +48,17 @@ def run(argv: list[str] | None = None) -> tuple[int, BuildResult]:
     )
     parser.add_argument("--phases", action="store_true",
                         help="print the seconds each phase took (read, check, render, …), for benchmarks")
+    parser.add_argument("--debug", action="store_true",
+                        help="raise a bug in the code as Python's own exception (also DEBUG=1)")
     args = parser.parse_args(argv)
-    result = build(args.settings, args.output, parse_overrides(args.extra_settings))
+    debug = args.debug or os.environ.get("DEBUG", "") not in ("", "0")
+    result = build(args.settings, args.output, parse_overrides(args.extra_settings), debug=debug)
     root = os.getcwd()
     if args.summary:
         with open(args.summary, "a", encoding="utf-8") as summary:
             summary.write(summary_markdown(result.problems, root))
     if args.phases:
         print("VAIHEET: " + json.dumps({k: round(v, 3) for k, v in result.phases.items()}), file=sys.stderr)
-        if result.build is not None:
-            pages = result.build.state(PageMemo)
-            print("SIVUMUISTI: " + json.dumps({"tehty": pages.rendered, "säästetty": pages.reused,
-                                               "ei_käytössä": pages.unstable}, ensure_ascii=False), file=sys.stderr)
     for text in result.notices:
         print(f"HUOMIO: {text}", file=sys.stderr)
     if result.ok:

@@ -8,30 +8,39 @@ from contextlib import contextmanager
 
 from sitecore import Build
 
-from .translate import problem_from_record
+from .translate import in_flight, problem_from_record
 
 
 class ProblemCollector(logging.Handler):
-    """Turns every warning and error logged during a build into the build's problems."""
+    """Turns every warning and error logged during a build into the build's problems.
 
-    def __init__(self, build: Build):
+    With ``debug``, a bug (an exception logged by Pelican, which goes on after
+    it) is raised again where it was logged, with its own traceback.
+    """
+
+    def __init__(self, build: Build, debug: bool = False):
         super().__init__(level=logging.WARNING)
-        self.build = build
+        self.build, self.debug = build, debug
 
     def emit(self, record: logging.LogRecord) -> None:
         problem = problem_from_record(record)
-        if problem is not None:
-            self.build.add(problem)
+        if problem is None:
+            return
+        if self.debug and problem.detail:
+            error = in_flight(record)
+            if error is not None:
+                raise error
+        self.build.add(problem)
 
 
 @contextmanager
-def captured_logs(build: Build):
+def captured_logs(build: Build, debug: bool = False):
     """Collect problems into ``build``; mute other handlers and Pelican's console
     (its English "Done: Processed …") meanwhile."""
     from pelican.log import console
 
     root = logging.getLogger()
-    collector = ProblemCollector(build)
+    collector = ProblemCollector(build, debug)
     previous_level = root.level
     muted = [(handler, handler.level) for handler in root.handlers]
     for handler, _ in muted:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import pickle
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -55,52 +54,8 @@ def resolve(url: str, page: str, siteurl: str) -> tuple[str, str] | None:
     return target.replace(os.sep, "/"), parts.fragment
 
 
-class ParsedPages:
-    """Links and anchors of pages, remembered between builds.
-
-    A page is known by its inode, modification time and size: a build leaves
-    unchanged pages alone (see ``reuse``), so most need no reading. The
-    entries of the last two builds are kept, one per output folder in turn.
-    """
-
-    def __init__(self, file: Path | None):
-        self.file, self.now, self.latest, self.older = file, {}, {}, {}
-        if file is not None and file.is_file():
-            try:
-                with file.open("rb") as handle:
-                    self.latest, self.older = pickle.load(handle)
-            except Exception:  # noqa: BLE001 - an unreadable cache only makes the check slower
-                self.latest, self.older = {}, {}
-        self.urls: dict[str, str] = {}  # one string per distinct URL keeps the file small
-
-    def links_and_ids(self, path: str) -> tuple[list[str], set[str]]:
-        info = os.stat(path)
-        key = (info.st_ino, info.st_mtime_ns, info.st_size)
-        found = self.latest.get(key) or self.older.get(key)
-        if found is None:
-            with open(path, encoding="utf-8") as handle:
-                urls, ids = links_and_ids(handle.read())
-            found = ([self.urls.setdefault(url, url) for url in urls], ids)
-        self.now[key] = found
-        return found
-
-    def save(self) -> None:
-        if self.file is None:
-            return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        latest = {key: found for key, found in self.latest.items() if key not in self.now}
-        with self.file.open("wb") as handle:
-            pickle.dump((self.now, latest), handle, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def broken_links(
-    output: Path, siteurl: str, sources: Mapping[str, str] | None = None,
-    cache: Path | None = None,
-) -> list[Problem]:
-    """Problems for links and images in ``output`` that lead nowhere.
-
-    ``cache`` names a file where the pages' links are kept for the next build.
-    """
+def broken_links(output: Path, siteurl: str, sources: Mapping[str, str] | None = None) -> list[Problem]:
+    """Problems for links and images in ``output`` that lead nowhere."""
     sources = sources or {}
     ids: dict[str, set[str]] = {}
     references = []  # (page, url, target, fragment)
@@ -114,14 +69,14 @@ def broken_links(
             files.add(prefix + name)
             if name.endswith(".html"):
                 pages.append(prefix + name)
-    parsed = ParsedPages(cache)
     # Most links (menus, footer, assets) repeat on every page: resolve an
     # absolute URL once, a relative one once per folder, "#id" per page.
     site_prefix = siteurl.rstrip("/") + "/" if siteurl else "/"
     resolved_in_folder: dict[tuple[str, str], tuple[str, str] | None] = {}
     for page in sorted(pages):
         folder = page.rpartition("/")[0]
-        urls, ids[page] = parsed.links_and_ids(os.path.join(root, page))
+        with open(os.path.join(root, page), encoding="utf-8") as handle:
+            urls, ids[page] = links_and_ids(handle.read())
         for url in dict.fromkeys(urls):
             if url.startswith(("#", "?")) or not url:
                 resolved = resolve(url, page, siteurl)
@@ -133,7 +88,6 @@ def broken_links(
                 resolved = resolved_in_folder[key]
             if resolved is not None:
                 references.append((page, url, *resolved))
-    parsed.save()
     problems = []
     for page, url, target, fragment in references:
         if target not in files and f"{target.rstrip('/')}/index.html" not in files:

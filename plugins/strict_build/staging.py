@@ -1,7 +1,7 @@
 """Staging and swap: a build is made beside the output and replaces it only when clean.
 
-The staging folder starts as the build before the live one (the "spare"),
-so only changed files need writing (see ``sitecore.reuse``).
+Each build starts from an empty staging folder; the output folder always
+holds the last good build (``make serve`` keeps serving it meanwhile).
 """
 
 from __future__ import annotations
@@ -15,33 +15,25 @@ class Staging:
     def __init__(self, output: str | os.PathLike):
         self.output = Path(output).resolve()
         self.folder = self.output.with_name(f".{self.output.name}.building")
-        self.spare = self.output.with_name(f".{self.output.name}.spare")
-        self.reused = False
+        self.old = self.output.with_name(f".{self.output.name}.old")
 
     def begin(self) -> Path:
-        """Make the staging folder: the spare build when there is one."""
-        remove(self.folder)  # left by a build that was stopped: its state is unknown
-        # Telling written files from old ones needs POSIX inode change times.
-        self.reused = self.spare.is_dir() and os.name == "posix"
-        if self.reused:
-            os.rename(self.spare, self.folder)
-        else:
-            remove(self.spare)
+        """An empty staging folder (a stopped build's leftovers go)."""
+        remove(self.folder)
+        remove(self.old)
+        self.folder.mkdir(parents=True)
         return self.folder
 
     def swap(self) -> None:
-        """Staging becomes the output; the output, the next build's starting point."""
-        remove(self.spare)
+        """Staging becomes the output; the previous output goes."""
         if self.output.exists():
-            os.rename(self.output, self.spare)
+            os.rename(self.output, self.old)
         os.rename(self.folder, self.output)
+        remove(self.old)
 
-    def discard(self, untouched: bool) -> None:
-        """A failed build: staging goes, or back to being the spare if nothing was written."""
-        if untouched and self.reused:
-            os.rename(self.folder, self.spare)
-        else:
-            remove(self.folder)
+    def discard(self) -> None:
+        """A failed build: the output stays as it was."""
+        remove(self.folder)
 
 
 def remove(path: Path) -> None:

@@ -2,20 +2,37 @@
 
 Pelican reports bad content through log records whose message templates are
 constant strings; matching on them (not on formatted text) keeps this robust.
+Pelican also logs an exception it catches and goes on ("Could not process"
+for any exception while a file is read): the exception decides whether the
+file or the code is at fault (``sitecore.problems.reading_problem``).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sys
 
 from sitecore import Problem
+from sitecore.problems import internal_error, reading_problem
 
 FIELD_NAMES = {"title": "Title", "date": "Date"}
 MISSING_FIXES = {
     "title": "Lisää tiedoston alkuun rivi Title: Otsikko.",
     "date": "Lisää tiedoston alkuun rivi Date: 2021-03-29 (vuosi-kuukausi-päivä).",
 }
+# Records Pelican logs from inside an ``except`` block without the exception
+# (``logger.exception(..., exc_info=DEBUG)``): the exception is still in flight.
+LOGGED_IN_EXCEPT = ("Could not process %s", "Cannot register plugin `%s`")
+
+
+def in_flight(record: logging.LogRecord) -> BaseException | None:
+    """The exception a record was logged about, if any."""
+    if record.exc_info and record.exc_info[1] is not None:
+        return record.exc_info[1]
+    if record.msg in LOGGED_IN_EXCEPT:
+        return sys.exc_info()[1]
+    return None
 
 
 def problem_from_record(record: logging.LogRecord) -> Problem | None:
@@ -29,6 +46,11 @@ def problem_from_record(record: logging.LogRecord) -> Problem | None:
     if problem is not None:
         return problem
     template, args = record.msg, record.args or ()
+    error = in_flight(record)
+    if template == "Could not process %s" and error is not None:
+        return reading_problem(str(args[0]), error)
+    if error is not None:
+        return internal_error(error)
     if template == "Skipping %s: could not find information about '%s'":
         source, prop = str(args[0]), str(args[1])
         field = FIELD_NAMES.get(prop, prop.capitalize())
@@ -50,14 +72,6 @@ def problem_from_record(record: logging.LogRecord) -> Problem | None:
         return _same_address(template, args)
     if template.startswith('All items ("%s") "%s" are translations'):
         return _all_translations(args)
-    if template == "Could not process %s":
-        return Problem(
-            str(args[0]),
-            "",
-            "tiedostoa ei voitu lukea.",
-            "Tarkista, että tiedoston alussa on kentät muodossa Kenttä: arvo "
-            "ja niiden jälkeen tyhjä rivi.",
-        )
     if template == "Cannot get modification stamp for %s\n\t%s":
         if not os.path.exists(str(args[0])):
             return None  # a {static} target that does not exist: content_rules names the page

@@ -1,9 +1,8 @@
 // make serve only: reload the page when a build has changed it (or its problems).
 // A visible page asks with the build it knows of, its address and its fingerprint;
 // the preview answers as soon as a build changes this page (or after 20 s: then it
-// asks again). A build that leaves the page as it was does not reload it: after the
-// quick pass has shown an edit, the full build that follows reloads only the pages
-// it changed. A hidden tab only looks every few seconds, so that many open tabs
+// asks again). A build that leaves the page as it was does not reload it. A hidden
+// tab only looks every few seconds, so that many open tabs
 // never use up the browser's connections.
 (function () {
   "use strict";
