@@ -13,7 +13,7 @@ import pytest
 from icalendar import Calendar
 
 import pelicanconf
-from conftest import ROOT, SITEURL, front_matter
+from conftest import CONTENT, ROOT, SITEURL, front_matter
 
 UTC = dt.timezone.utc
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -435,44 +435,6 @@ def tiny_calendar(tiny_site, events: dict[str, str] | None = None):
     return result
 
 
-def test_ics_files_are_made_again_only_from_new_inputs():
-    """A rebuild takes an event's .ics file from the last build when nothing it is
-    made from changed; the second rendering process's files come back to the first."""
-    import pickle
-
-    from event_calendar import ics
-    from event_calendar.when import When
-
-    made = []
-
-    def single(item):
-        made.append(item.title)
-        return ics.single(item)
-
-    def ics_event(title):
-        return ics.IcsEvent(uid=f"{title}@x", title=title, status="suunniteltu", url="https://x/",
-                            when=When("day", dt.date(2021, 3, 10), dt.date(2021, 3, 10)),
-                            stamp=dt.datetime(2021, 1, 1, tzinfo=UTC))
-
-    first = ics.IcsMemo()
-    data = first.make(single, ics_event("Seminaari"))
-    assert first.make(single, ics_event("Seminaari")) == data and made == ["Seminaari"]
-    assert b"SUMMARY:Seminaari" in data
-
-    rebuild = ics.IcsMemo(earlier=pickle.loads(pickle.dumps(first.used)))
-    assert rebuild.make(single, ics_event("Seminaari")) == data and made == ["Seminaari"], "kept"
-    renamed = rebuild.make(single, ics_event("Uusi nimi"))
-    assert made == ["Seminaari", "Uusi nimi"] and b"SUMMARY:Uusi nimi" in renamed
-    assert set(rebuild.used) == {ics.memo_key(single, ics_event("Seminaari")),
-                                 ics.memo_key(single, ics_event("Uusi nimi"))}
-
-    child = pickle.loads(pickle.dumps(rebuild))  # as the second rendering process reports it
-    assert child.earlier == {} and child.used == rebuild.used
-    first.merge(child)
-    assert set(first.used) == set(rebuild.used)
-
-
-@pytest.mark.plugin
 def test_sequence_and_stamp_come_from_git_history_and_builds_are_byte_identical(tiny_site):
     """No state file: SEQUENCE counts the event file's commits, DTSTAMP is the last one's
     time, so every build of a committed tree is the same and a changed event is an update."""
@@ -581,17 +543,17 @@ def test_duplicate_event_ids(tiny_site):
     assert "on jo tiedostolla" in problem.message and other in problem.message
 
 
-def invoke(*args):
+def task(*args):
     import subprocess
     import sys
 
-    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=ROOT, capture_output=True,
+    return subprocess.run([sys.executable, "tasks.py", *args], cwd=ROOT, capture_output=True,
                           text=True, stdin=subprocess.DEVNULL, timeout=60)
 
 
-def test_invoke_new_event_writes_a_file_that_builds_at_once(fixture_site):
+def test_new_event_task_writes_a_file_that_builds_at_once(fixture_site):
     folder = fixture_site.content / "events"
-    done = invoke("new-event", "Kevään seminaari", "--when", "2027-03-15", "--kind", "seminaari",
+    done = task("new-event", "Kevään seminaari", "--when", "2027-03-15", "--kind", "seminaari",
                   "--location", "Tampere", "--folder", str(folder))
     assert done.returncode == 0, done.stderr
     assert "Luotiin" in done.stdout and "Uid" in done.stdout
@@ -609,8 +571,8 @@ def test_invoke_new_event_writes_a_file_that_builds_at_once(fixture_site):
     (["Nimi", "--when", "15.3.2027", "--kind", "kokous"], "ajankohtaa \"15.3.2027\" ei voi lukea"),
     (["Nimi", "--when", "2027-03-15", "--kind", "juhla"], "Tuntematon laji \"juhla\""),
 ])
-def test_invoke_new_event_names_what_is_missing_or_wrong(tmp_path, args, message):
-    done = invoke("new-event", *args, "--folder", str(tmp_path))
+def test_new_event_task_names_what_is_missing_or_wrong(tmp_path, args, message):
+    done = task("new-event", *args, "--folder", str(tmp_path))
     assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr
     assert not list(tmp_path.iterdir())
 
@@ -636,7 +598,7 @@ def test_real_calendar_has_the_plans_events(site):
 
 def test_real_board_and_college_meetings_stay_private(site):
     private = []
-    for path in (ROOT / "content" / "events").glob("*.md"):
+    for path in (CONTENT / "events").glob("*.md"):
         text = path.read_text(encoding="utf-8")
         if "Audience: hallitus" in text or "Audience: kollegio" in text:
             private.append(next(l.split(": ")[1] for l in text.splitlines() if l.startswith("Uid: ")))
@@ -660,7 +622,7 @@ def test_host_institution_lists_its_events(site):
 
 def real_events():
     """Front matter of the real site's event files, keys in lower case."""
-    return [front_matter(path) for path in sorted((ROOT / "content" / "events").glob("*.md"))]
+    return [front_matter(path) for path in sorted((CONTENT / "events").glob("*.md"))]
 
 
 def public_real_events():

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import pelicanconf
-from conftest import ROOT, SITEURL, post
+from conftest import CONTENT, ROOT, SITEURL, post
 
 # The plan's member list: institution -> organiser, exactly as written there.
 PLAN_MEMBERS = {
@@ -31,7 +31,7 @@ PLAN_MEMBERS = {
     "Yrkesakademin i Österbotten, Branschen för musik":
         "Svenska Österbottens förbund för Utbildning och Kultur skn",
 }
-INTERNAL_CHANNEL_FILES = [p for p in (ROOT / "content" / "channels").glob("*.md")
+INTERNAL_CHANNEL_FILES = [p for p in (CONTENT / "channels").glob("*.md")
                           if any(f"Audience: {g}\n" in p.read_text(encoding="utf-8") for g in
                                  ("jasenet", "hallitus", "kollegio", "talouspaallikot",
                                   "opiskelijahallinto"))]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, StaticServer, free_port, front_matter, run_build, site_headers
+from conftest import CONTENT, ROOT, StaticServer, free_port, front_matter, run_build, site_headers
 
 EDITOR = ROOT / "editor"
 NODE_MODULES = EDITOR / "node_modules"
@@ -172,11 +172,11 @@ def test_build_writes_the_generated_config_and_no_content(site):
     admin = b"".join(p.read_bytes() for p in (site.output / "admin").iterdir()
                      if p.is_file() and not p.name.startswith("decap-cms.js") and p.suffix not in (".gz", ".br"))
     assert b"config.json" in admin and b"registerCustomFormat" in admin
-    for path in (ROOT / "content" / "members").rglob("*.md"):
+    for path in (CONTENT / "members").rglob("*.md"):
         fields = front_matter(path)
         for key in ("title", "summary", "id"):
             assert fields[key].encode() not in admin, f"{path} in output/admin"
-    for path in (ROOT / "content" / "members" / "tiedostot").iterdir():
+    for path in (CONTENT / "members" / "tiedostot").iterdir():
         assert path.name.encode() not in admin
 
 
@@ -214,7 +214,7 @@ def test_format_slug_and_locale_in_node():
     assert out == [_slug(title) for title in titles]
 
     # Every content file survives the editor's reading and writing unchanged in meaning.
-    files = sorted((ROOT / "content").rglob("*.md"))
+    files = sorted((CONTENT).rglob("*.md"))
     texts = {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in files}
     script = (
         "import { parse, serialize } from './src/pelican-format.js';"
@@ -265,7 +265,7 @@ def test_vendored_bundle_is_the_pinned_package():
 def content_repo(tmp_path):
     """A git repository with a copy of the site's content, as decap-server edits it."""
     repo = tmp_path / "repo"
-    shutil.copytree(ROOT / "content", repo / "content")
+    shutil.copytree(CONTENT, repo / "content")
     env = {**os.environ, "GIT_AUTHOR_NAME": "Testi", "GIT_AUTHOR_EMAIL": "testi@example.invalid",
            "GIT_COMMITTER_NAME": "Testi", "GIT_COMMITTER_EMAIL": "testi@example.invalid"}
     for command in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"], ["git", "commit", "-qm", "Sisältö"]):

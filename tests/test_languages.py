@@ -17,20 +17,20 @@ from bs4 import BeautifulSoup
 from jinja2 import Environment
 
 import pelicanconf
-from conftest import ROOT, SITEURL, front_matter, post
+from conftest import CONTENT, ROOT, SITEURL, front_matter, post
 
 LANGS = ("sv", "en")
 CATALOGS = ROOT / "theme" / "translations"
-EVENTS = ROOT / "content" / "events"
+EVENTS = CONTENT / "events"
 EVENTS_WORD = {"sv": "evenemang", "en": "events"}
 
 
 def translation_files(lang):
-    return sorted((ROOT / "content" / "pages" / lang).glob("*.md"))
+    return sorted((CONTENT / "pages" / lang).glob("*.md"))
 
 
 def finnish_original(fields):
-    for path in (ROOT / "content" / "pages").rglob("*.md"):
+    for path in (CONTENT / "pages").rglob("*.md"):
         other = front_matter(path)
         if other.get("slug") == fields["slug"] and "lang" not in other:
             return other
@@ -373,7 +373,7 @@ def test_every_version_marked_a_translation_is_named_in_finnish(tiny_site):
 
 # --- member institutions -----------------------------------------------------------------
 
-DIRECTORY = ROOT / "content" / "directory"
+DIRECTORY = CONTENT / "directory"
 MEMBERS_WORD = {"sv": "medlemmar", "en": "members"}
 
 
@@ -531,7 +531,7 @@ def languages_sitename(lang):
     ("sv", "sv/aktuellt/", "Det finns ännu inga inlägg på svenska"),
     ("en", "en/news/", "There are no posts in English yet")])
 def test_no_feed_in_a_language_without_posts_and_the_news_page_says_so(site, lang, url, text):
-    assert not list((ROOT / "content" / "posts").rglob(f"{lang}/*.md"))
+    assert not list((CONTENT / "posts").rglob(f"{lang}/*.md"))
     assert not [p for p in site.output.joinpath(lang).rglob("*.xml")], lang
     soup = site.html(url)
     note = soup.select_one("p.news-feeds")

@@ -7,9 +7,9 @@ from collections import deque
 
 import pytest
 
-from conftest import ROOT, SITEURL, front_matter
+from conftest import CONTENT, ROOT, SITEURL, front_matter
 
-PAGES_DIR = ROOT / "content" / "pages"
+PAGES_DIR = CONTENT / "pages"
 
 
 

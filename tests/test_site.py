@@ -8,9 +8,9 @@ from urllib.parse import unquote, urlsplit
 
 import feedparser
 
-from conftest import ROOT, SITEURL, front_matter
+from conftest import CONTENT, ROOT, SITEURL, front_matter
 
-POSTS = sorted((ROOT / "content" / "posts").glob("*.md"))
+POSTS = sorted((CONTENT / "posts").glob("*.md"))
 
 
 

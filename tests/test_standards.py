@@ -23,7 +23,7 @@ import feedparser
 import pytest
 from icalendar import Calendar
 
-from conftest import ROOT, SITEURL, front_matter
+from conftest import CONTENT, ROOT, SITEURL, front_matter
 
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -293,7 +293,7 @@ def test_every_public_event_on_a_known_day_has_event_markup(site):
     from event_calendar.when import parse_when
 
     dated = undated = 0
-    for path in sorted((ROOT / "content" / "events").glob("*.md")):
+    for path in sorted((CONTENT / "events").glob("*.md")):
         fields = front_matter(path)
         if fields.get("audience") != "julkinen":
             continue

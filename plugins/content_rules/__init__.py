@@ -7,6 +7,7 @@ of every post and page as Pelican creates it.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 
@@ -25,20 +26,26 @@ logger = logging.getLogger(__name__)
 DATE_FIELDS = {"date": "Date", "modified": "Modified"}
 
 
+# Stands in for a date that could not be read, so that the file is read to the
+# end and all its problems are named in one build; the build then stops.
+UNREADABLE_DATE = dt.datetime(1970, 1, 1)
+
+
 class StrictMarkdownReader(MarkdownReader):
-    """Pelican's Markdown reader with our date parsing and clear errors."""
+    """Pelican's Markdown reader with our date parsing."""
 
     def process_metadata(self, name, value):
         if name in DATE_FIELDS:
-            return parse_post_date(value, DATE_FIELDS[name])
+            try:
+                return parse_post_date(value, DATE_FIELDS[name])
+            except ContentError as error:
+                report(logger, error.problem(self.source_path))
+                return UNREADABLE_DATE
         return super().process_metadata(name, value)
 
     def read(self, source_path):
-        try:
-            return super().read(source_path)
-        except ContentError as error:
-            report(logger, error.problem(source_path))
-            raise
+        self.source_path = source_path  # for the problems of process_metadata
+        return super().read(source_path)
 
 
 def use_strict_reader(readers):

@@ -16,12 +16,14 @@ import dataclasses
 import json
 import logging
 import os
+import sysconfig
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 # Our plugins, one package each: a frame of a traceback in here names the plugin.
 PLUGINS_ROOT = Path(__file__).resolve().parents[1]
+STDLIB = sysconfig.get_paths()["stdlib"]
 
 
 @dataclass(frozen=True)
@@ -68,23 +70,29 @@ class ContentError(ValueError):
 
 
 def culprit(error: BaseException) -> tuple[str, str]:
-    """Whose code raised ``error``: (name, file:line) of the deepest frame in one
-    of our plugins, else of the deepest frame at all (Pelican or a library)."""
+    """Whose code raised ``error``: (name, file:line) of the deepest frame of
+    project code (a plugin of ours, a settings file), else of the deepest
+    frame at all (Pelican or another library)."""
     frames = traceback.extract_tb(error.__traceback__)
-    for frame in reversed(frames):
-        path = Path(frame.filename).resolve()
-        if path.is_relative_to(PLUGINS_ROOT):
-            plugin = path.relative_to(PLUGINS_ROOT).parts[0].removesuffix(".py")
-            return f"liitännäinen {plugin}", f"{path}:{frame.lineno}"
     if not frames:
         return "ohjelma", ""
-    frame = frames[-1]
-    parts = Path(frame.filename).parts
-    if "site-packages" not in parts:
-        return f"tiedosto {Path(frame.filename).name}", f"{frame.filename}:{frame.lineno}"
-    library = parts[parts.index("site-packages") + 1].removesuffix(".py")
-    name = "Pelican" if library == "pelican" else f"kirjasto {library}"
-    return name, f"{frame.filename}:{frame.lineno}"
+    ours = [frame for frame in frames if not _library(frame.filename)]
+    frame = (ours or frames)[-1]
+    path = Path(frame.filename).resolve()
+    where = f"{frame.filename}:{frame.lineno}"
+    if path.is_relative_to(PLUGINS_ROOT):
+        return f"liitännäinen {path.relative_to(PLUGINS_ROOT).parts[0].removesuffix('.py')}", where
+    if ours:
+        return f"tiedosto {'/'.join(path.parts[-2:])}", where
+    parts = path.parts
+    library = parts[parts.index("site-packages") + 1].removesuffix(".py") if "site-packages" in parts else path.stem
+    return ("Pelican" if library == "pelican" else f"kirjasto {library}"), where
+
+
+def _library(filename: str) -> bool:
+    """Whether a file is an installed library's or Python's own."""
+    return ("site-packages" in Path(filename).parts or filename.startswith(STDLIB)
+            or filename.startswith("<"))
 
 
 def internal_error(error: BaseException, reading: str = "") -> Problem:
