@@ -57,6 +57,7 @@ ALLOWED_CATEGORIES = [
     "Tutkimukset",
     "Koulutukset",
     "Jäsenoppilaitokset",
+    "Lausunnot ja kannanotot",
 ]
 DEFAULT_CATEGORY = "Luokittelematon"  # never allowed: flags a missing Category
 USE_FOLDER_AS_CATEGORY = False
