@@ -94,8 +94,8 @@ def regenerate(args) -> None:
 # --- the preview ------------------------------------------------------------------------
 
 def check_port(text: str) -> int:
-    """The port number in ``text``; a Finnish SystemExit when it is none."""
-    if text.isdigit() and 0 < int(text) < 65536:
+    """The port number in ``text`` (0: any free port); a Finnish SystemExit when it is none."""
+    if text.isdigit() and int(text) < 65536:
         return int(text)
     raise SystemExit(f"Portti \"{text}\" ei kelpaa: anna numero väliltä 1–65535, esim. make serve PORT=8080.")
 
@@ -105,7 +105,7 @@ def _serve(args, build_first: bool, watch: bool) -> None:
 
     port = check_port(args.port)
 
-    def show_address():
+    def show_address(port: int):
         if watch:
             from pelicanconf import MEMBERS_DEV_PASSWORDS
 

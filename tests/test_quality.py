@@ -163,8 +163,8 @@ def test_header_files_for_common_hosts(site):
         assert "default-src 'none'" in text and "script-src 'self' 'wasm-unsafe-eval'" in text
         assert "unsafe-inline" not in public
     docs = (ROOT / "docs" / "hosting.md").read_text(encoding="utf-8")
-    sections = header_sections({"MEMBERS_URL": "jasenalue/",
-                                "HEADER_SECTIONS": {"/admin/": admin_headers(default_settings({}))}})
+    sections = header_sections({"MEMBERS_URL": "jasenalue/"},
+                               {"/admin/": admin_headers(default_settings({}))})
     assert nginx_snippet(security_headers(None), sections) in docs, "docs/hosting.md: regenerate the nginx snippet"
 
 

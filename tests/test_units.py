@@ -175,25 +175,3 @@ def test_map_projection_and_pins():
     circles = re.findall(r'cx="([\d.]+)" cy="([\d.]+)"', svg)
     assert len(set(circles)) == 3, "pins in the same city are spread apart"
     assert 'role="img"' in render_map([Pin(60.17, 24.94, "A")], "Kartta")
-
-
-def test_compiled_templates_are_kept_per_version_of_the_plugins(tmp_path):
-    # A filter that becomes @pass_context is called differently by compiled
-    # code: templates compiled for older plugin code must not be reused.
-    from types import SimpleNamespace
-
-    from strict_build import cache_compiled_templates, plugins_version
-
-    plugins = tmp_path / "plugins"
-    (plugins / "a").mkdir(parents=True)
-    (plugins / "a" / "__init__.py").write_text("def f(value): return value\n")
-    settings = {"PLUGIN_PATHS": [str(plugins)], "CACHE_PATH": str(tmp_path / "cache")}
-    generator = SimpleNamespace(settings=settings, env=SimpleNamespace())
-    cache_compiled_templates(generator)
-    first = generator.env.bytecode_cache.directory
-    (plugins / "a" / "__init__.py").write_text("def f(context, value): return value\n")
-    plugins_version.cache_clear()
-    cache_compiled_templates(generator)
-    second = generator.env.bytecode_cache.directory
-    assert first != second and second.startswith(str(tmp_path / "cache" / "templates"))
-    assert not (tmp_path / "cache" / "templates" / first.rsplit("/", 1)[-1]).exists(), "old caches go"

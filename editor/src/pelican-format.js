@@ -49,7 +49,7 @@ function asText(value) {
 }
 
 // The file for the entry's data: fields in the editor's order (the order
-// `invoke new-post` writes them), then any other keys the file had, an empty
+// `.venv/bin/python tasks.py new-post` writes them), then any other keys the file had, an empty
 // line and the text. Empty values are left out, unless the field keeps them
 // (an empty `Save_as:` means something to Pelican).
 export function serialize(data, fields = []) {

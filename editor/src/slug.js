@@ -1,4 +1,4 @@
-// The slug `invoke new-post` gives a title (tasks.py `_slug`: Pelican's
+// The slug `.venv/bin/python tasks.py new-post` gives a title (tasks.py `_slug`: Pelican's
 // slugify, which turns letters into ASCII with unidecode), for Latin-script
 // titles. tests/test_editor.py compares the two on tricky titles.
 

@@ -1,5 +1,5 @@
 // Fields the editor fills in itself, shown read-only: a new entry's slug (as
-// `invoke new-post` makes it from the title), an event's permanent Uid and a
+// `.venv/bin/python tasks.py new-post` makes it from the title), an event's permanent Uid and a
 // members' item's opaque Id. An existing entry keeps what its file has.
 import { randomHex, slugify } from './slug.js';
 

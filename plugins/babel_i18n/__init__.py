@@ -50,7 +50,7 @@ def localise_environment(generator):
                 catalog_path(translations_dir, lang),
                 "DEFAULT_LANG" if lang == default else "LANGUAGES",
                 f"kielelle \"{lang}\" ei ole käännöstiedostoa.",
-                "Luo käännös komennolla invoke translations, tai korjaa kieliasetus.",
+                "Luo käännös komennolla .venv/bin/python tasks.py translations, tai korjaa kieliasetus.",
             ))
     if default not in catalogs:
         return

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 from content_types import Field
 from sitecore import Problem
 
-# Texts `invoke new-post` writes for the author to replace; a published post
+# Texts `.venv/bin/python tasks.py new-post` writes for the author to replace; a published post
 # must not keep them.
 PLACEHOLDER_SUMMARY = "Kirjoita tähän yhden tai kahden virkkeen tiivistelmä."
 PLACEHOLDER_BODY = "Kirjoita kirjoituksen teksti tähän."
@@ -25,7 +25,7 @@ REQUIRED_POST_FIELDS = {
 
 
 def post_schema(allowed_categories: Iterable[str]) -> tuple[Field, ...]:
-    """A post's front matter, in the order `invoke new-post` writes it.
+    """A post's front matter, in the order `.venv/bin/python tasks.py new-post` writes it.
 
     Pelican reads Title, Date, Slug, Tags and Status itself; ``post_problems``
     checks the rest. The web editor offers exactly these fields.
@@ -117,7 +117,7 @@ def audience_problems(source: str, metadata: dict, groups: Iterable[str]) -> lis
         f"kirjoitusta tai sivua ei voi rajata ryhmälle \"{str(audience).strip()}\": "
         "kaikki kirjoitukset ja sivut julkaistaan kaikille.",
         "Poista Audience-rivi, jos teksti on julkinen. Jäsenille tarkoitettu teksti "
-        "kirjoitetaan jäsenalueelle (kansio content/members/, esim. invoke new-bulletin), "
+        "kirjoitetaan jäsenalueelle (kansio content/members/, esim. .venv/bin/python tasks.py new-bulletin), "
         "jossa sen näkevät vain kirjautuneet.",
     )]
 

@@ -122,7 +122,7 @@ class TypedContentGenerator(CachingGenerator):
                 problems.append(Problem(
                     item.source_path, name, f"sama {name} on jo tiedostolla {owners[value]}.",
                     f"Jokaisella tiedostolla on oma {name}. Jos kopioit tiedoston, "
-                    "luo uusi tunniste komennolla invoke new-event.",
+                    "luo uusi tunniste komennolla .venv/bin/python tasks.py new-event.",
                 ))
             else:
                 owners[value] = item.source_path

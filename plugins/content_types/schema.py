@@ -124,7 +124,7 @@ def _uuid(raw: str) -> str:
         return str(uuid.UUID(value))
     except ValueError:
         raise Invalid(f"\"{raw.strip()}\" ei ole kelvollinen tunniste (UUID).",
-                      "Luo tunniste komennolla invoke new-event tai kopioi se muuttamattomana; "
+                      "Luo tunniste komennolla .venv/bin/python tasks.py new-event tai kopioi se muuttamattomana; "
                       "tunnistetta ei saa muuttaa eikä kopioida toiselle tapahtumalle.") from None
 
 

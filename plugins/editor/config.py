@@ -49,7 +49,7 @@ HINTS = {
     "Nav": "Pienin numero on ensimmäisenä; tyhjä = ei valikossa.",
 }
 CHOICE_LABELS = {("Status", "draft"): "luonnos", ("Status", "published"): "julkaistu"}
-# What `invoke new-post`, `new-event`, `new-bulletin` and `new-material` write into a
+# What `.venv/bin/python tasks.py new-post`, `new-event`, `new-bulletin` and `new-material` write into a
 # new file (tests/test_editor.py compares these with tasks.py).
 NEW_FILE_VALUES = {
     "posts": {"Author": "Konservatorioliiton toimisto", "Status": "draft"},
@@ -196,7 +196,7 @@ def decap_field(field: Field, collection: Collection) -> dict:
         else:
             spec.update(widget="list", field={"name": "tiedosto", "label": "Liite", **file_widget})
     if collection.media and field.name == "Slug":
-        spec["file_name_only"] = True  # the file name, as invoke writes it; no Slug line
+        spec["file_name_only"] = True  # the file name, as tasks.py writes it; no Slug line
     value = NEW_FILE_VALUES.get(collection.name, {}).get(field.name)
     if value is not None:
         spec["default"] = value

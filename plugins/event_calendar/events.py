@@ -98,7 +98,7 @@ class Event(TypedContent):
     def get_schema(self):
         groups = {group: group for group in self.settings.get("MEMBER_GROUPS", {})}
         return (
-            Field("Uid", "uuid", required=True, example="(invoke new-event luo tunnisteen)"),
+            Field("Uid", "uuid", required=True, example="(.venv/bin/python tasks.py new-event luo tunnisteen)"),
             Field("When", "when", required=True, example="2021-11-17/2021-11-19", help=FORMS_HELP,
                   parse=self._when_field),
             Field("Timezone", default=self.settings.get("TIMEZONE", DEFAULT_ZONE)),

@@ -63,7 +63,7 @@ class MemberItem(TypedContent):
     def get_schema(self):
         groups = {group: group for group in self.settings.get("MEMBER_GROUPS", {})}
         schema = [
-            Field("Id", required=True, example="(invoke new-bulletin luo tunnisteen)"),
+            Field("Id", required=True, example="(.venv/bin/python tasks.py new-bulletin luo tunnisteen)"),
             Field("Groups", "choices", required=True, choices=groups, example="jasenet"),
             Field("Attachments", example="tiedostot/liite.pdf"),
         ]
@@ -76,7 +76,7 @@ class MemberItem(TypedContent):
         if self.fields["id"] and not ITEM_ID.fullmatch(self.fields["id"]):
             problems.append(Problem(self.source_path, "Id",
                                     f"\"{self.fields['id']}\" ei ole kelvollinen tunniste.",
-                                    "Luo tiedosto komennolla invoke new-bulletin tai invoke new-material; "
+                                    "Luo tiedosto komennolla .venv/bin/python tasks.py new-bulletin tai new-material; "
                                     "tunniste on 32 merkkiä 0–9 ja a–f."))
         self.files = []
         names = [n.strip() for n in (self.fields.get("attachments") or "").split(",") if n.strip()]

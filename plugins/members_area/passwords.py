@@ -14,7 +14,7 @@ one group reading another's content [GROUP]: a production build stops on a
 password that is short, low in variety (repeats, runs such as "123456" or
 "qwerty"), built on a common password or word, equal to a public development
 password after trimming and case-folding, or shared by two groups (unless
-``MEMBERS_SHARED_PASSWORDS`` names that pair on purpose). ``invoke
+``MEMBERS_SHARED_PASSWORDS`` names that pair on purpose). ``tasks.py
 members-passphrase`` prints a strong passphrase of Finnish words.
 """
 
@@ -174,7 +174,7 @@ def production_passwords(
             elif reason := weakness(password):
                 problems.append(Problem(
                     "", env_name(group), f"jäsenryhmän \"{group}\" salasana on liian heikko: {reason}.",
-                    "Luo vahva salalause komennolla .venv/bin/invoke members-passphrase "
+                    "Luo vahva salalause komennolla .venv/bin/python tasks.py members-passphrase "
                     "(viisi satunnaista sanaa) ja anna se ryhmän jäsenille.",
                 ))
             other = owner.setdefault(key, group)

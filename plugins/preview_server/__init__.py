@@ -46,6 +46,9 @@ class Preview:
         self.output, self.root = output, root
         self.generation = 0  # rises after every build, so open pages reload
         self.changed = threading.Condition()
+        # Events an observer can wait for (``wait_until``): requests that began
+        # to wait for a build, and state answers sent.
+        self.waits = self.answers = 0
 
     def built(self) -> None:
         with self.changed:
@@ -59,8 +62,20 @@ class Preview:
         answered the moment a build finishes, not at its next poll.
         """
         with self.changed:
+            self.waits += 1
+            self.changed.notify_all()
             self.changed.wait_for(lambda: self.generation != seen, timeout=seconds)
             return self.generation
+
+    def answered(self) -> None:
+        with self.changed:
+            self.answers += 1
+            self.changed.notify_all()
+
+    def wait_until(self, condition: Callable[[], bool], seconds: float = 30) -> bool:
+        """Wait until ``condition()`` (of ``waits``, ``answers``, ``generation``) holds."""
+        with self.changed:
+            return self.changed.wait_for(condition, timeout=seconds)
 
     def problems(self) -> list[Problem]:
         return last_problems(self.output)
@@ -217,6 +232,7 @@ class Handler(SimpleHTTPRequestHandler):
                 if state["muuttui"]:
                     break
         self._send(HTTPStatus.OK, json.dumps(state).encode(), "application/json", send_body)
+        self.preview.answered()
 
     def _send(self, status, body: bytes, kind: str, send_body: bool) -> None:
         try:
@@ -260,8 +276,9 @@ def watch_and_build(paths: Iterable[Path], build: Callable[[], object], preview:
 
 
 def run(output: Path, root: Path, host: str, port: int, build: Callable[[], object] | None,
-        watched: Iterable[Path] = (), before_serving: Callable[[], None] | None = None) -> None:
-    """Bind, build once, print the address, serve until Ctrl+C (rebuilding on changes)."""
+        watched: Iterable[Path] = (), before_serving: Callable[[int], None] | None = None) -> None:
+    """Bind (port 0: any free port), build once, tell ``before_serving`` the port,
+    serve until Ctrl+C (rebuilding on changes)."""
     preview = Preview(output, root)
     server = open_server(preview, host, port)
     try:
@@ -271,7 +288,7 @@ def run(output: Path, root: Path, host: str, port: int, build: Callable[[], obje
             threading.Thread(target=watch_and_build, args=(list(watched), build, preview),
                              daemon=True).start()
         if before_serving is not None:
-            before_serving()
+            before_serving(server.server_address[1])
         server.serve_forever()
     except KeyboardInterrupt:
         print("\nEsikatselu lopetettu.", flush=True)

@@ -60,7 +60,7 @@ def write_files(pelican):
     write_output(output / "robots.txt", robots_txt(siteurl).encode("utf-8"))
     headers = security_headers(settings.get("NEWSLETTER_SIGNUP_URL"))
     theme = settings.get("THEME_STATIC_DIR", "theme")
-    sections = header_sections(settings)
+    sections = header_sections(settings, build.state(HeaderSections).by_path)
     write_output(output / "_headers", netlify_headers(headers, [f"/{theme}/*"], sections).encode("utf-8"))
     error_pages = {f"{lang}/": f"{lang}/404.html" for lang in other_languages(settings)
                    if (output / lang / "404.html").exists()}
@@ -69,11 +69,10 @@ def write_files(pelican):
         write_output(output / path.strip("/") / ".htaccess", apache_section(headers, extra).encode("utf-8"))
 
 
-def header_sections(settings) -> dict[str, dict[str, str]]:
+def header_sections(settings, others: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     """Paths with header rules of their own: the members' section and those
     other plugins give (``HeaderSections``: the editor's)."""
-    return {f"/{section_url(settings, 'members')}": MEMBERS_HEADERS,
-            **Build.current().state(HeaderSections).by_path}
+    return {f"/{section_url(settings, 'members')}": MEMBERS_HEADERS, **others}
 
 
 def join_build(pelican):
