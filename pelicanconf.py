@@ -49,7 +49,8 @@ PLUGINS = ["strict_build", "site_search", "content_rules", "babel_i18n", "site_n
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True,
                      "lstrip_blocks": True}
 
-# Blog: categories a post may use. The first word of each is its URL slug.
+# Blog: categories a post may use. A category's URL slug is its whole name slugified
+# ("Lausunnot ja kannanotot" → ajankohtaista/kategoria/lausunnot-ja-kannanotot/).
 ALLOWED_CATEGORIES = [
     "Liiton toiminta",
     "Edunvalvonta",
