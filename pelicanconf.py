@@ -42,7 +42,7 @@ PLUGIN_PATHS = ["plugins"]
 # strict_build comes first: it runs the build's phases (check, render, files,
 # compress: plugins/sitecore/build.py), which the others join. sitecore and
 # content_types are libraries the plugins import, not plugins.
-PLUGINS = ["strict_build", "site_search", "content_rules", "babel_i18n", "site_nav", "languages", "feed_meta",
+PLUGINS = ["strict_build", "site_search", "content_rules", "sources", "babel_i18n", "site_nav", "languages", "feed_meta",
            "authors", "member_directory", "channels", "event_calendar",
            "members_area", "editor", "assets", "responsive_images", "social_cards", "site_meta",
            "precompress"]

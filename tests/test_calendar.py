@@ -505,6 +505,8 @@ BAD_EVENTS = {
     "unknown-timezone": (event("A", "2021-03-01 10:00-11:00", timezone="Europe/Tampere"), "Timezone",
                          "aikavyöhykettä \"Europe/Tampere\" ei tunneta"),
     "unknown-host": (event("A", "2021-03-01", host="olematon"), "Host", "ei ole hakemistossa"),
+    "several-in-source": (event("A", "2021-03-01", source="https://a.esimerkki.fi/, https://b.esimerkki.fi/"),
+                          "Source", "kentässä Source on useita lähteitä"),
     "confirmed-month": (event("A", "2021-02", status="vahvistettu"), "Status",
                         "vahvistetulla tapahtumalla ei ole päivämäärää"),
     "confirmed-season": (event("A", "2021-syksy", status="vahvistettu"), "Status",

@@ -191,6 +191,8 @@ BAD_DIRECTORY = {
                       "ei ole kelvollinen sähköpostiosoite"),
     "coordinates-outside-finland": ("directory/a.md", institution(coordinates="24.94, 60.17"),
                                     "Coordinates", "eivät ole Suomessa"),
+    "source-without-scheme": ("directory/a.md", institution(sources="https://esimerkki.fi/, esimerkki.fi/historia"),
+                              "Sources", "osoitteesta \"esimerkki.fi/historia\" puuttuu alku https://"),
     "unknown-audience": ("channels/a.md", channel(audience="kaikki"), "Audience",
                          "tuntematon arvo \"kaikki\""),
     "unknown-kind": ("channels/a.md", channel(kind="tiktok"), "Kind", "tuntematon arvo \"tiktok\""),

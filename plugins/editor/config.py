@@ -33,7 +33,7 @@ LABELS = {
     "Offers": "Koulutusalat", "Language": "Opetuskieli", "Coordinates": "Koordinaatit",
     "Website": "Verkkosivusto", "Email": "Sähköposti", "Phone": "Puhelin", "Address": "Käyntiosoite",
     "Nav": "Järjestys valikossa", "Footer": "Järjestys alatunnisteessa", "Template": "Sivupohja",
-    "Url": "Url", "Save_as": "Save_as",
+    "Url": "Url", "Save_as": "Save_as", "Source": "Lähde", "Sources": "Lähteet",
 }
 HINTS = {
     "Slug": "Luodaan otsikosta, kun tallennat ensimmäisen kerran; ei muutu sen jälkeen.",

@@ -17,6 +17,7 @@ from pelican import signals
 
 from babel_i18n.catalogs import load_translations
 from content_types import TypedContentGenerator
+from content_types.schema import sources_of
 from languages import add_translations, language_versions
 from languages.content import TranslatedContentMixin
 from sitecore import Build, Problem, report
@@ -160,6 +161,7 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
         absolute = self.absolute
         page_url = f"{absolute}/{event.url}"
         f = event.fields
+        event.sources = sources_of(f)  # Pelican set the attribute to the Sources text
         location = f["location"] or ""
         event.ics_save_as = f"{event.url}{event.slug}.ics"
         event.ics_url = f"{self.settings.get('SITEURL', '')}/{event.ics_save_as}"

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from markupsafe import Markup
 
 from content_types import Field, Invalid, TypedContent
+from content_types.schema import SOURCE_FIELDS
 from sitecore import Problem
 from sitecore.site import language
 
@@ -113,6 +114,7 @@ class Event(TypedContent):
             Field("Registration", "url"),
             Field("Host", example="lahden-konservatorio"),
             Field("Previous-When", example="2020-09", parse=lambda raw: parse_when(raw, self.zone)),
+            *SOURCE_FIELDS,
         )
 
     def extra_problems(self) -> list[Problem]:
