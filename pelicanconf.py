@@ -6,6 +6,7 @@ publishconf.py builds on these for production (make build).
 import os
 
 SITENAME = "Suomen konservatorioliitto"
+SITENAME_GENITIVE = "Suomen konservatorioliiton"  # Finnish UI text: "… on Suomen konservatorioliiton jäsen"
 SITE_LEGAL_NAME = "Suomen konservatorioliitto – Finlands konservatorieförbund r.y."
 SITE_DESCRIPTION = (
     "Suomen konservatorioliitto on musiikin ja tanssin toisen asteen ammatillisen "
@@ -60,6 +61,7 @@ ALLOWED_CATEGORIES = [
     "Jäsenoppilaitokset",
     "Lausunnot ja kannanotot",
 ]
+STATEMENTS_CATEGORY = "Lausunnot ja kannanotot"  # linked beside the news on the front page
 DEFAULT_CATEGORY = "Luokittelematon"  # never allowed: flags a missing Category
 USE_FOLDER_AS_CATEGORY = False
 # A post states its Date itself; the date in the file name is only for sorting files.

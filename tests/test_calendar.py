@@ -681,7 +681,7 @@ def test_real_board_and_college_meetings_stay_private(site):
 
 def test_host_institution_lists_its_events(site):
     body = site.html("jasenet/lahden-konservatorio/")
-    section = body.find("h2", string="Tapahtumat täällä").find_parent("section")
+    section = body.find("h2", string="Oppilaitoksen isännöimät tapahtumat").find_parent("section")
     # Toimistopäivät are in Lahti, but Lahden konservatorio is one of their organisers, not the host.
     assert {a.get_text() for a in section.find_all("a")} == {"Vuosikokous"}
     toimisto = site.html("tapahtumat/2021/toimistopaivat/")
@@ -728,10 +728,15 @@ def test_no_public_calendar_event_is_confirmed_unless_its_file_says_so(site):
     assert checked >= 20
 
 
-def test_front_page_shows_next_events(site):
-    front = site.html("index.html")
-    assert front.select_one("[data-upcoming]") is not None
-    assert front.find("a", string="Kaikki tapahtumat")
+def test_front_page_shows_next_events_after_the_news(calendar_site):
+    front = calendar_site.html("index.html")
+    assert [h.get_text() for h in front.find("main").find_all("h2")] == [
+        "Uusimmat uutiset", "Tulevat tapahtumat", "Tutustu"]
+    upcoming = front.select_one("[data-event-lists]")
+    assert upcoming.has_attr("data-hide-when-empty")
+    assert titles(upcoming)[:3] == ["Siirretty seminaari", "Syksyn kysely", "Syksyn valmistelu"]
+    links = [a.get_text() for a in front.select(".front-events .more-links a")]
+    assert links == ["Kaikki tapahtumat", "Tilaa kalenteri"]
 
 
 def test_browser_moves_events_that_ended_since_the_build(playwright_browser, tmp_path):
@@ -755,6 +760,12 @@ def test_browser_moves_events_that_ended_since_the_build(playwright_browser, tmp
     front.goto(SITEURL + "/")
     shown = front.locator("[data-upcoming] li:visible .event-item__title").all_text_contents()
     assert shown == ["Siirretty seminaari", "Syksyn kysely", "Syksyn valmistelu"]
+    # Visited when every event has passed: the front page hides the box instead of an empty one.
+    later = context.new_page()
+    later.clock.set_fixed_time("2022-06-15T12:00:00")
+    later.goto(SITEURL + "/")
+    assert later.locator("[data-event-lists]").is_hidden()
+    assert later.locator(".front-events .more-links a", has_text="Tilaa kalenteri").is_visible()
     context.close()
 
 

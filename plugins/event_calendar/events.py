@@ -22,16 +22,17 @@ DEFAULT_ZONE = "Europe/Helsinki"
 class Kind:
     key: str
     slug: str
-    label: str  # English msgid, translated in templates
+    label: str  # English msgid, translated in templates: the kind's events
+    name: str  # the same for one event: "Meeting"
 
 
 # The groups of the action plan's activity calendar, in its order.
 KINDS = {k.key: k for k in (
-    Kind("kokous", "kokoukset", N_("Meetings")),
-    Kind("koulutus", "koulutukset", N_("Member trainings")),
-    Kind("seminaari", "seminaarit", N_("Seminars")),
-    Kind("kysely", "kyselyt", N_("Surveys")),
-    Kind("hanke", "hankkeet", N_("Projects of the year")),
+    Kind("kokous", "kokoukset", N_("Meetings"), N_("Meeting")),
+    Kind("koulutus", "koulutukset", N_("Member trainings"), N_("Member training")),
+    Kind("seminaari", "seminaarit", N_("Seminars"), N_("Seminar")),
+    Kind("kysely", "kyselyt", N_("Surveys"), N_("Survey")),
+    Kind("hanke", "hankkeet", N_("Projects of the year"), N_("Project")),
 )}
 # A plan item is "suunniteltu" until the file says otherwise; only a file that
 # says "vahvistettu" claims the event is confirmed.
