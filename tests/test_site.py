@@ -253,7 +253,10 @@ def test_front_page_opens_with_the_news_not_an_empty_box(site):
         assert headings(front)[0] == latest, lang
         # The news are in Finnish until the language has its own: listed, marked Finnish.
         cards = front.select(".front-news .post-card")
-        assert len(cards) == 5 and all(card["lang"] == "fi" for card in cards), lang
+        assert len(cards) == 5, lang
+        for card in cards:
+            assert card.h3["lang"] == card.select_one(".post-card__summary")["lang"] == "fi", lang
+            assert card.h3.a["hreflang"] == "fi" and "lang" not in card.time.attrs, lang
 
 
 def test_header_wordmark_and_icons_carry_the_name(site):
