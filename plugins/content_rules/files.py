@@ -67,8 +67,10 @@ def front_matter_error(text: str) -> ContentError | None:
 def refused_files(content_root: str, theme_root: str, ignored: Iterable[str] = ()) -> list[Problem]:
     """Every symbolic link under content/ and the theme, and every SVG under content/.
 
-    Names matching ``ignored`` (IGNORE_FILES) are never read: an editor's lock
-    file (``.#name``) is a dangling link of its own.
+    Names matching ``ignored`` (IGNORE_FILES) still count: Pelican reads a
+    file linked with {static} whatever its name. Only a link to nothing with
+    such a name passes, an editor's lock file (``.#name``); a link whose
+    target appears later (in CI, the secrets file) is refused once it does.
     """
     ignored = list(ignored)
     problems = []
@@ -76,9 +78,10 @@ def refused_files(content_root: str, theme_root: str, ignored: Iterable[str] = (
         for folder, dirs, files in os.walk(root):
             for name in sorted(dirs + files):
                 path = os.path.join(folder, name)
-                if any(fnmatch.fnmatch(name, pattern) for pattern in ignored):
-                    continue
                 if os.path.islink(path):
+                    if not os.path.exists(path) and any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(path, p)
+                                                        for p in ignored):
+                        continue  # an editor's lock file (.#name): a link to nothing, never read
                     problems.append(Problem(
                         path, "", f"tiedosto on symbolinen linkki (kohteeseen {os.readlink(path)}).",
                         "Korvaa linkki tiedoston kopiolla tai poista se: linkkiä ei seurata, koska se "
