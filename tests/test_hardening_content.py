@@ -119,6 +119,19 @@ def test_two_files_writing_one_path_are_both_named(fixture_site):
     assert "Traceback" not in build.stderr and "ohjelmointivirhe" not in build.stderr
 
 
+def test_a_page_over_a_page_pelican_generates_names_both_and_is_no_bug(fixture_site):
+    """Pelican's own guard stops its writer at a second write; the build says who wrote."""
+    for number in range(12):  # two pages of posts
+        fixture_site.write(f"posts/k{number:02}.md", post(title=f"K {number:02}", date=f"2021-01-{number + 1:02}"))
+    fixture_site.write("pages/p.md", "Title: P\nSlug: p\nSave_as: ajankohtaista/sivu/2/index.html\n\nx\n")
+    build = fixture_site.build()
+    assert build.returncode == 1
+    shown = os.path.relpath(fixture_site.content / "pages" / "p.md", ROOT)
+    assert (f"VIRHE: {shown}\n  ongelma:  tiedoston ajankohtaista/sivu/2/index.html kirjoittaisivat sekä "
+            "pages/p.md että Pelican.") in build.stderr
+    assert "ohjelmointivirhe" not in build.stderr and "Rakentaminen epäonnistui: 1 virhe." in build.stderr
+
+
 def test_two_plugins_writing_one_file_is_a_problem_naming_both(tmp_path):
     from sitecore import Build
 

@@ -27,8 +27,10 @@ import contextlib
 import dataclasses
 import functools
 import os
+import re
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -177,6 +179,17 @@ class Build:
         self.add(Problem(content[0] if content else "", "",
                          f"tiedoston {shown} kirjoittaisivat sekä {first} että {owner}.", fix))
 
+    def overwritten(self, error: BaseException) -> bool:
+        """Whether ``error`` is Pelican's own guard refusing a second write of one file
+        by another writer (``FileOverwriteFailedError``); it is then the claim problem
+        naming both, not a bug."""
+        match = re.search(r'"([^"]+)"', str(error))
+        if type(error).__name__ != "FileOverwriteFailedError" or match is None:
+            return False
+        path, second = os.path.abspath(match[1]), writing_plugin(error)
+        self.claim(path, second)
+        return self.owners[path] != second
+
     def in_background(self, finish: Callable[[], Problem | None]) -> None:
         """Let a plugin's work in another process run on while the build goes on.
 
@@ -197,14 +210,17 @@ class Build:
 _WRITING_FOR_OTHERS = {"sitecore", "strict_build", "content_rules", "content_types"}
 
 
-def writing_plugin() -> str:
-    """The plugin whose code is running (the innermost frame in plugins/), else "Pelican"."""
-    frame = sys._getframe(1)
-    while frame is not None:
+def writing_plugin(error: BaseException | None = None) -> str:
+    """The plugin whose code is writing (the innermost frame in plugins/ of the
+    running code, or of ``error``'s traceback), else "Pelican"."""
+    if error is None:
+        frames = [frame for frame, _ in traceback.walk_stack(sys._getframe(1))]
+    else:
+        frames = [frame for frame, _ in traceback.walk_tb(error.__traceback__)][::-1]
+    for frame in frames:
         name = _plugin_of(frame.f_code.co_filename)
         if name and name not in _WRITING_FOR_OTHERS:
             return f"liitännäinen {name}"
-        frame = frame.f_back
     return "Pelican"
 
 

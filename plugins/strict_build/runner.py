@@ -69,7 +69,8 @@ def build(settings_file: str | os.PathLike, output: str | os.PathLike,
         except Exception as error:
             if debug:
                 raise
-            run.add(internal_error(error))
+            if not run.overwritten(error):
+                run.add(internal_error(error))
         finally:
             run.enter("verify")
             run.await_background()
