@@ -10,7 +10,9 @@ Python-Markdown and its "extra" extensions produce (tables, footnotes,
 definition lists, abbreviations, fenced code, attr_list classes and ids), the
 ``lang`` of a foreign word, and the ``<img>`` responsive_images makes.
 Links are relative (the site's own, ``{filename}…``, ``#anchor``) or http(s),
-mailto and tel: no ``javascript:`` or ``data:``.
+mailto and tel: no ``javascript:`` or ``data:``. No form at all, to this site
+or another: Markdown makes none, and the newsletter's comes from a template.
+No embeds either: the site's policy (site_meta/headers.py) loads no frames.
 
 ``refused_html`` names what a fragment uses beyond the list, so that the
 build stops naming the file (a writer who typed an iframe expects it on the
