@@ -169,9 +169,17 @@ def test_html_that_runs_stops_the_build_naming_the_file(tiny_site):
     for name, (body, _) in HOSTILE.items():
         tiny_site.write(f"posts/{name}.md", post(title=name, slug=name, body=body))
     tiny_site.write("posts/tiivistelma.md", post(title="T", slug="t", summary="<script>alert(1)</script>"))
+    # Templates print fields unescaped, in attributes too (<meta content="…">).
+    tiny_site.write("posts/otsikko.md", post(title='Testi" onfocus="alert(1)" autofocus="x', slug="o",
+                                                   summary="Tiivistelmä."))
+    tiny_site.write("posts/entiteetti.md", post(title="E", slug="e", summary="x&quot; onfocus=&quot;alert(1)"))
     result = tiny_site.build("content_rules", **POST_SETTINGS)
     found = {p.relative_source(str(tiny_site.content)): p for p in result.problems}
-    assert sorted(found) == sorted([f"posts/{name}.md" for name in HOSTILE] + ["posts/tiivistelma.md"])
+    assert len(found) == len(result.problems)
+    assert sorted(found) == sorted([f"posts/{name}.md" for name in HOSTILE]
+                                   + ["posts/tiivistelma.md", "posts/otsikko.md", "posts/entiteetti.md"])
+    assert found["posts/otsikko.md"].field == "Title" and "lainausmerkki" in found["posts/otsikko.md"].message
+    assert found["posts/entiteetti.md"].field == "Summary" and "”näin”" in found["posts/entiteetti.md"].fix
     for name, (_, refused) in HOSTILE.items():
         problem = found[f"posts/{name}.md"]
         assert problem.field == "teksti" and refused in problem.message, (name, problem.message)

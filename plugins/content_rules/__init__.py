@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 
+from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article, Content, Page, Static
 from pelican.readers import MarkdownReader
@@ -29,6 +31,9 @@ from .html import clean, refused_html
 from .rules import audience_problems, missing_references, post_problems
 
 logger = logging.getLogger(__name__)
+
+# What breaks out of an attribute or starts a tag where templates print a field's text.
+UNSAFE_IN_FIELDS = re.compile(r'"|<[A-Za-z/!?]')
 
 DATE_FIELDS = {"date": "Date", "modified": "Modified"}
 
@@ -106,16 +111,27 @@ def check_content(content):
 
 
 def html_problems(content) -> list[Problem]:
-    """HTML in the text or the front matter that public pages do not allow (``html``)."""
+    """HTML in the text or the front matter that public pages do not allow (``html``).
+
+    The templates print front-matter values unescaped, also inside attributes
+    (``content="{{ description }}"``): a value whose text has a straight quote
+    or the start of a tag would break out of one (``Title: x" onfocus="…``).
+    """
     texts = {"teksti": content._content or ""}
     texts |= {key.capitalize(): value for key, value in content.metadata.items() if isinstance(value, str)}
-    return [Problem(content.source_path, field,
-                    f"{'tekstissä' if field == 'teksti' else 'kentässä'} on HTML:ää, jota ei sallita: "
-                    f"{', '.join(refused[:5])}.",
-                    "Poista HTML-koodi ja käytä Markdown-muotoilua. Julkisilla sivuilla ei sallita "
-                    "skriptejä, tapahtumakäsittelijöitä (onclick, onerror), javascript:- tai data:-osoitteita, "
-                    "upotuksia (iframe, object, embed), lomakkeita eikä meta-elementtejä; videon voi linkittää.")
-            for field, text in texts.items() if (refused := refused_html(text))]
+    problems = [Problem(content.source_path, field,
+                        f"{'tekstissä' if field == 'teksti' else 'kentässä'} on HTML:ää, jota ei sallita: "
+                        f"{', '.join(refused[:5])}.",
+                        "Poista HTML-koodi ja käytä Markdown-muotoilua. Julkisilla sivuilla ei sallita "
+                        "skriptejä, tapahtumakäsittelijöitä (onclick, onerror), javascript:- tai data:-osoitteita, "
+                        "upotuksia (iframe, object, embed), lomakkeita eikä meta-elementtejä; videon voi linkittää.")
+                for field, text in texts.items() if (refused := refused_html(text))]
+    problems += [Problem(content.source_path, field, "kentän tekstissä on suora lainausmerkki \" tai "
+                         "merkki < kirjaimen edessä, jotka rikkoisivat sivun HTML:n.",
+                         "Kirjoita lainausmerkit suomen tapaan ”näin” ja < sanoin (esim. \"alle\").")
+                 for field, text in texts.items()
+                 if field != "teksti" and UNSAFE_IN_FIELDS.search(Markup(text).striptags())]
+    return problems
 
 
 def check_files(pelican):
