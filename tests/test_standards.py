@@ -71,6 +71,17 @@ def own_origin_under_meta_csp(message) -> bool:
             and f"“{SITEURL}/" in text)
 
 
+def data_block_under_meta_csp(message, site) -> bool:
+    """vnu counts a page's JSON-LD as inline script under the <meta> policy; it is a
+    data block that browsers never run, so the policy does not govern it (Chromium
+    reports no violation for it: test_hardening_content.py). Only that case is set aside."""
+    if not message.get("message", "").startswith("Inline script violates Content Security Policy (meta tag)"):
+        return False
+    page = site.output / message["url"].split(str(site.output))[-1].lstrip("/")
+    line = page.read_text(encoding="utf-8").splitlines()[message["lastLine"] - 1]
+    return '<script type="application/ld+json">' in line
+
+
 def test_every_page_passes_the_nu_html_checker(site):
     pages = site.pages()
     assert len(pages) > 100
@@ -78,7 +89,7 @@ def test_every_page_passes_the_nu_html_checker(site):
     # Errors, warnings and "non-document-error"s (a page vnu could not read) all count;
     # plain information messages do not.
     problems = [m for m in messages if (m["type"] != "info" or m.get("subType") == "warning")
-                and not own_origin_under_meta_csp(m)]
+                and not own_origin_under_meta_csp(m) and not data_block_under_meta_csp(m, site)]
     lines = [f"{m['url'].split(str(site.output))[-1]}:{m.get('lastLine', '?')}: {m['type']}: {m['message']}"
              for m in problems]
     assert problems == [], "\n".join(lines)

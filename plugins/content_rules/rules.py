@@ -131,8 +131,10 @@ def missing_references(
     ``references`` are (kind, target) pairs as written in the source, e.g.
     ("static", "/images/kuva.jpg"); a target without a leading slash is
     relative to the source file's folder, as Pelican reads it. A link into
-    ``private_roots`` (the members' content) is a problem too: the hint names
-    the members' section at ``members_url``.
+    ``private_roots`` (the members' content) is a problem too (the hint names
+    the members' section at ``members_url``), and so is one that leads out of
+    ``content_root`` (``{static}/../publishconf.py`` would be copied beside
+    the output).
     """
     problems = []
     for kind, target in references:
@@ -143,6 +145,13 @@ def missing_references(
             full = os.path.join(content_root, path.lstrip("/"))
         else:
             full = os.path.join(os.path.dirname(source), path)
+        if os.path.commonpath([os.path.realpath(full), os.path.realpath(content_root)]) != \
+                os.path.realpath(content_root):
+            problems.append(Problem(
+                source, "linkki", f"linkki {{{kind}}}{target} osoittaa sisältökansion ulkopuolelle.",
+                "Linkitä vain sisältökansion (content/) tiedostoihin: kopioi julkaistava tiedosto "
+                "kansioon content/images/ ja linkitä se ({static}/images/nimi.pdf)."))
+            continue
         private = [r for r in private_roots
                    if os.path.commonpath([os.path.abspath(full), os.path.abspath(r)]) == os.path.abspath(r)]
         if private:

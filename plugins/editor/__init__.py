@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from pelican import signals
 from pelican.generators import Generator
 
+from site_meta.headers import meta_policy
 from sitecore import Build, Problem, report
 from sitecore.site import HeaderSections
 
@@ -142,7 +143,8 @@ class EditorGenerator(Generator):
         write_output(output / f"{BUNDLE}.LICENSE.txt",
                      (EDITOR_SOURCE / "vendor" / f"{BUNDLE}.LICENSE.txt").read_bytes())
         writer.write_file(base + "index.html", self.get_template("admin"), self.context,
-                          relative_urls=settings["RELATIVE_URLS"], bundle=BUNDLE, config_file="config.json")
+                          relative_urls=settings["RELATIVE_URLS"], bundle=BUNDLE, config_file="config.json",
+                          admin_csp=meta_policy(admin_headers(settings)["Content-Security-Policy"]))
 
 
 def add_generator(pelican):

@@ -13,7 +13,7 @@ from sitecore import Build
 from sitecore.site import HeaderSections, absolute_url, language, section_url
 
 from .headers import (MEMBERS_HEADERS, apache_htaccess, apache_section, netlify_headers,
-                      security_headers)
+                      page_policy, security_headers)
 from .sitemap import excluded_with_translations, page_urls, robots_txt, sitemap_xml
 
 
@@ -79,6 +79,12 @@ def join_build(pelican):
     Build.current().join("files", write_files)
 
 
+def add_policy(generator):
+    """The site's policy for base.html's ``<meta>`` copy (the header files carry the stronger one)."""
+    generator.env.globals["content_security_policy"] = page_policy(generator.settings.get("NEWSLETTER_SIGNUP_URL"))
+
+
 def register():
     signals.initialized.connect(join_build)
+    signals.generator_init.connect(add_policy)
     signals.content_written.connect(record_dates)

@@ -34,6 +34,28 @@ def content_security_policy(form_targets: list[str]) -> str:
     ])
 
 
+# Left out of a page's <meta> copy of a policy: directives a <meta> element cannot
+# carry (browsers ignore them there), and upgrade-insecure-requests, which is the
+# header's and HSTS's to do and would break the plain-http preview and test servers.
+HEADER_ONLY = ("frame-ancestors", "report-uri", "report-to", "sandbox", "upgrade-insecure-requests")
+
+
+def meta_policy(policy: str) -> str:
+    """``policy`` for a page's ``<meta http-equiv="Content-Security-Policy">``.
+
+    The second line of defence where a host sends no header (or a wrong
+    one): HTML that slipped into a page still cannot run script or send
+    forms elsewhere. The header stays the stronger copy.
+    """
+    return "; ".join(directive for directive in policy.split("; ")
+                     if directive.split(" ")[0] not in HEADER_ONLY)
+
+
+def page_policy(newsletter_url: str | None) -> str:
+    """The site's policy as its pages carry it in a ``<meta>`` element."""
+    return meta_policy(security_headers(newsletter_url)["Content-Security-Policy"])
+
+
 def security_headers(newsletter_url: str | None) -> dict[str, str]:
     targets = []
     if newsletter_url:
