@@ -203,10 +203,14 @@ def prepare(kind: str, site: Path) -> Path:
 @pytest.fixture(scope="module", params=["nginx", "apache"])
 def served(request, site) -> Served:
     folder = prepare(request.param, site.output)
-    server, port, log = start(request.param, folder, folder / "site")
-    yield Served(request.param, port, folder / "site", log)
-    stop(server)
-    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        server, port, log = start(request.param, folder, folder / "site")
+        try:
+            yield Served(request.param, port, folder / "site", log)
+        finally:
+            stop(server)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.mark.parametrize("kind", ["nginx", "apache"])
@@ -216,20 +220,22 @@ def test_a_port_taken_before_the_server_binds_it_is_retried(kind, tmp_path, monk
 
     (tmp_path / "index.html").write_text("<h1>Sivu</h1>", encoding="utf-8")
     folder = prepare(kind, tmp_path)
-    with socket.socket() as other:  # another program, listening on the port chosen first
-        other.bind(("127.0.0.1", 0))
-        other.listen()
-        taken = other.getsockname()[1]
-        offered = [taken]
-        monkeypatch.setattr(sys.modules[__name__], "free_port",
-                            lambda choose=free_port: offered.pop(0) if offered else choose())
-        server, port, log = start(kind, folder, folder / "site")
-        try:
-            assert offered == [] and port != taken
-            assert Served(kind, port, folder / "site", log).get("/")[2] == b"<h1>Sivu</h1>"
-        finally:
-            stop(server)
-            shutil.rmtree(folder, ignore_errors=True)
+    try:
+        with socket.socket() as other:  # another program, listening on the port chosen first
+            other.bind(("127.0.0.1", 0))
+            other.listen()
+            taken = other.getsockname()[1]
+            offered = [taken]
+            monkeypatch.setattr(sys.modules[__name__], "free_port",
+                                lambda choose=free_port: offered.pop(0) if offered else choose())
+            server, port, log = start(kind, folder, folder / "site")
+            try:
+                assert offered == [] and port != taken
+                assert Served(kind, port, folder / "site", log).get("/")[2] == b"<h1>Sivu</h1>"
+            finally:
+                stop(server)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # --- what the tests ask ---------------------------------------------------------------------
