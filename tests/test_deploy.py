@@ -3,7 +3,10 @@ build; into a local folder and over SSH to a throwaway sshd on localhost."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -33,11 +36,22 @@ def deploy(*args, env=None, check=True) -> subprocess.CompletedProcess:
     return done
 
 
+def build_record(mode: str, commit: str | None = "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d") -> str:
+    """The build record as the build writes it (plugins/site_meta)."""
+    import datetime as dt
+
+    from site_meta import build_record
+
+    settings = {"MEMBERS_PASSWORDS": mode, "DRAFT_SAVE_AS": ""}
+    return build_record(settings, commit, dt.datetime(2027, 3, 15, 4, 15, tzinfo=dt.timezone.utc))
+
+
 def built_site(folder: Path, text: str) -> Path:
     """A folder shaped like a production build."""
     for name, content in {"index.html": text, "404.html": "<h1>Ei löytynyt</h1>",
                           "sitemap.xml": "<urlset/>", ".htaccess": "ErrorDocument 404 /404.html\n",
-                          "kuvat/kuva.webp": "kuva", "liitto/index.html": "Liitto"}.items():
+                          "kuvat/kuva.webp": "kuva", "liitto/index.html": "Liitto",
+                          ".build.json": build_record("production")}.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(content, encoding="utf-8")
     return folder
@@ -97,7 +111,7 @@ def test_publish_switch_prune_and_rollback_in_a_local_folder(tmp_path):
     assert live(target) == three
 
 
-@pytest.mark.parametrize("case", ["failed", "missing", "development"])
+@pytest.mark.parametrize("case", ["failed", "missing", "development", "unrecorded"])
 def test_a_failed_or_missing_build_is_never_published(tmp_path, case):
     output = built_site(tmp_path / "output", "<h1>Toimiva</h1>")
     target = tmp_path / "sivusto"
@@ -109,21 +123,68 @@ def test_a_failed_or_missing_build_is_never_published(tmp_path, case):
     elif case == "missing":
         shutil.rmtree(output)
         message = "koottua sivustoa ei ole"
-    else:
-        (output / "luonnokset").mkdir()
+    elif case == "development":  # what tasks.py build and make serve write
+        (output / ".build.json").write_text(build_record("development"), encoding="utf-8")
         message = "kehitysversio"
+    else:  # not from our build at all
+        (output / ".build.json").unlink()
+        message = "puuttuu kokoamistieto .build.json"
     next_second()
-    refused = deploy(output, target, check=False)
-    assert refused.returncode == 1
-    assert refused.stderr.startswith("Julkaisu keskeytyi: ") and message in refused.stderr
+    for command in (("--check", output), (output, target)):
+        refused = deploy(*command, check=False)
+        assert refused.returncode == 1 and refused.stdout == ""
+        assert refused.stderr.startswith("Julkaisu keskeytyi: ") and message in refused.stderr
     assert live(target) == good and releases(target) == [good]
     assert (target / "current" / "index.html").read_text() == "<h1>Toimiva</h1>"
+
+
+@pytest.mark.build  # runs the deploy script
+def test_the_release_is_named_by_the_commit_in_the_build_record(tmp_path):
+    output = built_site(tmp_path / "output", "<h1>Versio 1</h1>")
+    checked = deploy("--check", output).stdout
+    assert checked == (f"Julkaistavissa: {output} (koottu 2027-03-15T04:15:00+00:00, "
+                       "muutos 1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d).\n")
+    deploy(output, tmp_path / "sivusto", env={"DEPLOY_REVISION": ""})
+    assert re.fullmatch(r"\d{8}T\d{6}Z-1a2b3c4", live(tmp_path / "sivusto"))
+
+
+def test_the_settings_files_make_a_development_and_a_production_build():
+    import pelicanconf
+    import publishconf
+    from sitecore.site import build_mode
+
+    assert build_mode(vars(pelicanconf)) == "development"
+    assert build_mode(vars(publishconf)) == "production"
+    # Either of the two makes a build unfit to publish.
+    assert build_mode({**vars(publishconf), "MEMBERS_PASSWORDS": "development"}) == "development"
+    assert build_mode({**vars(publishconf), "DRAFT_SAVE_AS": "luonnokset/{slug}/"}) == "development"
+
+
+def test_deploy_refuses_a_development_build_and_publishes_the_production_build(fixture_site, tmp_path):
+    """The real build command: the development settings' build (its members' section opens with
+    the README's passwords) is refused; the production build of the same content goes out."""
+    from conftest import post
+
+    fixture_site.write("posts/uutinen.md", post("Uutinen"))
+    target = tmp_path / "sivusto"
+    development = fixture_site.build("pelicanconf.py")
+    assert development.returncode == 0, development.stderr
+    assert json.loads(development.read(".build.json"))["mode"] == "development"
+    refused = deploy(development.output, target, check=False)
+    assert refused.returncode == 1 and "kehitysversio" in refused.stderr
+    assert not target.exists()
+    production = fixture_site.build()
+    assert production.returncode == 0, production.stderr
+    record = json.loads(production.read(".build.json"))
+    assert record["mode"] == "production" and record["commit"] is None  # content outside git
+    assert dt.datetime.fromisoformat(record["time"]).tzinfo is not None
+    assert "Julkaistu: " in deploy(production.output, target).stdout
+    assert (target / "current" / ".build.json").read_text() == production.read(".build.json")
 
 
 def test_failed_build_writes_the_marker_the_deploy_script_reads(fixture_site):
     """The real build leaves .output.problems.json on failure and removes it on success;
     --summary (the CI job summary) gets the problems as a Finnish table."""
-    import json
     import sys
 
     from conftest import PASSWORD_ENV, PLUGINS, post

@@ -112,16 +112,27 @@ def apache_htaccess(headers: dict[str, str], error_pages: dict[str, str] | None 
     lines = [
         "# Security and caching headers (Apache; needs mod_headers).",
         "ErrorDocument 404 /404.html",
+        # No folder is listed (jasenalue/tiedostot/ has no index page); needs
+        # AllowOverride Options=Indexes, else Apache answers 500 as for mod_headers.
+        "Options -Indexes",
+        "AddDefaultCharset utf-8",
     ]
     # Each language's own error page under its folder ({"sv/": "sv/404.html"}).
     for prefix, page in (error_pages or {}).items():
         lines += [f'<If "%{{REQUEST_URI}} =~ m#^/{prefix}#">', f"  ErrorDocument 404 /{page}", "</If>"]
     lines += [f'Header always set {name} "{value}"' for name, value in headers.items()]
     lines += [
-        '<FilesMatch "\\.[0-9a-f]{10}\\.(css|js)$">',
+        # Also the compressed copies the rules below serve in the file's place.
+        '<FilesMatch "\\.[0-9a-f]{10}\\.(css|js)(\\.br|\\.gz)?$">',
         f'  Header set Cache-Control "{IMMUTABLE}"',
         "</FilesMatch>",
-        "# Serve the precompressed copies the build writes next to each text file.",
+        "# Serve the precompressed copies the build writes next to each text file:",
+        "# .br and .gz name the encoding, the name before them the type (Debian's",
+        "# mime.conf makes .gz a type of its own and .br the Breton language).",
+        "RemoveType .br .gz",
+        "RemoveLanguage .br",
+        "AddEncoding br .br",
+        "AddEncoding gzip .gz",
         "<IfModule mod_rewrite.c>",
         "  RewriteEngine On",
         "  RewriteCond %{HTTP:Accept-Encoding} br",
@@ -130,14 +141,8 @@ def apache_htaccess(headers: dict[str, str], error_pages: dict[str, str] | None 
         "  RewriteCond %{HTTP:Accept-Encoding} gzip",
         "  RewriteCond %{REQUEST_FILENAME}.gz -f",
         "  RewriteRule ^(.*)$ $1.gz [L]",
-        '  <FilesMatch "\\.br$">',
-        "    Header set Content-Encoding br",
-        "    Header append Vary Accept-Encoding",
-        "  </FilesMatch>",
-        '  <FilesMatch "\\.gz$">',
-        "    Header set Content-Encoding gzip",
-        "    Header append Vary Accept-Encoding",
-        "  </FilesMatch>",
+        "  # Every answer may depend on it (the plain ones too: a cache must not serve them for all).",
+        "  Header merge Vary Accept-Encoding",
         "</IfModule>",
         "AddType text/calendar .ics",
         "AddType application/manifest+json .webmanifest",
@@ -152,6 +157,9 @@ def nginx_snippet(headers: dict[str, str], sections: Sections | None = None,
     lines += [
         "gzip_static on;",
         "brotli_static on;  # needs ngx_brotli; remove the line without it",
+        "gzip_vary on;  # Vary: Accept-Encoding also on the plain answers, for caches",
+        "autoindex off;  # no folder is listed (jasenalue/tiedostot/ has no index page)",
+        "charset utf-8;",
         "error_page 404 /404.html;",
         'location ~* "\\.[0-9a-f]{10}\\.(css|js)$" {',
         f'    add_header Cache-Control "{IMMUTABLE}" always;',
@@ -167,5 +175,7 @@ def nginx_snippet(headers: dict[str, str], sections: Sections | None = None,
         lines += [f"location /{prefix} {{", f"    error_page 404 /{page};"]
         lines += [f'    add_header {name} "{value}" always;' for name, value in headers.items()]
         lines += ["}"]
-    lines += ["types { text/calendar ics; application/manifest+json webmanifest; }"]
+    lines += ["# A types block replaces the inherited map of types: the standard one first, then the site's.",
+              "include mime.types;",
+              "types { text/calendar ics; application/manifest+json webmanifest; }"]
     return "\n".join(lines) + "\n"
