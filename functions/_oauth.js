@@ -128,7 +128,8 @@ export function handshakePage({ siteOrigin, status, payload, text, httpStatus = 
 <meta name="robots" content="noindex, nofollow">
 <title>${title} – muokkain</title>
 <style nonce="${nonce}">
-body { font: 1.125rem/1.5 system-ui, sans-serif; color: #1a1a1a; background: #fff; max-width: 36rem; margin: 3rem auto; padding: 0 1.5rem; }
+body { font: 1.125rem/1.5 system-ui, sans-serif; color: #1a1a1a; background: #fff; }
+main { max-width: 36rem; margin: 3rem auto; padding: 0 1.5rem; }
 h1 { font-size: 1.5rem; }
 </style>
 </head>

@@ -121,7 +121,8 @@ console.log(JSON.stringify({cases, status: page.status, text: await page.text()}
     assert cases["ok"]["scope"] == "repo" and cases["ok"]["siteOrigin"] == "https://konservatorioliitto.fi"
     assert cases["missing"]["problem"] == "puuttuu GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET"
     assert "GITHUB_SCOPE" in cases["scope"]["problem"]
-    assert "GITHUB_URL_FOR_TESTS" in cases["elsewhere"]["problem"] and cases["elsewhere"]["github"] == "https://github.com"
+    assert "GITHUB_URL_FOR_TESTS" in cases["elsewhere"]["problem"]
+    assert cases["elsewhere"]["github"] == "https://github.com"
     assert cases["loopback"]["github"] == "http://127.0.0.1:9"
     assert "SITE_ORIGIN" in cases["worker"]["problem"]
     assert cases["site"]["problem"] == "" and cases["site"]["siteOrigin"] == "https://konservatorioliitto.fi"
@@ -375,6 +376,8 @@ def test_the_build_names_the_service_only_in_the_editor_and_holds_no_secret(page
     config = json.loads((output / "admin" / "config.json").read_text(encoding="utf-8"))
     assert (config["backend"]["base_url"], config["backend"]["auth_endpoint"]) == (pages.url, "api/auth")
     assert config["site_name"] == "Suomen konservatorioliitto"
+    policy = site_headers(output, ("/*", "/admin/*"))["Content-Security-Policy"]
+    assert pages.url in next(d for d in policy.split("; ") if d.startswith("connect-src ")).split()
     naming = set()
     for file in output.rglob("*"):
         if file.is_file() and file.suffix not in (".gz", ".br"):
@@ -387,16 +390,17 @@ def test_the_build_names_the_service_only_in_the_editor_and_holds_no_secret(page
     assert not (output / "functions").exists() and not (output / "api").exists()
 
 
-def browser_context(playwright_browser, github):
-    """A browser whose https://api.github.com is the fake GitHub."""
+def browser_context(playwright_browser, github, site_output: Path | None = None, service: str = ""):
+    """A browser whose https://api.github.com is the fake GitHub; with
+    ``site_output``, a site served at its real address (RoutedSite) and nothing
+    else reachable but the fake GitHub and the sign-in ``service``."""
     context = playwright_browser.new_context(viewport={"width": 1280, "height": 900}, locale="fi-FI")
-
-    def to_fake(route):
-        request = route.request
-        response = route.fetch(url=github.url + request.url[len("https://api.github.com"):])
-        route.fulfill(response=response)
-
-    context.route("https://api.github.com/**", to_fake)
+    if site_output is not None:
+        context.site = RoutedSite(context, site_output, headers=site_headers(site_output, ("/*", "/admin/*")))
+        for url in (service, github.url):
+            context.route(url + "/**", lambda route: route.continue_())
+    context.route("https://api.github.com/**", lambda route: route.fulfill(
+        response=route.fetch(url=github.url + route.request.url[len("https://api.github.com"):])))
     return context
 
 
@@ -426,6 +430,18 @@ def open_sign_in(page):
     with page.expect_popup() as popup:
         page.get_by_role("button", name=LOGIN_BUTTON).click()
     return popup.value
+
+
+def refused_in_the_editor(page, url: str, choice: str, message: str):
+    """Sign in from the editor, choose ``choice`` on GitHub's page: the editor
+    says ``message`` and stays signed out."""
+    page.goto(url + "/admin/")
+    popup = open_sign_in(page)
+    with popup.expect_event("close"):  # Decap closes it when it has the answer
+        popup.get_by_role("link", name=choice).click()
+    page.get_by_text(message).wait_for()
+    assert page.get_by_role("button", name=LOGIN_BUTTON).is_visible()
+    assert signed_in_user(page) is None
 
 
 @pytest.mark.browser
@@ -479,14 +495,8 @@ def test_a_wrong_or_missing_state_gets_a_finnish_message_and_no_token(playwright
     exchanges = len(github.exchanges)
     try:
         # GitHub (or someone's forged link) brings the window back with another state.
-        page.goto(pages.url + "/admin/")
         github.forged_state = "toisen-aloittama-kirjautuminen"
-        popup = open_sign_in(page)
-        with popup.expect_event("close"):  # Decap closes it when it has the answer
-            popup.get_by_role("link", name="Authorize").click()
-        page.get_by_text(BAD_STATE).wait_for()
-        assert page.get_by_role("button", name=LOGIN_BUTTON).is_visible()
-        assert signed_in_user(page) is None
+        refused_in_the_editor(page, pages.url, "Authorize", BAD_STATE)
 
         # A callback with no state (and no cookie): a page in Finnish, nothing else.
         response = page.goto(pages.url + "/api/callback?code=" + "a" * 20)
@@ -506,12 +516,7 @@ def test_a_denied_authorisation_says_so_in_finnish(playwright_browser, pages, gi
     page = context.new_page()
     exchanges = len(github.exchanges)
     try:
-        page.goto(pages.url + "/admin/")
-        popup = open_sign_in(page)
-        with popup.expect_event("close"):  # Decap closes it when it has the answer
-            popup.get_by_role("link", name="Cancel").click()
-        page.get_by_text(DENIED).wait_for()
-        assert signed_in_user(page) is None
+        refused_in_the_editor(page, pages.url, "Cancel", DENIED)
 
         # Without the editor waiting for it, the window itself shows the message.
         page.goto(pages.url + "/api/auth")
@@ -562,17 +567,12 @@ def test_a_site_on_a_web_hotel_signs_in_through_the_same_code_as_a_worker(playwr
     """The static site at its real https address (answered inside the browser) and the
     sign-in service as a Worker on another origin, named by EDITOR_AUTH_URL."""
     worker = start_wrangler(
-        tmp_path, build=lambda port: build_site(tmp_path / f"site{port}", {"EDITOR_AUTH_URL": f"http://127.0.0.1:{port}/auth"}),
+        tmp_path,
+        build=lambda port: build_site(tmp_path / f"site{port}", {"EDITOR_AUTH_URL": f"http://127.0.0.1:{port}/auth"}),
         args=lambda port, site: ["dev", "functions/_login_worker.js", "--name", "kirjautuminen",
                                  *[f"--var={k}:{v}" for k, v in
                                    {**SECRETS, "GITHUB_URL_FOR_TESTS": github.url, "SITE_ORIGIN": SITEURL}.items()]])
-    output = worker.made.output
-    context = playwright_browser.new_context(viewport={"width": 1280, "height": 900}, locale="fi-FI")
-    site = RoutedSite(context, output, headers=site_headers(output, ("/*", "/admin/*")))
-    context.route("https://api.github.com/**", lambda route: route.fulfill(
-        response=route.fetch(url=github.url + route.request.url[len("https://api.github.com"):])))
-    for service in (worker.url, github.url):
-        context.route(service + "/**", lambda route: route.continue_())
+    context = browser_context(playwright_browser, github, worker.made.output, worker.url)
     page = context.new_page()
     try:
         page.goto(SITEURL + "/admin/")
@@ -587,4 +587,4 @@ def test_a_site_on_a_web_hotel_signs_in_through_the_same_code_as_a_worker(playwr
         worker.close()
     assert github.exchanges[-1]["redirect_uri"] == worker.url + "/callback"
     assert user["token"] == github.tokens[-1]
-    assert site.foreign == []
+    assert context.site.foreign == []
