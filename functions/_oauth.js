@@ -26,17 +26,18 @@ const STATE_COOKIE = '__Host-kl-oauth-state';
 const STATE_MAX_AGE = 600; // seconds: time to sign in on GitHub's page
 const SCOPES = ['repo', 'public_repo'];
 
-// What the writer sees, in Finnish; `detail` is for the site's administrator.
+// What the writer sees, in Finnish, in the editor (which closes the window)
+// or, when no editor waits for it, in the window with AGAIN after it; the
+// details in brackets are for the site's administrator.
 const MESSAGES = {
   notConfigured: 'Kirjautumispalvelua ei ole vielä otettu käyttöön. Pyydä sivuston ylläpitäjää '
     + 'lisäämään palvelun asetukset (ohje: docs/muokkain.md).',
-  denied: 'Kirjautuminen peruttiin: GitHubissa ei annettu lupaa. Sulje tämä ikkuna ja yritä uudelleen.',
-  badState: 'Kirjautumista ei voitu varmistaa: se ei alkanut tämän sivuston muokkaimesta tai kesti liian '
-    + 'kauan. Sulje tämä ikkuna ja aloita kirjautuminen uudelleen muokkaimen Kirjaudu-painikkeesta.',
-  githubFailed: 'GitHub ei hyväksynyt kirjautumista. Sulje tämä ikkuna ja yritä uudelleen; jos virhe '
-    + 'toistuu, kerro siitä sivuston ylläpitäjälle.',
+  denied: 'Kirjautuminen peruttiin: GitHubissa ei annettu lupaa.',
+  badState: 'Kirjautumista ei voitu varmistaa: se ei alkanut tämän sivuston muokkaimesta tai kesti liian kauan.',
+  githubFailed: 'GitHub ei hyväksynyt kirjautumista. Jos virhe toistuu, kerro siitä sivuston ylläpitäjälle.',
   success: 'Kirjautuminen onnistui. Voit sulkea tämän ikkunan, jos se ei sulkeudu itsestään.',
 };
+const AGAIN = 'Sulje tämä ikkuna ja kirjaudu uudelleen muokkaimen Kirjaudu-painikkeella.';
 
 // The service's settings from its environment variables, checked. An
 // administrator's mistake is reported by name in `problem` (never a secret).
@@ -153,9 +154,9 @@ h1 { font-size: 1.5rem; }
 }
 
 function failure(settings, key, httpStatus, detail = '', cookies = []) {
-  const text = MESSAGES[key] + (detail ? ` (${detail})` : '');
-  return handshakePage({ siteOrigin: settings.siteOrigin, status: 'error', payload: { message: text },
-                         text, httpStatus, cookies });
+  const message = MESSAGES[key] + (detail ? ` (${detail})` : '');
+  return handshakePage({ siteOrigin: settings.siteOrigin, status: 'error', payload: { message },
+                         text: `${message} ${AGAIN}`, httpStatus, cookies });
 }
 
 // GET …/auth: to GitHub's authorisation page, with a fresh state in a cookie.

@@ -440,6 +440,7 @@ def refused_in_the_editor(page, url: str, choice: str, message: str):
     with popup.expect_event("close"):  # Decap closes it when it has the answer
         popup.get_by_role("link", name=choice).click()
     page.get_by_text(message).wait_for()
+    assert "Sulje tämä ikkuna" not in page.inner_text("body")  # it is closed already
     assert page.get_by_role("button", name=LOGIN_BUTTON).is_visible()
     assert signed_in_user(page) is None
 
@@ -522,7 +523,7 @@ def test_a_denied_authorisation_says_so_in_finnish(playwright_browser, pages, gi
         page.goto(pages.url + "/api/auth")
         page.get_by_role("link", name="Cancel").click()
         page.get_by_role("heading", name="Kirjautuminen ei onnistunut").wait_for()
-        assert DENIED in page.get_by_role("main").inner_text()
+        assert DENIED + " Sulje tämä ikkuna" in page.get_by_role("main").inner_text()
         assert axe_violations(page) == []
     finally:
         context.close()
