@@ -189,7 +189,7 @@ export async function finishLogin(request, env, options) {
   if (!sameSecret(params.get('state') || '', expected)) return failure(settings, 'badState', 403, '', forget);
   if (params.get('error')) {
     const key = params.get('error') === 'access_denied' ? 'denied' : 'githubFailed';
-    return failure(settings, key, 403, key === 'denied' ? '' : params.get('error'), forget);
+    return failure(settings, key, 403, key === 'denied' ? '' : params.get('error').slice(0, 100), forget);
   }
   const code = params.get('code');
   if (!code) return failure(settings, 'githubFailed', 400, 'code puuttuu', forget);
