@@ -54,20 +54,15 @@ export function readSettings(env, request, { worker = false } = {}) {
   // stray setting in production can never send codes or secrets elsewhere.
   let github = GITHUB;
   if (env.GITHUB_URL_FOR_TESTS) {
-    const url = new URL(env.GITHUB_URL_FOR_TESTS);
-    if (['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) github = url.origin;
+    const url = URL.canParse(env.GITHUB_URL_FOR_TESTS) ? new URL(env.GITHUB_URL_FOR_TESTS) : null;
+    if (['127.0.0.1', 'localhost', '[::1]'].includes(url?.hostname)) github = url.origin;
     else problem = 'GITHUB_URL_FOR_TESTS kelpaa vain testeissä (127.0.0.1)';
   }
   // On Pages the site is this origin; a Worker on a subdomain names it.
   let siteOrigin = new URL(request.url).origin;
   if (worker && !env.SITE_ORIGIN) problem = 'puuttuu SITE_ORIGIN (sivuston osoite)';
-  if (env.SITE_ORIGIN) {
-    try {
-      siteOrigin = new URL(env.SITE_ORIGIN).origin;
-    } catch {
-      problem = `SITE_ORIGIN "${env.SITE_ORIGIN}" ei ole osoite`;
-    }
-  }
+  if (env.SITE_ORIGIN && URL.canParse(env.SITE_ORIGIN)) siteOrigin = new URL(env.SITE_ORIGIN).origin;
+  else if (env.SITE_ORIGIN) problem = `SITE_ORIGIN "${env.SITE_ORIGIN}" ei ole osoite`;
   return { clientId, clientSecret, scope, github, siteOrigin, problem };
 }
 

@@ -105,6 +105,7 @@ const cases = {
   missing: readSettings({GITHUB_CLIENT_ID: ' '}, request),
   scope: readSettings({...ok, GITHUB_SCOPE: 'admin:org'}, request),
   elsewhere: readSettings({...ok, GITHUB_URL_FOR_TESTS: 'https://example.com'}, request),
+  nonsense: readSettings({...ok, GITHUB_URL_FOR_TESTS: 'ei osoite', SITE_ORIGIN: 'x'}, request),
   loopback: readSettings({...ok, GITHUB_URL_FOR_TESTS: 'http://127.0.0.1:9/x'}, request),
   worker: readSettings(ok, request, {worker: true}),
   site: readSettings({...ok, SITE_ORIGIN: 'https://konservatorioliitto.fi/admin/'}, request, {worker: true}),
@@ -124,6 +125,8 @@ console.log(JSON.stringify({cases, status: page.status, text: await page.text()}
     assert "GITHUB_URL_FOR_TESTS" in cases["elsewhere"]["problem"]
     assert cases["elsewhere"]["github"] == "https://github.com"
     assert cases["loopback"]["github"] == "http://127.0.0.1:9"
+    assert cases["nonsense"]["problem"] == 'SITE_ORIGIN "x" ei ole osoite'
+    assert cases["nonsense"]["github"] == "https://github.com"
     assert "SITE_ORIGIN" in cases["worker"]["problem"]
     assert cases["site"]["problem"] == "" and cases["site"]["siteOrigin"] == "https://konservatorioliitto.fi"
     assert "salainen" not in json.dumps(cases["scope"]["problem"] + cases["missing"]["problem"])
