@@ -241,6 +241,7 @@ def editor_config(settings: Mapping, backend: Mapping, max_image_bytes: int) -> 
         "locale": "fi",
         "backend": dict(backend),
         "local_backend": {"url": settings["EDITOR_LOCAL_PROXY"]},
+        "site_name": settings["SITENAME"],  # editor.js: the sign-in screen's heading
         "site_url": absolute_url(settings),
         "display_url": absolute_url(settings),
         "media_folder": str(PurePosixPath(content) / images),
