@@ -52,7 +52,7 @@ PUBLIC = Allowed(
     tags=MARKDOWN_TAGS | {"h1", "img"},
     attributes={
         "*": frozenset({"id", "title", "class", "lang"}),
-        "a": frozenset({"href"}),
+        "a": frozenset({"href", "hreflang"}),
         "img": frozenset({"src", "alt", "width", "height", "srcset", "sizes", "loading", "decoding"}),
         "ol": frozenset({"start"}),
         "td": frozenset({"align", "style"}),
