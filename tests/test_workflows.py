@@ -89,8 +89,8 @@ def test_history_and_caches(name):
     assert key, "the build cache is keyed on the code"
     for part in ("'theme/**'", "'plugins/**'", "'pelicanconf.py'", "'publishconf.py'"):
         assert part in key.group(1)
-    for path in (".cache", "output", ".output.spare"):
-        assert re.search(rf"^            {re.escape(path)}$", workflow, re.M)
+    # Only what a build may reuse: each build stages the site from an empty folder.
+    assert re.search(r"^          path: \.cache$", workflow, re.M)
 
 
 # One step's action: owner/name[/path]@<commit>  # <version>
@@ -149,3 +149,10 @@ def test_only_a_production_build_is_deployed_or_handed_out():
         assert workflow.index("make build") < check
         for user in users:
             assert check < workflow.index(user), (name, user)
+
+
+def test_the_deploy_uses_the_wrangler_the_tests_run():
+    """The login service is tested on package-lock.json's wrangler; the deploy must run that one."""
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    pinned = lock["packages"]["node_modules/wrangler"]["version"]
+    assert f'wranglerVersion: "{pinned}"' in text("julkaisu.yml")
