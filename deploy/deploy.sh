@@ -105,6 +105,9 @@ publish() {
     mkdir -p "$folder" && folder=$(cd "$folder" && pwd)
   fi
   on_target 'mkdir -p releases && rm -rf releases/*.partial'
+  # A second deploy within the same second (a retry) gets its own name, still in time order.
+  base=$release n=1
+  while on_target "[ -e releases/$(quote "$release") ]"; do n=$((n + 1)) release=$base.$n; done
   live=$(live_release)
   # Relative to the new release's folder: files unchanged since the live release become hard links.
   link=${live:+--link-dest=../$live}

@@ -67,10 +67,6 @@ def live(target: Path) -> str:
     return Path(os.readlink(link)).name
 
 
-def next_second() -> None:
-    time.sleep(1.05)  # release names carry the time in whole seconds
-
-
 def test_publish_switch_prune_and_rollback_in_a_local_folder(tmp_path):
     output = built_site(tmp_path / "output", "<h1>Versio 1</h1>")
     target = tmp_path / "palvelin" / "sivusto"
@@ -80,7 +76,6 @@ def test_publish_switch_prune_and_rollback_in_a_local_folder(tmp_path):
     assert (target / "current" / ".htaccess").is_file()  # hidden files too
     one = live(target)
 
-    next_second()
     (output / "index.html").write_text("<h1>Versio 2</h1>")
     shutil.rmtree(output / "liitto")
     deploy(output, target)
@@ -94,7 +89,6 @@ def test_publish_switch_prune_and_rollback_in_a_local_folder(tmp_path):
             == (target / "releases" / two / "kuvat" / "kuva.webp").stat().st_ino)
     assert not list(target.glob(".current*")) and not list((target / "releases").glob("*.partial"))
 
-    next_second()
     (output / "index.html").write_text("<h1>Versio 3</h1>")
     deploy("--keep", 2, output, target)
     three = live(target)
@@ -129,7 +123,6 @@ def test_a_failed_or_missing_build_is_never_published(tmp_path, case):
     else:  # not from our build at all
         (output / ".build.json").unlink()
         message = "puuttuu kokoamistieto .build.json"
-    next_second()
     for command in (("--check", output), (output, target)):
         refused = deploy(*command, check=False)
         assert refused.returncode == 1 and refused.stdout == ""
@@ -226,23 +219,32 @@ def sshd(tmp_path):
     for name in ("host", "client"):
         subprocess.run([keygen, "-q", "-t", "ed25519", "-N", "", "-f", str(folder / name)], check=True)
     shutil.copy(folder / "client.pub", folder / "authorized_keys")
-    port = free_port()
     config = folder / "sshd_config"
-    config.write_text(
-        f"Port {port}\nListenAddress 127.0.0.1\nHostKey {folder / 'host'}\n"
-        f"AuthorizedKeysFile {folder / 'authorized_keys'}\nPidFile {folder / 'sshd.pid'}\n"
-        "PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n"
-        "PermitRootLogin prohibit-password\n")
     if os.geteuid() == 0:
         os.makedirs("/run/sshd", exist_ok=True)  # privilege separation needs it
-    server = subprocess.Popen([sshd, "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE, text=True)
-    ssh = (f"ssh -p {port} -i {folder / 'client'} -o IdentitiesOnly=yes -o BatchMode=yes "
-           f"-o StrictHostKeyChecking=no -o UserKnownHostsFile={folder / 'known_hosts'} -o LogLevel=ERROR")
-    deadline = time.monotonic() + 20
-    while subprocess.run([*ssh.split(), "127.0.0.1", "true"], capture_output=True).returncode != 0:
-        assert server.poll() is None, server.stderr.read()
-        assert time.monotonic() < deadline, "sshd did not start"
-        time.sleep(0.2)
+    for _attempt in range(5):
+        port = free_port()
+        config.write_text(
+            f"Port {port}\nListenAddress 127.0.0.1\nHostKey {folder / 'host'}\n"
+            f"AuthorizedKeysFile {folder / 'authorized_keys'}\nPidFile {folder / 'sshd.pid'}\n"
+            "PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n"
+            "PermitRootLogin prohibit-password\n")
+        server = subprocess.Popen([sshd, "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE, text=True)
+        ssh = (f"ssh -p {port} -i {folder / 'client'} -o IdentitiesOnly=yes -o BatchMode=yes "
+               f"-o StrictHostKeyChecking=no -o UserKnownHostsFile={folder / 'known_hosts'} -o LogLevel=ERROR")
+        deadline = time.monotonic() + 20
+        while subprocess.run([*ssh.split(), "127.0.0.1", "true"], capture_output=True).returncode != 0:
+            if server.poll() is not None:
+                break
+            assert time.monotonic() < deadline, "sshd did not start"
+            time.sleep(0.2)  # between polls only: readiness is a successful login
+        if server.poll() is None:
+            break
+        # Another process took the port between free_port() and sshd's bind: take another.
+        errors = server.stderr.read()
+        assert "Address already in use" in errors, errors
+    else:
+        pytest.fail("sshd found no free port in five tries")
     yield ssh
     server.terminate()
     server.wait()
@@ -262,7 +264,6 @@ def test_publish_over_ssh_to_localhost(tmp_path, sshd, site):
     published = sorted(p.relative_to(current) for p in current.rglob("*"))
     assert published == sorted(p.relative_to(site.output) for p in site.output.rglob("*"))
     first = live(target)
-    next_second()
     deploy(site.output, remote, env={"DEPLOY_SSH": sshd})
     assert live(target) != first and len(releases(target)) == 2
     assert "Palautettu: " + first in deploy("--rollback", remote, env={"DEPLOY_SSH": sshd}).stdout
