@@ -82,6 +82,9 @@ def test_every_schema_field_is_in_the_editor_with_the_same_rules():
     posts = {f.name: f for f in names["posts"].schema}
     assert list(posts["Category"].choices) == values["ALLOWED_CATEGORIES"]
     assert set({f.name: f for f in names["bulletins"].schema}["Groups"].choices) == set(values["MEMBER_GROUPS"])
+    # A writer can name the sources of a post, a page, an event and an institution in the editor.
+    for name in ("posts", "pages", "events", "directory"):
+        assert {"Source", "Sources"} <= {f.name for f in names[name].schema}, name
 
 
 def test_post_schema_agrees_with_the_post_checks():

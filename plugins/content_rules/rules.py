@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
 from content_types import Field
+from content_types.schema import SOURCE_FIELDS
 from sitecore import Problem
 
 # Texts `.venv/bin/python tasks.py new-post` writes for the author to replace; a published post
@@ -40,6 +41,7 @@ def post_schema(allowed_categories: Iterable[str]) -> tuple[Field, ...]:
         Field("Author", required=True, example="Konservatorioliiton toimisto"),
         Field("Summary", required=True, example="Yhden tai kahden virkkeen tiivistelmä."),
         Field("Institutions", "list", example="lahden-konservatorio"),
+        *SOURCE_FIELDS,
         Field("Status", "choice", choices={"draft": "draft", "published": "published"},
               default="published"),
     )
@@ -54,6 +56,7 @@ PAGE_SCHEMA = (
     Field("Nav", "int", example="2"),
     Field("Footer", "int", example="1"),
     Field("Summary", example="Sivun kuvaus hakukoneille ja listauksiin."),
+    *SOURCE_FIELDS,
     Field("Template", "fixed"),
     Field("Url", "fixed"),
     Field("Save_as", "fixed"),
