@@ -18,7 +18,8 @@ DEFAULT_LANG = "fi"
 TIMEZONE = "Europe/Helsinki"
 
 # Contact details shown in the footer; all from the association's action plan
-# and its public registry entry.
+# and its public registry entry. Written in Finnish: Swedish and English pages name
+# the street and the city as languages/names.py says (Arabiagatan 2, 00560 Helsingfors).
 CONTACT = {
     "street": "Arabiankatu 2",
     "postcode": "00560",
@@ -208,9 +209,9 @@ NEWSLETTER_SIGNUP_URL = None
 # --- Languages (plugins/languages) -------------------------------------------------
 # Finnish is the site's language; Swedish and English pages are translations: a file
 # with "Lang: sv" and the Finnish page's Slug. "locale" is Babel's for dates, "og_locale"
-# the page's og:locale; "sitename"/"description" the site's name and description in
-# the language ("sitename_lang" when the name is not in that language: English pages
-# use the official Finnish name).
+# the page's og:locale; "sitename"/"description" the association's name and description
+# in the language, as it names itself (docs/sanasto.md; "sitename_lang" would mark a
+# name that is not in that language).
 LANGUAGES = {
     "fi": {"name": "Suomi", "locale": "fi", "og_locale": "fi_FI"},
     "sv": {"name": "Svenska", "locale": "sv_FI", "og_locale": "sv_FI",
@@ -219,10 +220,10 @@ LANGUAGES = {
                           "inom musik och dans på andra stadiet och är ett forum för samarbete "
                           "mellan sina 16 medlemsläroanstalter."},
     "en": {"name": "English", "locale": "en_FI", "og_locale": "en_GB",
-           "sitename": "Suomen konservatorioliitto", "sitename_lang": "fi",
-           "description": "Suomen konservatorioliitto, the association of Finnish conservatories, "
-                          "represents upper secondary vocational education in music and dance "
-                          "and is a forum for cooperation between its 16 member institutions."},
+           "sitename": "The Conservatory Association of Finland",
+           "description": "The Conservatory Association of Finland advocates for upper secondary "
+                          "vocational education and training in music and dance and is a forum for "
+                          "cooperation between its 16 member institutions."},
 }
 # A translation's address: /sv/ or /en/ and its Finnish address word for word in
 # the language ("liitto/hallinto" → "sv/forbundet/forvaltning/"). A word missing
@@ -241,7 +242,9 @@ URL_WORDS = {
            "musiikkikoulutuksen-visio-2030": "vision-2030",
            "taide-ja-kulttuuri-alueilla": "konst-och-kultur-i-regionerna",
            "tasa-arvo-ja-moninaisuus": "jamstalldhet-och-mangfald", "teosto": "teosto",
-           "tyoryhmat": "arbetsgrupper", "yhteistyo": "samarbete"},
+           "tyoryhmat": "arbetsgrupper", "yhteistyo": "samarbete",
+           # the directory's region and education pages (the region's own name follows)
+           "alue": "region", "koulutus": "utbildning", "musiikki": "musik", "tanssi": "dans"},
     "en": {"etusivu": "", "liitto": "association", "hallinto": "administration",
            "yhteystiedot": "contact", "jasenet": "members", "ajankohtaista": "news",
            "tapahtumat": "events", "koulutus-ja-tutkimus": "training-and-research",
@@ -255,8 +258,13 @@ URL_WORDS = {
            "musiikkikoulutuksen-visio-2030": "vision-2030",
            "taide-ja-kulttuuri-alueilla": "arts-and-culture-in-the-regions",
            "tasa-arvo-ja-moninaisuus": "equality-and-diversity", "teosto": "teosto",
-           "tyoryhmat": "working-groups", "yhteistyo": "cooperation"},
+           "tyoryhmat": "working-groups", "yhteistyo": "cooperation",
+           "alue": "region", "koulutus": "education", "musiikki": "music", "tanssi": "dance"},
 }
+# Finnish pages deliberately without a Swedish and an English version, {Slug: reason}:
+# the sv/en menus link to the Finnish page (marked hreflang="fi"). Every other public
+# page has both translations (tests/test_names.py checks content/).
+FINNISH_ONLY_PAGES = {}
 PAGE_LANG_URL = "{lang_path}"
 PAGE_LANG_SAVE_AS = PAGE_LANG_URL + "index.html"
 ARTICLE_LANG_URL = "{lang_path}"

@@ -151,7 +151,7 @@ def finnish_ui_strings() -> set[str]:
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         theirs = set()
         for catalog in others:
-            other = catalog.get(message.id)
+            other = catalog.get(message.id, message.context)
             theirs |= set(other.string if isinstance(other.string, tuple) else (other.string,))
         for text in strings:
             # The fixed part of the string, without its %(placeholders)s.
@@ -197,7 +197,7 @@ def test_catalog_translates_every_template_string(lang):
     messages = template_messages()
     assert "Language" in messages and "Read the news in Finnish" in messages
     for msgid in messages:
-        message = catalog.get(msgid)
+        message = catalog.get(*reversed(msgid)) if isinstance(msgid, tuple) else catalog.get(msgid)
         assert message is not None, f"{lang}: not in the catalog: {msgid!r}"
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         assert all(strings) and not message.fuzzy, f"{lang}: untranslated: {msgid!r}"
@@ -256,11 +256,21 @@ def test_news_pages_say_the_news_are_in_finnish(site):
         assert site.html(url).find("a", hreflang="fi", href=re.compile(r"/ajankohtaista/$"))
 
 
-def test_english_pages_mark_the_finnish_name(site):
-    soup = site.html("en/")
-    assert soup.select_one("h1#intro-heading")["lang"] == "fi"
-    assert soup.select_one("a.site-name")["lang"] == "fi"
-    assert site.html("sv/").select_one("a.site-name").get_text() == "Finlands konservatorieförbund"
+def test_the_association_is_named_as_it_names_itself_in_each_language(site):
+    names = {"fi": "Suomen konservatorioliitto", "sv": "Finlands konservatorieförbund",
+             "en": "The Conservatory Association of Finland"}
+    for lang, url in (("fi", ""), ("sv", "sv/"), ("en", "en/")):
+        soup = site.html(url)
+        for element in (soup.select_one("h1#intro-heading"), soup.select_one("a.site-name"),
+                        soup.select_one("footer h2#footer-contact")):
+            assert element.get_text() == names[lang] and element.get("lang") is None, (lang, element)
+        assert soup.title.get_text() == names[lang]
+        data = json.loads(soup.select_one('script[type="application/ld+json"]').string)
+        assert data["name"] == names[lang]
+        assert data["alternateName"] == [name for code, name in names.items() if code != lang]
+        assert data["legalName"] == "Suomen konservatorioliitto – Finlands konservatorieförbund r.y."
+    english = site.html("en/").get_text(" ")
+    assert "association of Finnish conservatories" not in english
 
 
 def test_untranslated_event_titles_are_marked_finnish(site):

@@ -11,16 +11,18 @@ THEME = ROOT / "theme"
 
 
 def template_messages():
-    """UI strings of the templates and the N_()-marked strings of our plugins."""
+    """UI strings of the templates and the N_()-marked strings of our plugins; a string
+    with a context (pgettext) is a (context, msgid) pair."""
     method_map = [("templates/**.html", "jinja2"), ("**.py", "python")]
     options = {"templates/**.html": {"extensions": "jinja2.ext.i18n",
                                      "trim_blocks": "True", "lstrip_blocks": "True"}}
     found = set()
     for folder in (THEME, ROOT / "plugins"):
-        for _file, _line, message, _comments, _context in extract_from_dir(
+        for _file, _line, message, _comments, context in extract_from_dir(
             str(folder), method_map, options_map=options
         ):
-            found.add(message if isinstance(message, str) else message[0])
+            msgid = message if isinstance(message, str) else message[0]
+            found.add((context, msgid) if context else msgid)
     return found
 
 
@@ -31,7 +33,7 @@ def test_finnish_catalog_translates_every_template_string():
     assert len(messages) > 100
     assert "whole year %(year)s" in messages and "Skip to content" in messages
     for msgid in messages:
-        message = catalog.get(msgid)
+        message = catalog.get(*reversed(msgid)) if isinstance(msgid, tuple) else catalog.get(msgid)
         assert message is not None, f"not in the catalog: {msgid!r}"
         translations = message.string if isinstance(message.string, tuple) else (message.string,)
         assert all(translations), f"untranslated: {msgid!r}"

@@ -18,7 +18,8 @@ from pelican import signals
 from babel_i18n.catalogs import load_translations
 from content_types import TypedContentGenerator
 from content_types.schema import sources_of
-from languages import add_translations, language_versions
+from languages import add_translations, language_versions, languages
+from languages.names import place_name
 from languages.content import TranslatedContentMixin
 from sitecore import Build, Problem, report
 from sitecore.site import absolute_url, language, page_lang, section_url
@@ -186,7 +187,7 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
         """A translated event's page, links and calendar entry: its words, the event's facts."""
         event = version.original
         page_url = f"{self.absolute}/{version.url}"
-        location = event.fields["location"] or ""
+        location = place_name(event.fields["location"] or "", version.lang)
         version.ics_save_as = f"{version.url}{event.slug}.ics"
         version.ics_url = f"{self.settings.get('SITEURL', '')}/{version.ics_save_as}"
         details = "\n\n".join(p for p in (version.plain_summary, page_url) if p)
@@ -194,10 +195,13 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
             version.google_link = links.google_link(version.title, event.when, details, location)
             version.outlook_link = links.outlook_link(version.title, event.when, details, location)
         version.ics_item = replace(event.ics_item, title=version.title, url=page_url,
-                                   description=version.plain_summary,
+                                   description=version.plain_summary, location=location,
                                    title_lang=version.title_lang, description_lang=version.summary_lang)
         if event.json_ld:  # inLanguage stays: the event itself is held in Finnish
-            version.json_ld = dict(event.json_ld, name=version.title, url=page_url,
+            sitename = languages(self.settings)[version.lang].get("sitename", self.settings["SITENAME"])
+            organizer = dict(event.json_ld["organizer"], name=sitename)
+            version.json_ld = dict(event.schema_ld(self.absolute, organizer, version.lang),
+                                   name=version.title, url=page_url,
                                    **({"description": version.plain_summary} if version.plain_summary else {}))
 
     def _months(self, events, year, today):

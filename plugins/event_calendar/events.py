@@ -11,6 +11,7 @@ from markupsafe import Markup
 from content_types import Field, Invalid, TypedContent
 from content_types.schema import SOURCE_FIELDS
 from sitecore import Problem
+from languages.names import place_name
 from sitecore.site import language
 
 from .when import FORMS_HELP, N_, When, parse_when
@@ -157,13 +158,14 @@ class Event(TypedContent):
     def event_kind(self) -> Kind:
         return KINDS[self.fields["kind"]]
 
-    def schema_ld(self, siteurl: str, organizer: dict) -> dict | None:
+    def schema_ld(self, siteurl: str, organizer: dict, lang: str = "fi") -> dict | None:
         """schema.org Event, only for a public event on a known day that is ahead or
         that its file confirms.
 
         Says only what the file says: the attendance mode only when the file
         states an Attendance, a status we have no schema.org term for is
-        EventScheduled, and the place's address holds only its municipality.
+        EventScheduled, and the place's address holds only its municipality (named
+        in ``lang``: languages/names.py).
         A past event that was only planned gets none: schema.org assumes
         EventScheduled ("has taken place as scheduled") when eventStatus is absent.
         """
@@ -195,7 +197,7 @@ class Event(TypedContent):
             data["previousStartDate"] = moment(self.previous_when.first)
         locations = []
         if attendance != "verkossa" and self.fields["location"]:
-            locations.append(place_ld(self.fields["location"]))
+            locations.append(place_ld(place_name(self.fields["location"], lang)))
         if attendance in ("verkossa", "hybridi") or self.fields["online"]:
             locations.append({"@type": "VirtualLocation", "url": self.fields["online"] or page})
         if locations:

@@ -7,7 +7,8 @@ comes with that:
 * the translated addresses: ``/sv/`` and the Finnish address word for word in
   Swedish (``URL_WORDS``), given to Pelican as ``{lang_path}``;
 * a build error for a translation that points at nothing;
-* the menu of each language (site_nav over that language's pages);
+* the menu of each language (site_nav over that language's pages, and the
+  Finnish pages listed in ``FINNISH_ONLY_PAGES`` as deliberately untranslated);
 * the versions of the generated pages (front page, news, search, error page)
   in each language;
 * for every page, what templates ask of its language (``page_language()``,
@@ -35,6 +36,7 @@ from sitecore import Build, Problem, report
 from sitecore.site import feed_url_base, language, page_lang, section_url
 
 from . import settings as language_settings
+from .names import place_html, place_name
 from .urls import front_url, localise_path, page_url_of
 
 logger = logging.getLogger(__name__)
@@ -195,12 +197,38 @@ def link_translations(generator, originals, kind: str) -> list:
     return translations
 
 
+def finnish_only(originals, translations, settings, lang: str) -> list:
+    """The Finnish pages that ``FINNISH_ONLY_PAGES`` keeps without a ``lang`` version: the
+    language's menu links to them as they are (in Finnish, marked so by the templates)."""
+    listed = settings.get("FINNISH_ONLY_PAGES") or {}
+    translated = {str(t.slug) for t in translations if t.lang == lang}
+    return [page for page in originals if str(page.slug) in listed and str(page.slug) not in translated]
+
+
+def check_finnish_only(originals, settings) -> None:
+    """Every page in FINNISH_ONLY_PAGES is a Finnish page, listed with its reason."""
+    default = language(settings)
+    slugs = {str(page.slug) for page in originals if page.lang == default}
+    for slug, reason in (settings.get("FINNISH_ONLY_PAGES") or {}).items():
+        if slug not in slugs:
+            report(logger, Problem("pelicanconf.py", "FINNISH_ONLY_PAGES",
+                                   f"suomenkielistä sivua, jonka Slug on \"{slug}\", ei ole.",
+                                   "Kirjoita sivun Slug täsmälleen, tai poista rivi."))
+        elif not str(reason).strip():
+            report(logger, Problem("pelicanconf.py", "FINNISH_ONLY_PAGES",
+                                   f"sivulta \"{slug}\" puuttuu syy, miksi se on vain suomeksi.",
+                                   f"Kirjoita syy: \"{slug}\": \"miksi sivua ei käännetä\"."))
+
+
 def pages_finalized(generator):
     settings = generator.settings
-    translations = link_translations(generator, generator.pages + generator.hidden_pages, "page")
+    originals = generator.pages + generator.hidden_pages
+    translations = link_translations(generator, originals, "page")
+    check_finnish_only(originals, settings)
     navs = _state().navs
     for lang in other_languages(settings):
-        tree, problems = build_tree([t for t in translations if t.lang == lang])
+        tree, problems = build_tree([t for t in translations if t.lang == lang]
+                                    + finnish_only(generator.pages, translations, settings, lang))
         for problem in problems:
             report(logger, problem)
         navs[lang] = tree
@@ -230,6 +258,7 @@ class PageLanguage:
     nav: object  # site_nav's NavTree of the language's pages
     sitename: str
     sitename_lang: str  # the language the site's name is in
+    alternate_names: list[str]  # the site's name in the other languages (structured data)
     description: str
     urls: dict[str, str]  # LOCALISED_SETTINGS in this language (the Finnish one where none)
     default_urls: dict[str, str]  # LOCALISED_SETTINGS in the default language
@@ -261,6 +290,9 @@ def language_of(context) -> PageLanguage:
             if finnish is not None and lang in groups.get(finnish, {}):
                 urls[key] = groups[finnish][lang]
     nav = _state().navs.get(lang) if translated else None
+    names = {code: values.get("sitename", context["SITENAME"]) if code != default else context["SITENAME"]
+             for code, values in known.items()}
+    names.setdefault(lang, context["SITENAME"])
     return PageLanguage(
         lang=lang,
         home=front_url(lang, default),
@@ -270,8 +302,9 @@ def language_of(context) -> PageLanguage:
         og_locale_alternates=[known[c].get("og_locale", c) for c, _ in alternates if c in known and c != lang],
         own_feeds=_state().feeds.get(lang),
         nav=nav if nav is not None else context.get("site_nav"),
-        sitename=info.get("sitename", context["SITENAME"]) if translated else context["SITENAME"],
+        sitename=names[lang],
         sitename_lang=info.get("sitename_lang", lang) if translated else lang,
+        alternate_names=[name for name in dict.fromkeys(names.values()) if name != names[lang]],
         description=(info.get("description", context.get("SITE_DESCRIPTION")) if translated
                      else context.get("SITE_DESCRIPTION")),
         urls=urls,
@@ -281,6 +314,8 @@ def language_of(context) -> PageLanguage:
 
 def add_template_function(generator):
     generator.env.globals["page_language"] = pass_context(language_of)
+    # Places in the page's language (names.py): {{ fields.city | place(lang) }}, HTML with place_html.
+    generator.env.filters.update(place=place_name, place_html=place_html)
 
 
 # --- the generated pages in each language ----------------------------------------------

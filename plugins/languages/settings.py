@@ -18,7 +18,7 @@ def languages(settings) -> dict[str, dict]:
 
 
 def problems(settings) -> list[Problem]:
-    """What is wrong with LANGUAGES and URL_WORDS, in Finnish for the one who edits them."""
+    """What is wrong with LANGUAGES, URL_WORDS and FINNISH_ONLY_PAGES, in Finnish for the one who edits them."""
     found = []
     default = settings["DEFAULT_LANG"]
     configured = settings.get("LANGUAGES") or {}
@@ -26,6 +26,11 @@ def problems(settings) -> list[Problem]:
         found.append(Problem("pelicanconf.py", "LANGUAGES",
                              f"oletuskieli \"{default}\" (DEFAULT_LANG) puuttuu kielistä.",
                              f"Lisää LANGUAGES-asetukseen kieli \"{default}\"."))
+    if not isinstance(settings.get("FINNISH_ONLY_PAGES") or {}, dict):
+        found.append(Problem("pelicanconf.py", "FINNISH_ONLY_PAGES",
+                             "asetuksen pitää olla sanakirja {Slug: syy}.",
+                             "Kirjoita esimerkiksi FINNISH_ONLY_PAGES = {\"liitto/arkisto\": \"vanhoja "
+                             "pöytäkirjoja, joita ei käännetä\"}."))
     words = settings.get("URL_WORDS") or {}
     for code, values in configured.items():
         missing = [key for key in REQUIRED_KEYS if not values.get(key)]

@@ -1,7 +1,8 @@
 """Member directory: one Markdown file per member institution.
 
 Writes a page per institution, the directory index with an SVG map and
-filters, a page per region and per offering, and directory.json.
+filters, a page per region and per offering, each in every language of the
+site (places named as languages/names.py says), and directory.json.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from pelican import signals
 
 from content_types import TypedContentGenerator
 from content_types.schema import sources_of
-from languages import add_translations, language_versions
+from languages import add_translations, language_versions, languages, localised_url
 from languages.content import TranslatedContentMixin
+from languages.names import place_name
 from sitecore import Problem, report
-from sitecore.settings import Setting, apply
 from sitecore.site import absolute_url, language, section_url
 
-from .institutions import OFFERINGS, Institution, mentions, region_slug
+from .institutions import OFFERING_NAMES, OFFERINGS, REGIONS, Institution, mentions, region_slug
 from .mapping import Pin, render_map
 from .sorting import finnish_sort_key
 
@@ -29,17 +30,19 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class Listing:
-    """One filtered view of the directory: all, a region or an offering."""
+    """One filtered view of the directory in one language: all, a region or an offering."""
 
-    title: str
+    title: str  # the region's name in the page's language; the offering's key
     url: str
     save_as: str
     institutions: list = field(default_factory=list)
+    key: str = ""  # the region or offering as the Finnish files write it
 
 
-def association_ld(settings: dict) -> dict:
-    return {"@type": "Organization", "name": settings["SITENAME"],
-            "url": absolute_url(settings)}
+def association_ld(settings: dict, lang: str) -> dict:
+    """The association as structured data names it in ``lang`` (LANGUAGES' sitename)."""
+    name = languages(settings)[lang].get("sitename", settings["SITENAME"])
+    return {"@type": "Organization", "name": name, "url": absolute_url(settings)}
 
 
 class DirectoryGenerator(TranslatedContentMixin, TypedContentGenerator):
@@ -61,53 +64,62 @@ class DirectoryGenerator(TranslatedContentMixin, TypedContentGenerator):
         for item in institutions:
             item.posts = [a for a in articles if mentions(a, item)]
             item.sources = sources_of(item.fields)  # Pelican set the attribute to the Sources text
-            item.map_svg = render_map(
-                [self._pin(other, current=other is item, linked=False) for other in institutions],
-                f"{item.title}: {item.fields['city']}, {item.fields['region']}",
-                width=220, css_class="map map--small",
-            )
-            item.json_ld = json.dumps({"@context": "https://schema.org",
-                                       **item.json_ld(siteurl, association_ld(self.settings))},
-                                      ensure_ascii=False)
+        self.translate_items(institutions)
+        add_translations(language_versions(self.settings, section_url(self.settings, "directory")))
+        self.directories = {lang: self._directory(lang, institutions) for lang in languages(self.settings)}
+        self.context["directory"] = self.directories[language(self.settings)]
+        for key in self.context["directory"]["by_key"]:  # a region's or offering's page in every language
+            add_translations({lang: d["by_key"][key].url for lang, d in self.directories.items()})
+        self.context["offering_names"] = OFFERING_NAMES
+        for item in institutions:
+            for lang, version in item.versions.items():
+                directory = self.directories[lang]
+                version.region_listing = directory["by_key"][item.fields["region"]]
+                version.offering_listings = [directory["by_key"][o] for o in item.fields["offers"]]
+                version.map_svg = render_map(
+                    [self._pin(other, lang, current=other is item, linked=False) for other in institutions],
+                    f"{item.title}: {place_name(item.fields['city'], lang)}, {version.region_listing.title}",
+                    width=220, css_class="map map--small",
+                )
+                version.json_ld = json.dumps({"@context": "https://schema.org", **item.structured_data(
+                    siteurl, association_ld(self.settings, lang), lang, f"{siteurl}/{version.url}")},
+                    ensure_ascii=False)
+
+    def _directory(self, lang, institutions) -> dict:
+        """The directory in ``lang``: its listings, map and structured data."""
+        siteurl = absolute_url(self.settings)
         base = section_url(self.settings, "directory")
-        add_translations(language_versions(self.settings, base))
-        self.context["directory"] = {
-            "listing": self._listing("", base, institutions),
-            "regions": self._by_region(institutions),
-            "offerings": self._by_offering(institutions),
-            "map_svg": render_map([self._pin(i) for i in institutions],
-                                  self.settings["DIRECTORY_MAP_LABEL"]),
+        regions = sorted({i.fields["region"] for i in institutions},
+                         key=lambda region: finnish_sort_key(place_name(region, lang)))
+        region_base = localised_url(self.settings, f"{base}alue/", lang)
+        listings = [self._listing(place_name(region, lang), f"{region_base}{region_slug(place_name(region, lang))}/",
+                                  [i for i in institutions if i.fields["region"] == region], region)
+                    for region in regions]
+        listings += [self._listing(offer, localised_url(self.settings, f"{base}koulutus/{offer}/", lang),
+                                   [i for i in institutions if offer in i.fields["offers"]], offer)
+                     for offer in OFFERINGS.values() if any(offer in i.fields["offers"] for i in institutions)]
+        return {
+            "listing": self._listing("", localised_url(self.settings, base, lang), institutions),
+            "regions": [listing for listing in listings if listing.key in REGIONS],
+            "offerings": [listing for listing in listings if listing.key in OFFERINGS],
+            "by_key": {listing.key: listing for listing in listings},
+            "pins": [self._pin(i, lang) for i in institutions],  # the template draws the map (map_svg)
             "json_ld": json.dumps({
                 "@context": "https://schema.org",
-                **association_ld(self.settings),
+                **association_ld(self.settings, lang),
                 "member": [{"@type": "EducationalOrganization", "name": i.title,
-                            "url": f"{siteurl}/{i.url}"} for i in institutions],
+                            "url": f"{siteurl}/{i.versions[lang].url}"} for i in institutions],
             }, ensure_ascii=False),
         }
-        self.translate_items(institutions)
 
-    def _pin(self, item, current=False, linked=True) -> Pin:
+    def _pin(self, item, lang, current=False, linked=True) -> Pin:
         lat, lon = item.fields["coordinates"]
         siteurl = self.settings.get("SITEURL", "")
-        return Pin(lat, lon, f"{item.title}, {item.fields['city']}",
-                   url=f"{siteurl}/{item.url}" if linked else None, current=current)
+        return Pin(lat, lon, f"{item.title}, {place_name(item.fields['city'], lang)}",
+                   url=f"{siteurl}/{item.versions[lang].url}" if linked else None, current=current)
 
-    def _listing(self, title, url, institutions) -> Listing:
-        return Listing(title, url, url + "index.html", institutions)
-
-    def _by_region(self, institutions) -> list[Listing]:
-        regions = sorted({i.fields["region"] for i in institutions}, key=finnish_sort_key)
-        base = section_url(self.settings, "directory")
-        return [self._listing(region, f"{base}alue/{region_slug(region)}/",
-                              [i for i in institutions if i.fields["region"] == region])
-                for region in regions]
-
-    def _by_offering(self, institutions) -> list[Listing]:
-        base = section_url(self.settings, "directory")
-        return [self._listing(offer, f"{base}koulutus/{offer}/",
-                              [i for i in institutions if offer in i.fields["offers"]])
-                for offer in OFFERINGS.values()
-                if any(offer in i.fields["offers"] for i in institutions)]
+    def _listing(self, title, url, institutions, key="") -> Listing:
+        return Listing(title, url, url + "index.html", institutions, key)
 
     def _check_post_links(self, articles):
         known = {item.slug for item in self.items}
@@ -123,20 +135,16 @@ class DirectoryGenerator(TranslatedContentMixin, TypedContentGenerator):
                     ))
 
     def write_indexes(self, writer):
-        directory = self.context["directory"]
         template = self.get_template("directory")
-        for listing, kind in ([(directory["listing"], "all")]
-                              + [(r, "region") for r in directory["regions"]]
-                              + [(o, "offering") for o in directory["offerings"]]):
-            writer.write_file(listing.save_as, template, self.context,
-                              relative_urls=self.settings["RELATIVE_URLS"], url=listing.url,
-                              listing=listing, listing_kind=kind)
         default = language(self.settings)
-        for lang, url in language_versions(self.settings, section_url(self.settings, "directory")).items():
-            if lang != default:  # the directory in Swedish and English: the same institutions
-                writer.write_file(url + "index.html", template, self.context,
-                                  relative_urls=self.settings["RELATIVE_URLS"], url=url, lang=lang,
-                                  listing=directory["listing"], listing_kind="all")
+        for lang, directory in self.directories.items():
+            for listing, kind in ([(directory["listing"], "all")]
+                                  + [(r, "region") for r in directory["regions"]]
+                                  + [(o, "offering") for o in directory["offerings"]]):
+                writer.write_file(listing.save_as, template, self.context,
+                                  relative_urls=self.settings["RELATIVE_URLS"], url=listing.url,
+                                  listing=listing, listing_kind=kind, directory=directory,
+                                  **({"lang": lang} if lang != default else {}))
         records = [i.public_record(absolute_url(self.settings)) for i in self.public(self.items)]
         self.write_data(self.settings["DIRECTORY_JSON_SAVE_AS"], json.dumps(
             {"institutions": records}, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
@@ -146,17 +154,11 @@ def add_generator(pelican):
     return DirectoryGenerator
 
 
-SETTINGS = (
-    Setting("DIRECTORY_MAP_LABEL", "Jäsenoppilaitokset kartalla", (str,),
-            "kartan nimi ruudunlukijalle (teksti)", lambda value: bool(value.strip())),
-)
-
-
-def check_settings(pelican):
-    for problem in apply(pelican.settings, SETTINGS):
-        report(logger, problem)
+def add_map_filter(generator):
+    # {{ directory.pins | map_svg(_("…")) }}: the map, named in the page's language.
+    generator.env.filters["map_svg"] = render_map
 
 
 def register():
-    signals.initialized.connect(check_settings)
+    signals.generator_init.connect(add_map_filter)
     signals.get_generators.connect(add_generator)

@@ -6,6 +6,13 @@ from pelican.utils import slugify
 
 from content_types import Field, TypedContent
 from content_types.schema import SOURCE_FIELDS
+from languages.names import place_name
+
+
+def N_(message: str) -> str:
+    """Mark a string for the catalogs; it is translated where it is shown."""
+    return message
+
 
 # Finland's regions (maakunnat) as written -> as stored.
 REGIONS = {name: name for name in (
@@ -15,6 +22,7 @@ REGIONS = {name: name for name in (
     "Uusimaa", "Varsinais-Suomi",
 )}
 OFFERINGS = {"musiikki": "musiikki", "tanssi": "tanssi"}
+OFFERING_NAMES = {"musiikki": N_("music"), "tanssi": N_("dance")}  # msgids: templates translate them
 LANGUAGES = {"suomi": "suomi", "ruotsi": "ruotsi"}
 
 
@@ -38,10 +46,6 @@ class Institution(TypedContent):
         *SOURCE_FIELDS,
     )
 
-    @property
-    def region_slug(self) -> str:
-        return region_slug(self.fields["region"])
-
     def public_record(self, siteurl: str) -> dict:
         """The fields published in directory.json."""
         record = {
@@ -60,22 +64,23 @@ class Institution(TypedContent):
                 record[key] = self.fields[key]
         return record
 
-    def json_ld(self, siteurl: str, association: dict) -> dict:
+    def structured_data(self, siteurl: str, association: dict, lang: str = "fi", url: str = "") -> dict:
+        """schema.org data of the page in ``lang`` (at ``url``): places as that language names them."""
         data = {
             "@type": "EducationalOrganization",
             "name": self.title,
-            "url": f"{siteurl}/{self.url}",
+            "url": url or f"{siteurl}/{self.url}",
             "address": {
                 "@type": "PostalAddress",
-                "addressLocality": self.fields["city"],
-                "addressRegion": self.fields["region"],
+                "addressLocality": place_name(self.fields["city"], lang),
+                "addressRegion": place_name(self.fields["region"], lang),
                 "addressCountry": "FI",
             },
             "parentOrganization": {"@type": "Organization", "name": self.fields["organiser"]},
             "memberOf": association,
         }
         if self.fields.get("address"):
-            data["address"]["streetAddress"] = self.fields["address"]
+            data["address"]["streetAddress"] = place_name(self.fields["address"], lang)
         if self.fields.get("website"):
             data["sameAs"] = self.fields["website"]
         if self.fields.get("email"):

@@ -39,6 +39,19 @@ from .passwords import production_passwords
 from .sanitize import clean, refused_html
 
 logger = logging.getLogger(__name__)
+
+
+def pgettext(context: str, message: str) -> str:
+    """Mark a string for the catalogs; the template translates it."""
+    return message
+
+
+# MEMBER_GROUPS' names (pelicanconf.py) for the catalogs (tasks.py translations extracts
+# them here): the login form names each group in the page's language. A test checks
+# that these are MEMBER_GROUPS' names.
+GROUP_NAMES = (pgettext("members' group", "Jäsenoppilaitokset"), pgettext("members' group", "Hallitus"),
+               pgettext("members' group", "Kollegio"), pgettext("members' group", "Talouspäälliköt"),
+               pgettext("members' group", "Opiskelijahallinto"))
 ITEM_ID = re.compile(r"[0-9a-f]{16,64}")
 MIME = {".pdf": "application/pdf",
         ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
