@@ -68,6 +68,7 @@ class DirectoryGenerator(TranslatedContentMixin, TypedContentGenerator):
         add_translations(language_versions(self.settings, section_url(self.settings, "directory")))
         self.directories = {lang: self._directory(lang, institutions) for lang in languages(self.settings)}
         self.context["directory"] = self.directories[language(self.settings)]
+        self.context["directories"] = self.directories  # the search page's filter in each language
         for key in self.context["directory"]["by_key"]:  # a region's or offering's page in every language
             add_translations({lang: d["by_key"][key].url for lang, d in self.directories.items()})
         self.context["offering_names"] = OFFERING_NAMES
