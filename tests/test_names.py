@@ -220,9 +220,6 @@ def test_an_event_place_in_each_language(site):
 # --- the members' groups ------------------------------------------------------------------------
 
 def test_the_members_groups_are_named_in_the_pages_language(site):
-    from members_area import GROUP_NAMES
-
-    assert list(GROUP_NAMES) == list(pelicanconf.MEMBER_GROUPS.values())  # what the catalogs extract
     expected = {"fi": list(pelicanconf.MEMBER_GROUPS.values()),
                 "sv": ["Medlemsläroanstalter", "Styrelsen", "Kollegiet", "Ekonomicheferna",
                        "Studieadministrationen"],
@@ -235,6 +232,9 @@ def test_the_members_groups_are_named_in_the_pages_language(site):
         assert all(o.get("lang") is None for o in options)
         kinds = soup.find("template", id="members-kinds").find_all("span", attrs={"data-group": True})
         assert [str(s.string) for s in kinds] == expected[lang]  # a <template>'s text: not get_text()
+    from members_area import GROUP_NAMES
+
+    assert list(GROUP_NAMES) == list(pelicanconf.MEMBER_GROUPS.values())  # what the catalogs extract
 
 
 # --- no Finnish UI string and no untranslated term ------------------------------------------

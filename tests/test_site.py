@@ -315,7 +315,7 @@ def test_finnish_ui_text_reads_as_finnish(site):
         "Helsingin Konservatorio (Helsinki) on Suomen konservatorioliiton jäsen. "
         "Koulutuksen järjestäjä: Helsingin Konservatorion Säätiö sr.")
     assert site.html("sv/medlemmar/helsingin-konservatorio/").find("meta", attrs={"name": "description"})[
-        "content"].startswith("Helsingin Konservatorio, Helsinki: medlem i Finlands konservatorieförbund.")
+        "content"].startswith("Helsingin Konservatorio, Helsingfors: medlem i Finlands konservatorieförbund.")
     # One event's type is named in the singular; the kind's page in the plural.
     event = site.html("tapahtumat/2021/vuosikokous/").find("dl", class_="facts")
     kind = next(dt for dt in event("dt") if dt.get_text(strip=True) == "Tapahtumatyyppi:").find_next_sibling("dd")
