@@ -16,7 +16,7 @@ from pelican.contents import Article, Content, Page, Static
 from pelican.readers import MarkdownReader
 
 from sitecore import ContentError, report
-from sitecore.site import is_public, section_url
+from sitecore.site import section_url
 
 from .dates import parse_post_date
 from .rules import audience_problems, missing_references, post_problems
@@ -66,11 +66,11 @@ def check_content(content):
             settings.get("DEFAULT_CATEGORY", ""),
             content._content or "",
         )
-    # Whether an item is public is sitecore.is_public's to say (it reads
-    # Audience). Our own content types leave out what is not public; Pelican's
-    # generators publish every post and page, so such a post or page stops the
-    # build here instead.
-    if isinstance(content, (Article, Page)) and not is_public(content, settings):
+    # Audience is read by sitecore.site.audience for every content type. Our own
+    # content types leave out what is not public; Pelican's generators publish
+    # every post and page, so such a post or page (or an unknown Audience)
+    # stops the build here instead.
+    if isinstance(content, (Article, Page)):
         problems += audience_problems(content.source_path, content.metadata,
                                       settings.get("MEMBER_GROUPS", {}))
     # Pelican's private API, on purpose: the public ``content`` property replaces

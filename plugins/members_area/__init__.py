@@ -186,9 +186,9 @@ class MembersGenerator(TypedContentGenerator):
             data = {
                 "items": [e for e in entries if group in e["groups"]],
                 "channels": [self._channel(c) for c in self.internal.get("channels", [])
-                             if c.fields["audience"] == group],
+                             if group in c.fields["audience"]],
                 "events": [self._event(e, when_text) for e in self.internal.get("events", [])
-                           if e.fields["audience"] == group],
+                           if group in e.fields["audience"]],
             }
             index.append(crypto.seal_json(keyring.keys[group], data, crypto.index_aad(group)))
         self.write_data(f"{base}hakemisto.json", json.dumps({"v": crypto.VERSION,
