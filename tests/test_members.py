@@ -222,15 +222,15 @@ def test_password_sources_environment_and_secrets_file(tmp_path):
 
 @pytest.mark.parametrize("password, reason", [
     ("salasana1", "alle 16 merkkiä"),
-    ("1234567890123456", "sarjoja"),
-    ("qwertyuiopasdfgh", "yleisen salasanan"),
-    ("zxcvbnmasdfghjklqwert", "sarjoja"),
-    ("Salasana2024!!!!", "yleisen salasanan"),
-    ("aaaaaaaaaaaaaaaaaaaaaaaa", "eri merkkejä"),
+    ("1234567890123456", "numerosarja"),
+    ("qwertyuiopasdfgh", "yleinen salasana"),
+    ("zxcvbnmasdfghjklqwert", "yleinen salasana"),
+    ("Salasana2024!!!!", "yleinen salasana"),
+    ("aaaaaaaaaaaaaaaaaaaaaaaa", "toistoa"),
     ("kehitys-jasenet-salasana ", "kehityssalasana"),
     ("vahva oma salalause kevätomena ", "välilyönti"),
     ("KEHITYS-JASENET-SALASANA", "kehityssalasana"),
-    ("!#%&/()=?!#%&/()=?xyz", "numeroita ja merkkejä"),
+    ("!#%&/()=?!#%&/()=?xyz", "toistoa"),
 ])
 def test_weak_passwords_are_refused(password, reason):
     _found, problems = production_passwords(["jasenet"], {"MEMBERS_PASSWORD_JASENET": password}, DEV)

@@ -35,7 +35,7 @@ from sitecore import Problem, report
 from sitecore.site import absolute_url, language, section_url
 
 from . import crypto
-from .passwords import production_passwords
+from .passwords import production_passwords, site_names
 from .sanitize import clean, refused_html
 
 logger = logging.getLogger(__name__)
@@ -135,7 +135,7 @@ class MembersGenerator(TypedContentGenerator):
                                        "Lisää ryhmä MEMBERS_DEV_PASSWORDS-asetukseen."))
         else:
             self.passwords, problems = production_passwords(
-                groups, os.environ, dev, settings.get("MEMBERS_SHARED_PASSWORDS", ()))
+                groups, os.environ, dev, settings.get("MEMBERS_SHARED_PASSWORDS", ()), site_names(settings))
             for problem in problems:
                 report(logger, problem)
         kdf, rotation_days = checked_settings(settings)
