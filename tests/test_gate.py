@@ -3,19 +3,24 @@ policy, the secrets file's messages, and the salts."""
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import hashlib
 import json
 import re
+import shutil
 
 import pytest
 
 import pelicanconf
-from conftest import FLOOR_KDF, PASSWORD_ENV, TEST_PASSWORDS, post, run_build
-from test_members import (HALLITUS, JASENET, make_members_site, members_build, opened_keys,
+from conftest import FLOOR_KDF, PASSWORD_ENV, SITEURL, TEST_PASSWORDS, TEST_SALT_KEY, post, run_build
+from test_members import (BUILD_NOON, HALLITUS, JASENET, STORED, login, make_members_site,  # noqa: F401
+                          members_build, members_server, members_site, opened_keys, persistent,
                           problem_texts)
 
 from members_area import crypto
-from members_area.passwords import (estimate, passphrase, production_passwords, site_names, weakness,
-                                    word_list)
+from members_area.passwords import (estimate, passphrase, production_passwords, production_salt_key,
+                                    site_names, weakness, word_list)
 from sitecore import ContentError
 from sitecore.site import audience, is_public
 
@@ -198,3 +203,120 @@ def test_the_build_log_and_job_summary_never_show_a_key_that_is_a_password(tmp_p
     log = build.stdout + build.stderr + summary.read_text(encoding="utf-8")
     assert "rivillä 2, sarakkeessa 1 on avain, joka ei ole jäsenryhmä" in log
     assert all(word not in log for word in SECRET_KEY.split()), log
+
+
+# --- salts nobody can compute in advance ------------------------------------------------
+
+def test_salts_come_from_the_secret_salt_key(members_site):
+    keyring = json.loads(members_site.read("jasenalue/avaimet.json"))
+    salt = crypto.unb64(keyring["groups"]["jasenet"]["slots"][0]["salt"])
+    period = keyring["period"]
+    assert salt == crypto.slot_salt(bytes.fromhex(TEST_SALT_KEY), SITEURL, period, "jasenet", 0)
+    public_recipe = f"{crypto.PREFIX}|salt|{SITEURL}|{period}|jasenet|0"
+    assert salt != hashlib.sha256(public_recipe.encode()).digest()[:16], "salts of every period were public"
+    assert crypto.slot_salt(b"\1" * 32, SITEURL, period + 1, "jasenet", 0) != \
+        crypto.slot_salt(bytes.fromhex(TEST_SALT_KEY), SITEURL, period + 1, "jasenet", 0)
+    # The browser's clock ends a stored key with its period: midnight after its last day in Helsinki.
+    assert keyring["ends"] == "2021-03-02T00:00:00+02:00"
+
+
+@pytest.mark.plugin
+def test_a_production_build_needs_the_salt_key(tiny_site, monkeypatch, tmp_path):
+    env = {k: v for k, v in PASSWORD_ENV.items() if k != "MEMBERS_SALT_KEY"}
+    text = problem_texts(members_build(tiny_site, monkeypatch, env), tiny_site)
+    assert "kenttä:   salt_key" in text and "suolausavain puuttuu" in text and "token_hex(32)" in text
+    secrets_file = tmp_path / "salaisuudet.toml"
+    secrets_file.write_text(f'salt_key = "{TEST_SALT_KEY}"\n[passwords]\njasenet = "{JASENET}"\n', encoding="utf-8")
+    assert production_salt_key({"MEMBERS_SECRETS_FILE": str(secrets_file)}) == (bytes.fromhex(TEST_SALT_KEY), [])
+    key, problems = production_salt_key({"MEMBERS_SALT_KEY": "abc123"})
+    assert key is None and "64 heksadesimaalimerkkiä" in problems[0].message
+
+
+# --- the browser: a wrapped key in a file that logout deletes ------------------------------
+
+OPFS_FILES = """async () => {
+  const root = await navigator.storage.getDirectory();
+  const out = [];
+  for await (const [folder, handle] of root.entries()) {
+    if (handle.kind !== 'directory') continue;
+    for await (const [name, file] of handle.entries()) {
+      out.push(Array.from(new Uint8Array(await (await file.getFile()).arrayBuffer())));
+    }
+  }
+  return out;
+}"""
+
+
+def profile_files_holding(profile, needles: list[bytes]) -> list[str]:
+    return [str(path.relative_to(profile)) for path in profile.rglob("*") if path.is_file()
+            and any(needle in path.read_bytes() for needle in needles)]
+
+
+def test_a_profile_copied_after_logout_yields_no_key(playwright_browser, members_site, members_server,
+                                                     tmp_path):
+    """[PROFILE] LevelDB keeps deleted IndexedDB records: the key itself is never there."""
+    keyring = json.loads(members_site.read("jasenalue/avaimet.json"))
+    cek, kek, _salt = crypto.unlock(keyring, "jasenet", JASENET)
+    key_forms = [kek, base64.b64encode(kek), kek.hex().encode(), cek, base64.b64encode(cek)]
+    profile = tmp_path / "profile"
+    context = persistent(playwright_browser, profile)
+    page = context.new_page()
+    page.goto(f"{members_server.url}/jasenalue/")
+    login(page, JASENET, remember=True)
+    page.wait_for_selector(".members-entry")
+    [wrapped] = [bytes(data) for data in page.evaluate(OPFS_FILES)]
+    assert len(wrapped) == 40 and wrapped not in key_forms  # AES-KW of a 256-bit key
+    context.close()  # the browser writes its files as it closes
+    # Logged in: the wrapped key is on disk (the scan sees it), the key is not.
+    assert profile_files_holding(profile, [wrapped])
+    assert profile_files_holding(profile, key_forms) == []
+    context = persistent(playwright_browser, profile)
+    page = context.new_page()
+    page.goto(f"{members_server.url}/jasenalue/")
+    page.wait_for_selector(".members-entry")  # remembered: opened with the wrapped key
+    page.click("[data-logout]")
+    page.wait_for_selector("form[data-login]:not([hidden])")
+    assert page.evaluate(OPFS_FILES) == []
+    context.close()
+    copy = tmp_path / "copy"
+    shutil.copytree(profile, copy)
+    found = profile_files_holding(copy, [*key_forms, wrapped, base64.b64encode(wrapped),
+                                         JASENET.encode(), JASENET.encode("utf-16-le")])
+    assert found == []
+
+
+def test_a_stored_key_ends_with_its_period_by_the_browsers_clock(playwright_browser, members_server):
+    context = playwright_browser.new_context()
+    page = context.new_page()
+    page.clock.install(time=BUILD_NOON)
+    page.goto(f"{members_server.url}/jasenalue/")
+    login(page, JASENET, remember=True)  # 30 days asked, 19½ left of the period
+    page.wait_for_selector(".members-entry")
+    ends = dt.datetime.fromisoformat("2021-03-02T00:00:00+02:00")
+    page.clock.run_for(int((ends - BUILD_NOON).total_seconds() * 1000) - 60_000)
+    assert page.locator(".members-entry").count() == 3, "still open in its period"
+    page.clock.run_for(61_000)
+    page.wait_for_selector("form[data-login]:not([hidden])", timeout=10_000)
+    assert page.text_content("[data-content]") == ""
+    assert page.evaluate(STORED) == {} and page.evaluate(OPFS_FILES) == []
+    context.close()
+
+
+def test_a_keyring_whose_period_has_ended_stores_no_key(playwright_browser, members_server):
+    """A failing build leaves the last keyring live: a login still opens it, for this page only."""
+    context = playwright_browser.new_context()  # today's clock: the fixture's 2021 period is long over
+    page = context.new_page()
+    page.goto(f"{members_server.url}/jasenalue/")
+    login(page, JASENET, remember=True)
+    page.wait_for_selector(".members-entry")
+    assert page.evaluate(STORED) == {} and page.evaluate(OPFS_FILES) == []
+    page.reload()
+    page.wait_for_selector("form[data-login]:not([hidden])")
+    context.close()
+
+
+def test_the_login_page_recommends_a_private_window(members_site):
+    hint = members_site.html("jasenalue/").find(id="members-remember-hint").get_text(" ", strip=True)
+    assert "Käytä yhteiskäyttöisellä tietokoneella yksityistä selausikkunaa" in hint
+    english = members_site.html("en/members-area/").find(id="members-remember-hint").get_text(" ", strip=True)
+    assert "use a private window" in english

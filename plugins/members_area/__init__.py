@@ -35,7 +35,7 @@ from sitecore import Problem, report
 from sitecore.site import absolute_url, language, section_url
 
 from . import crypto
-from .passwords import production_passwords, site_names
+from .passwords import production_passwords, production_salt_key, site_names
 from .sanitize import clean, refused_html
 
 logger = logging.getLogger(__name__)
@@ -127,6 +127,7 @@ class MembersGenerator(TypedContentGenerator):
         groups = list(settings.get("MEMBER_GROUPS", {}))
         dev = settings.get("MEMBERS_DEV_PASSWORDS", {})
         development = settings.get("MEMBERS_PASSWORDS") == "development"
+        salt_key = crypto.DEV_SALT_KEY
         if development:
             self.passwords = {group: [dev[group]] for group in groups if group in dev}
             for group in (g for g in groups if g not in dev):
@@ -136,7 +137,9 @@ class MembersGenerator(TypedContentGenerator):
         else:
             self.passwords, problems = production_passwords(
                 groups, os.environ, dev, settings.get("MEMBERS_SHARED_PASSWORDS", ()), site_names(settings))
-            for problem in problems:
+            salt_key, salt_problems = production_salt_key(os.environ)
+            salt_key = salt_key or os.urandom(32)  # the build stops on its problem
+            for problem in problems + salt_problems:
                 report(logger, problem)
         kdf, rotation_days = checked_settings(settings)
         if kdf is None:
@@ -144,7 +147,8 @@ class MembersGenerator(TypedContentGenerator):
         background = ThreadPoolExecutor(max_workers=1)
         self._keyring = background.submit(crypto.make_keyring, self.passwords,
                                           absolute_url(settings), build_day(settings),
-                                          rotation_days, kdf)
+                                          rotation_days, kdf, salt_key=salt_key,
+                                          zone=settings.get("TIMEZONE") or "Europe/Helsinki")
         background.shutdown(wait=False)
 
     def finalize_context(self):

@@ -9,6 +9,11 @@ a TOML file outside the repository named by ``MEMBERS_SECRETS_FILE``:
 
 Development builds use the documented development passwords of the settings.
 
+The same file holds the salt key (crypto.py: salts nobody can compute before
+their keyring is published), before the table, or MEMBERS_SALT_KEY does:
+
+    salt_key = "64 hexadecimal characters"
+
 The policy answers the offline guesser with a GPU [GPU] and the member of
 one group reading another's content [GROUP]:
 
@@ -56,6 +61,8 @@ from pathlib import Path
 from zxcvbn import matching, scoring
 
 from sitecore import Problem
+
+from .crypto import MIN_SALT_KEY_BYTES
 
 MIN_LENGTH = 16
 MIN_GUESSES = 10**10  # zxcvbn's top score (4)
@@ -338,6 +345,35 @@ def production_passwords(
         found[group] = list(dict.fromkeys(unicodedata.normalize("NFC", p) for p in passwords))
     return found, problems
 
+
+
+SALT_KEY_FIX = ("Luo avain kerran komennolla .venv/bin/python -c \"import secrets; print(secrets.token_hex(32))\" "
+                "ja lisää se MEMBERS_SECRETS-tiedoston alkuun riville salt_key = \"…\" (ennen otsikkoa "
+                "[passwords]) tai ympäristömuuttujaan MEMBERS_SALT_KEY. Pidä sama avain: vaihtuva avain "
+                "kirjaa kaikki jäsenet ulos.")
+
+
+def production_salt_key(environ: Mapping[str, str]) -> tuple[bytes | None, list[Problem]]:
+    """The secret the slot salts are derived with (crypto.slot_salt), and its problems.
+
+    A secrets file that cannot be read is ``production_passwords``'s to report."""
+    value, source = environ.get("MEMBERS_SALT_KEY"), ""
+    if not value and environ.get("MEMBERS_SECRETS_FILE"):
+        try:
+            document = tomllib.loads(Path(environ["MEMBERS_SECRETS_FILE"]).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return None, []
+        value, source = document.get("salt_key"), environ["MEMBERS_SECRETS_FILE"]
+    if not value:
+        return None, [Problem(source, "salt_key", "jäsenalueen suolausavain puuttuu.", SALT_KEY_FIX)]
+    try:
+        key = bytes.fromhex(value) if isinstance(value, str) else b""
+    except ValueError:
+        key = b""
+    if len(key) < MIN_SALT_KEY_BYTES:
+        return None, [Problem(source, "salt_key", "suolausavain ei ole vähintään 64 heksadesimaalimerkkiä "
+                              "(0–9, a–f).", SALT_KEY_FIX)]
+    return key, []
 
 
 def site_names(settings: Mapping) -> list[str]:
