@@ -167,7 +167,7 @@ def weakness(password: str, known: Iterable[str] = ()) -> str | None:
     if result["guesses"] >= MIN_GUESSES:
         return None
     found = findings(result["sequence"])
-    return ("arvattavissa alle 10 miljardilla yrityksellä" + (": siinä on " + ", ".join(found) if found else ""))
+    return "arvattavissa alle 10 miljardilla yrityksellä" + (": siinä on " + ", ".join(found) if found else "")
 
 
 def development_variant(password: str, dev_passwords: Iterable[str]) -> bool:
@@ -379,5 +379,6 @@ def production_salt_key(environ: Mapping[str, str]) -> tuple[bytes | None, list[
 def site_names(settings: Mapping) -> list[str]:
     """What an attacker of this site tries first: the site's and the association's names and
     address, and the groups' names."""
-    return [settings.get("SITENAME") or "", (settings.get("PUBLIC_SITEURL") or settings.get("SITEURL") or "")
-            .split("://")[-1], *settings.get("MEMBER_GROUPS", {}).keys(), *settings.get("MEMBER_GROUPS", {}).values()]
+    address = (settings.get("PUBLIC_SITEURL") or settings.get("SITEURL") or "").split("://")[-1]
+    groups = settings.get("MEMBER_GROUPS", {})
+    return [settings.get("SITENAME") or "", address, *groups.keys(), *groups.values()]

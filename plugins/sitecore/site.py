@@ -1,7 +1,7 @@
 """Facts about the site every plugin and template asks the same way: its
 absolute URL, where this build is served, the base of its feeds' links, its
-language, the URL of each section, and whether an item may appear in public
-output.
+language, the URL of each section, who an item is for (``audience``, read
+alike for every content type) and whether it may appear in public output.
 
 One owner per fact: the values come from the settings (pelicanconf.py);
 ``SECTION_URLS`` holds the only defaults of the section URL settings.
@@ -121,7 +121,8 @@ def choices(raw: object, allowed: Mapping[str, str]) -> tuple[list[str], list[st
     return known, unknown
 
 
-def audience(raw: object, groups: Iterable[str], public: Iterable[str] = (PUBLIC_AUDIENCE,)) -> tuple[str, ...]:
+def audience(raw: object, groups: Iterable[str],
+             public: Iterable[str] = (PUBLIC_AUDIENCE,)) -> tuple[str, ...]:
     """Who an item is for: one of ``public`` alone, or one or more members' groups.
 
     The one parser of ``Audience`` for every content type (posts and pages in
