@@ -6,6 +6,7 @@ publishconf.py builds on these for production (make build).
 import os
 
 SITENAME = "Suomen konservatorioliitto"
+SITENAME_GENITIVE = "Suomen konservatorioliiton"  # Finnish UI text: "… on Suomen konservatorioliiton jäsen"
 SITE_LEGAL_NAME = "Suomen konservatorioliitto – Finlands konservatorieförbund r.y."
 SITE_DESCRIPTION = (
     "Suomen konservatorioliitto on musiikin ja tanssin toisen asteen ammatillisen "
@@ -42,14 +43,15 @@ PLUGIN_PATHS = ["plugins"]
 # strict_build comes first: it runs the build's phases (check, render, files,
 # compress: plugins/sitecore/build.py), which the others join. sitecore and
 # content_types are libraries the plugins import, not plugins.
-PLUGINS = ["strict_build", "site_search", "content_rules", "babel_i18n", "site_nav", "languages", "feed_meta",
+PLUGINS = ["strict_build", "site_search", "content_rules", "sources", "babel_i18n", "site_nav", "languages", "feed_meta",
            "authors", "member_directory", "channels", "event_calendar",
            "members_area", "editor", "assets", "responsive_images", "social_cards", "site_meta",
            "precompress"]
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True,
                      "lstrip_blocks": True}
 
-# Blog: categories a post may use. The first word of each is its URL slug.
+# Blog: categories a post may use. A category's URL slug is its whole name slugified
+# ("Lausunnot ja kannanotot" → ajankohtaista/kategoria/lausunnot-ja-kannanotot/).
 ALLOWED_CATEGORIES = [
     "Liiton toiminta",
     "Edunvalvonta",
@@ -59,6 +61,7 @@ ALLOWED_CATEGORIES = [
     "Jäsenoppilaitokset",
     "Lausunnot ja kannanotot",
 ]
+STATEMENTS_CATEGORY = "Lausunnot ja kannanotot"  # linked beside the news on the front page
 DEFAULT_CATEGORY = "Luokittelematon"  # never allowed: flags a missing Category
 USE_FOLDER_AS_CATEGORY = False
 # A post states its Date itself; the date in the file name is only for sorting files.
@@ -231,14 +234,28 @@ URL_WORDS = {
            "tutkimukset": "undersokningar", "hankkeet": "projekt", "koulutukset": "utbildningar",
            "vaikuttaminen": "paverkan", "saavutettavuusseloste": "tillganglighetsutlatande",
            "tietosuojaseloste": "dataskyddsbeskrivning", "jasenalue": "medlemsomrade",
-           "haku": "sok", "kansainvalisyys": "internationellt"},
+           "haku": "sok", "kansainvalisyys": "internationellt", "opiskelijoille": "for-studerande",
+           "ansio-ja-kunniamerkit": "fortjanst-och-hederstecken", "jasenyydet": "medlemskap",
+           "rahoitus": "finansiering", "toimintasuunnitelma-2021": "verksamhetsplan-2021",
+           "viestinta": "kommunikation", "kuntavaalit-2021": "kommunalvalet-2021",
+           "musiikkikoulutuksen-visio-2030": "vision-2030",
+           "taide-ja-kulttuuri-alueilla": "konst-och-kultur-i-regionerna",
+           "tasa-arvo-ja-moninaisuus": "jamstalldhet-och-mangfald", "teosto": "teosto",
+           "tyoryhmat": "arbetsgrupper", "yhteistyo": "samarbete"},
     "en": {"etusivu": "", "liitto": "association", "hallinto": "administration",
            "yhteystiedot": "contact", "jasenet": "members", "ajankohtaista": "news",
            "tapahtumat": "events", "koulutus-ja-tutkimus": "training-and-research",
            "tutkimukset": "research", "hankkeet": "projects", "koulutukset": "training",
            "vaikuttaminen": "advocacy", "saavutettavuusseloste": "accessibility",
            "tietosuojaseloste": "privacy", "jasenalue": "members-area", "haku": "search",
-           "kansainvalisyys": "international"},
+           "kansainvalisyys": "international", "opiskelijoille": "for-students",
+           "ansio-ja-kunniamerkit": "badges-of-merit", "jasenyydet": "memberships",
+           "rahoitus": "funding", "toimintasuunnitelma-2021": "action-plan-2021",
+           "viestinta": "communications", "kuntavaalit-2021": "municipal-elections-2021",
+           "musiikkikoulutuksen-visio-2030": "vision-2030",
+           "taide-ja-kulttuuri-alueilla": "arts-and-culture-in-the-regions",
+           "tasa-arvo-ja-moninaisuus": "equality-and-diversity", "teosto": "teosto",
+           "tyoryhmat": "working-groups", "yhteistyo": "cooperation"},
 }
 PAGE_LANG_URL = "{lang_path}"
 PAGE_LANG_SAVE_AS = PAGE_LANG_URL + "index.html"

@@ -431,6 +431,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     args, extra = main.parse_known_args(argv)
     if extra:
         word = extra[0]
+        if word.startswith("-") and args.command is None:
+            raise Mistake(f"Valintaa {word} ei ole. Komennot ja ohje: {PROGRAM} --help")
         if word.startswith("-"):
             known = sorted(["--help", *(flag for flag, _ in COMMANDS[args.command][2] if flag.startswith("--"))])
             raise Mistake(f"Komennolla {args.command} ei ole valintaa {word}. Valinnat: {', '.join(known)}.")

@@ -5,9 +5,9 @@
 A fresh clone of the committed tree (full history, as `fetch-depth: 0`
 checks it out), built with the production settings as the workflow does:
 
-* cold: no `.cache/`, no `output/`, no `.output.spare/` (the first run, or
+* cold: no `.cache/` (the first run, or
   the first after a theme, plugin or settings change: the cache key changes);
-* warm: those three restored from the previous run, as actions/cache restores
+* warm: `.cache/` restored from the previous run, as actions/cache restores
   them (copied, so every file is new on disk), then one new post committed,
   as in a typical push; and the nightly rebuild with nothing changed.
 
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from conftest import PASSWORD_ENV  # noqa: E402
 
-CACHED = (".cache", "output", ".output.spare")
+CACHED = (".cache",)
 
 
 def build(clone: Path) -> tuple[float, float]:

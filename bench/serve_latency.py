@@ -4,7 +4,7 @@
 
 In a temporary clone of the project (``--commit``, default HEAD: compare
 before and after a change), starts the preview exactly as
-`make serve` does (``invoke livereload``), opens a post in Debian's Chromium
+`make serve` does (``tasks.py livereload``), opens a post in Debian's Chromium
 (Playwright) and then, ten times: writes a new sentence into the post's file
 and waits until the open page shows it. Each latency runs from just before
 the file is written to the end of the page load that shows the text (the
@@ -71,7 +71,7 @@ def measure(edits: int, commit: str) -> list[float]:
         original = post.read_text(encoding="utf-8")
         port = free_port()
         child = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "invoke"), "livereload", "--port", str(port)],
+            [str(ROOT / ".venv" / "bin" / "python"), "tasks.py", "livereload", "--port", str(port)],
             cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             start_new_session=True, preexec_fn=hear_ctrl_c)
         latencies = []

@@ -4,6 +4,7 @@
 #   deploy/deploy.sh [--keep N] OUTPUT TARGET    publish OUTPUT (normally output/)
 #   deploy/deploy.sh --rollback [RELEASE] TARGET  switch back (default: the release before the live one)
 #   deploy/deploy.sh --list TARGET                list the releases, the live one marked
+#   deploy/deploy.sh --check OUTPUT               only check that OUTPUT may be published
 #
 # TARGET is a local folder or user@host:/folder (rsync over SSH; ssh options
 # such as the key and port in $DEPLOY_SSH, e.g. "ssh -i avain -p 2222").
@@ -14,8 +15,11 @@
 # release are hard links to it), then `current` is replaced in one rename, so
 # visitors see either the old site or the new one, never a mix. Nothing is
 # published when the last build failed (strict_build leaves
-# .OUTPUT.problems.json beside the output) or when OUTPUT is not a complete
-# production build. Needs a POSIX shell, rsync and GNU mv (-T) on both sides.
+# .OUTPUT.problems.json beside the output) or when OUTPUT is not a production
+# build: its build record (OUTPUT/.build.json, written by every build) must say
+# "mode": "production" (a development build's members' section opens with the
+# README's passwords). The release is named by the record's commit. Needs a
+# POSIX shell, rsync and GNU mv (-T) on both sides.
 set -eu
 
 keep=${DEPLOY_KEEP:-5}
@@ -27,7 +31,7 @@ fail() {
 }
 
 usage() {
-  sed -n '3,6p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '3,7p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -68,19 +72,32 @@ switch_to() {
   on_target "test -d releases/$(quote "$1") && ln -s releases/$(quote "$1") .current.new && mv -T .current.new current"
 }
 
-publish() {
+# A field of OUTPUT's build record: one '"name": "value",' a line (plugins/site_meta).
+record_field() {
+  sed -n "s/^ \"$1\": \"\\([^\"]*\\)\",\\{0,1\\}\$/\\1/p" "$output/.build.json"
+}
+
+# Only a clean production build goes out.
+check_build() {
   output=${1%/}
   [ -d "$output" ] && [ -f "$output/index.html" ] ||
     fail "koottua sivustoa ei ole kansiossa $output. Kokoa se ensin: make build."
   problems="$(dirname "$output")/.$(basename "$output").problems.json"
   [ ! -e "$problems" ] ||
     fail "viimeisin kokoaminen epäonnistui (virheet tiedostossa $problems). Verkkosivusto jätettiin ennalleen; korjaa virheet ja kokoa uudelleen: make build."
-  [ -f "$output/sitemap.xml" ] && [ ! -d "$output/luonnokset" ] ||
-    fail "kansiossa $output on kehitysversio (make serve), ei julkaistavaa sivustoa. Kokoa se komennolla make build."
+  [ -f "$output/.build.json" ] ||
+    fail "kansiosta $output puuttuu kokoamistieto .build.json, joten sitä ei ole koottu komennolla make build. Kokoa julkaistava sivusto komennolla make build."
+  mode=$(record_field mode)
+  [ "$mode" = production ] ||
+    fail "kansiossa $output on kehitysversio (make serve tai tasks.py build), jonka jäsenalue aukeaa kehityssalasanoilla. Kokoa julkaistava sivusto komennolla make build."
+}
+
+publish() {
+  check_build "$1"
   case $keep in ''|*[!0-9]*|0) fail "DEPLOY_KEEP ja --keep ovat vähintään 1." ;; esac
 
   stamp=$(date -u +%Y%m%dT%H%M%SZ)
-  revision=${DEPLOY_REVISION:-$(git rev-parse --short HEAD 2>/dev/null || true)}
+  revision=${DEPLOY_REVISION:-$(record_field commit | cut -c1-7)}
   release=$stamp${revision:+-$revision}
   if [ -n "$host" ]; then
     $ssh_command "$host" "mkdir -p $(quote "$folder")" || fail "palvelimeen $host ei saatu yhteyttä."
@@ -88,6 +105,9 @@ publish() {
     mkdir -p "$folder" && folder=$(cd "$folder" && pwd)
   fi
   on_target 'mkdir -p releases && rm -rf releases/*.partial'
+  # A second deploy within the same second (a retry) gets its own name, still in time order.
+  base=$release n=1
+  while on_target "[ -e releases/$(quote "$release") ]"; do n=$((n + 1)) release=$base.$n; done
   live=$(live_release)
   # Relative to the new release's folder: files unchanged since the live release become hard links.
   link=${live:+--link-dest=../$live}
@@ -131,6 +151,11 @@ case ${1:-} in
       *) usage ;;
     esac ;;
   --list) [ $# -eq 2 ] || usage; parse_target "$2"; list ;;
+  --check)
+    [ $# -eq 2 ] || usage
+    check_build "$2"
+    commit=$(record_field commit)
+    printf '%s\n' "Julkaistavissa: $output (koottu $(record_field time), muutos ${commit:-ei tiedossa})." ;;
   -*|'') usage ;;
   *) [ $# -eq 2 ] || usage; parse_target "$2"; publish "$1" ;;
 esac

@@ -3,7 +3,10 @@ build; into a local folder and over SSH to a throwaway sshd on localhost."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -33,11 +36,22 @@ def deploy(*args, env=None, check=True) -> subprocess.CompletedProcess:
     return done
 
 
+def build_record(mode: str, commit: str | None = "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d") -> str:
+    """The build record as the build writes it (plugins/site_meta)."""
+    import datetime as dt
+
+    from site_meta import build_record
+
+    settings = {"MEMBERS_PASSWORDS": mode, "DRAFT_SAVE_AS": ""}
+    return build_record(settings, commit, dt.datetime(2027, 3, 15, 4, 15, tzinfo=dt.timezone.utc))
+
+
 def built_site(folder: Path, text: str) -> Path:
     """A folder shaped like a production build."""
     for name, content in {"index.html": text, "404.html": "<h1>Ei löytynyt</h1>",
                           "sitemap.xml": "<urlset/>", ".htaccess": "ErrorDocument 404 /404.html\n",
-                          "kuvat/kuva.webp": "kuva", "liitto/index.html": "Liitto"}.items():
+                          "kuvat/kuva.webp": "kuva", "liitto/index.html": "Liitto",
+                          ".build.json": build_record("production")}.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(content, encoding="utf-8")
     return folder
@@ -53,10 +67,6 @@ def live(target: Path) -> str:
     return Path(os.readlink(link)).name
 
 
-def next_second() -> None:
-    time.sleep(1.05)  # release names carry the time in whole seconds
-
-
 def test_publish_switch_prune_and_rollback_in_a_local_folder(tmp_path):
     output = built_site(tmp_path / "output", "<h1>Versio 1</h1>")
     target = tmp_path / "palvelin" / "sivusto"
@@ -66,7 +76,6 @@ def test_publish_switch_prune_and_rollback_in_a_local_folder(tmp_path):
     assert (target / "current" / ".htaccess").is_file()  # hidden files too
     one = live(target)
 
-    next_second()
     (output / "index.html").write_text("<h1>Versio 2</h1>")
     shutil.rmtree(output / "liitto")
     deploy(output, target)
@@ -80,7 +89,6 @@ def test_publish_switch_prune_and_rollback_in_a_local_folder(tmp_path):
             == (target / "releases" / two / "kuvat" / "kuva.webp").stat().st_ino)
     assert not list(target.glob(".current*")) and not list((target / "releases").glob("*.partial"))
 
-    next_second()
     (output / "index.html").write_text("<h1>Versio 3</h1>")
     deploy("--keep", 2, output, target)
     three = live(target)
@@ -97,7 +105,7 @@ def test_publish_switch_prune_and_rollback_in_a_local_folder(tmp_path):
     assert live(target) == three
 
 
-@pytest.mark.parametrize("case", ["failed", "missing", "development"])
+@pytest.mark.parametrize("case", ["failed", "missing", "development", "unrecorded"])
 def test_a_failed_or_missing_build_is_never_published(tmp_path, case):
     output = built_site(tmp_path / "output", "<h1>Toimiva</h1>")
     target = tmp_path / "sivusto"
@@ -109,21 +117,67 @@ def test_a_failed_or_missing_build_is_never_published(tmp_path, case):
     elif case == "missing":
         shutil.rmtree(output)
         message = "koottua sivustoa ei ole"
-    else:
-        (output / "luonnokset").mkdir()
+    elif case == "development":  # what tasks.py build and make serve write
+        (output / ".build.json").write_text(build_record("development"), encoding="utf-8")
         message = "kehitysversio"
-    next_second()
-    refused = deploy(output, target, check=False)
-    assert refused.returncode == 1
-    assert refused.stderr.startswith("Julkaisu keskeytyi: ") and message in refused.stderr
+    else:  # not from our build at all
+        (output / ".build.json").unlink()
+        message = "puuttuu kokoamistieto .build.json"
+    for command in (("--check", output), (output, target)):
+        refused = deploy(*command, check=False)
+        assert refused.returncode == 1 and refused.stdout == ""
+        assert refused.stderr.startswith("Julkaisu keskeytyi: ") and message in refused.stderr
     assert live(target) == good and releases(target) == [good]
     assert (target / "current" / "index.html").read_text() == "<h1>Toimiva</h1>"
+
+
+@pytest.mark.build  # runs the deploy script
+def test_the_release_is_named_by_the_commit_in_the_build_record(tmp_path):
+    output = built_site(tmp_path / "output", "<h1>Versio 1</h1>")
+    checked = deploy("--check", output).stdout
+    assert checked == (f"Julkaistavissa: {output} (koottu 2027-03-15T04:15:00+00:00, "
+                       "muutos 1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d).\n")
+    deploy(output, tmp_path / "sivusto", env={"DEPLOY_REVISION": ""})
+    assert re.fullmatch(r"\d{8}T\d{6}Z-1a2b3c4", live(tmp_path / "sivusto"))
+
+
+def test_the_settings_files_make_a_development_and_a_production_build():
+    import pelicanconf
+    import publishconf
+    from sitecore.site import build_mode
+
+    assert build_mode(vars(pelicanconf)) == "development"
+    assert build_mode(vars(publishconf)) == "production"
+    # Either of the two makes a build unfit to publish.
+    assert build_mode({**vars(publishconf), "MEMBERS_PASSWORDS": "development"}) == "development"
+    assert build_mode({**vars(publishconf), "DRAFT_SAVE_AS": "luonnokset/{slug}/"}) == "development"
+
+
+def test_deploy_refuses_a_development_build_and_publishes_the_production_build(fixture_site, tmp_path):
+    """The real build command: the development settings' build (its members' section opens with
+    the README's passwords) is refused; the production build of the same content goes out."""
+    from conftest import post
+
+    fixture_site.write("posts/uutinen.md", post("Uutinen"))
+    target = tmp_path / "sivusto"
+    development = fixture_site.build("pelicanconf.py")
+    assert development.returncode == 0, development.stderr
+    assert json.loads(development.read(".build.json"))["mode"] == "development"
+    refused = deploy(development.output, target, check=False)
+    assert refused.returncode == 1 and "kehitysversio" in refused.stderr
+    assert not target.exists()
+    production = fixture_site.build()
+    assert production.returncode == 0, production.stderr
+    record = json.loads(production.read(".build.json"))
+    assert record["mode"] == "production" and record["commit"] is None  # content outside git
+    assert dt.datetime.fromisoformat(record["time"]).tzinfo is not None
+    assert "Julkaistu: " in deploy(production.output, target).stdout
+    assert (target / "current" / ".build.json").read_text() == production.read(".build.json")
 
 
 def test_failed_build_writes_the_marker_the_deploy_script_reads(fixture_site):
     """The real build leaves .output.problems.json on failure and removes it on success;
     --summary (the CI job summary) gets the problems as a Finnish table."""
-    import json
     import sys
 
     from conftest import PASSWORD_ENV, PLUGINS, post
@@ -165,23 +219,32 @@ def sshd(tmp_path):
     for name in ("host", "client"):
         subprocess.run([keygen, "-q", "-t", "ed25519", "-N", "", "-f", str(folder / name)], check=True)
     shutil.copy(folder / "client.pub", folder / "authorized_keys")
-    port = free_port()
     config = folder / "sshd_config"
-    config.write_text(
-        f"Port {port}\nListenAddress 127.0.0.1\nHostKey {folder / 'host'}\n"
-        f"AuthorizedKeysFile {folder / 'authorized_keys'}\nPidFile {folder / 'sshd.pid'}\n"
-        "PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n"
-        "PermitRootLogin prohibit-password\n")
     if os.geteuid() == 0:
         os.makedirs("/run/sshd", exist_ok=True)  # privilege separation needs it
-    server = subprocess.Popen([sshd, "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE, text=True)
-    ssh = (f"ssh -p {port} -i {folder / 'client'} -o IdentitiesOnly=yes -o BatchMode=yes "
-           f"-o StrictHostKeyChecking=no -o UserKnownHostsFile={folder / 'known_hosts'} -o LogLevel=ERROR")
-    deadline = time.monotonic() + 20
-    while subprocess.run([*ssh.split(), "127.0.0.1", "true"], capture_output=True).returncode != 0:
-        assert server.poll() is None, server.stderr.read()
-        assert time.monotonic() < deadline, "sshd did not start"
-        time.sleep(0.2)
+    for _attempt in range(5):
+        port = free_port()
+        config.write_text(
+            f"Port {port}\nListenAddress 127.0.0.1\nHostKey {folder / 'host'}\n"
+            f"AuthorizedKeysFile {folder / 'authorized_keys'}\nPidFile {folder / 'sshd.pid'}\n"
+            "PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n"
+            "PermitRootLogin prohibit-password\n")
+        server = subprocess.Popen([sshd, "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE, text=True)
+        ssh = (f"ssh -p {port} -i {folder / 'client'} -o IdentitiesOnly=yes -o BatchMode=yes "
+               f"-o StrictHostKeyChecking=no -o UserKnownHostsFile={folder / 'known_hosts'} -o LogLevel=ERROR")
+        deadline = time.monotonic() + 20
+        while subprocess.run([*ssh.split(), "127.0.0.1", "true"], capture_output=True).returncode != 0:
+            if server.poll() is not None:
+                break
+            assert time.monotonic() < deadline, "sshd did not start"
+            time.sleep(0.2)  # between polls only: readiness is a successful login
+        if server.poll() is None:
+            break
+        # Another process took the port between free_port() and sshd's bind: take another.
+        errors = server.stderr.read()
+        assert "Address already in use" in errors, errors
+    else:
+        pytest.fail("sshd found no free port in five tries")
     yield ssh
     server.terminate()
     server.wait()
@@ -201,7 +264,6 @@ def test_publish_over_ssh_to_localhost(tmp_path, sshd, site):
     published = sorted(p.relative_to(current) for p in current.rglob("*"))
     assert published == sorted(p.relative_to(site.output) for p in site.output.rglob("*"))
     first = live(target)
-    next_second()
     deploy(site.output, remote, env={"DEPLOY_SSH": sshd})
     assert live(target) != first and len(releases(target)) == 2
     assert "Palautettu: " + first in deploy("--rollback", remote, env={"DEPLOY_SSH": sshd}).stdout

@@ -155,7 +155,8 @@ def test_public_channels_in_footer_and_on_the_viestinta_page(site):
     page = site.html("liitto/viestinta/")
     channels = page.find("section", class_="channels")
     names = [h.get_text() for h in channels.find_all("h3")]
-    assert names[:6] == ["Verkkosivut", "Facebook", "Instagram", "Twitter", "LinkedIn", "Uutiskirje"]
+    assert names[:6] == ["Verkkosivut", "Facebook", "Instagram", "X", "LinkedIn", "Uutiskirje"]
+    assert footer.find("a", href="https://x.com/konservatoriot", string="X")
     assert "Konservatoriopalsta" in names
     assert channels.find("a", string="Instagram")["href"] == "https://www.instagram.com/konservatorioliitto"
     assert "jäsentiedote" in page.find("main").get_text()
@@ -190,6 +191,8 @@ BAD_DIRECTORY = {
                       "ei ole kelvollinen sähköpostiosoite"),
     "coordinates-outside-finland": ("directory/a.md", institution(coordinates="24.94, 60.17"),
                                     "Coordinates", "eivät ole Suomessa"),
+    "source-without-scheme": ("directory/a.md", institution(sources="https://esimerkki.fi/, esimerkki.fi/historia"),
+                              "Sources", "osoitteesta \"esimerkki.fi/historia\" puuttuu alku https://"),
     "unknown-audience": ("channels/a.md", channel(audience="kaikki"), "Audience",
                          "tuntematon arvo \"kaikki\""),
     "unknown-kind": ("channels/a.md", channel(kind="tiktok"), "Kind", "tuntematon arvo \"tiktok\""),
@@ -224,6 +227,15 @@ def test_bad_directory_and_channel_content(tiny_site, case):
     problems = problems_of(tiny_site, {path: text, f"{folder}/hyva.md": good}, PLUGIN_OF_FOLDER[folder])
     assert [(source, name) for source, name, _ in problems] == [(path, field)]
     assert message in problems[0][2].message
+
+
+@pytest.mark.plugin
+def test_x_is_a_channel_kind_and_twitter_is_not(tiny_site):
+    """The service has been called X since 2023: a file says so, and an old "twitter" is named."""
+    problems = problems_of(tiny_site, {"channels/x.md": channel("X", kind="x", link="https://x.com/esimerkki"),
+                                       "channels/vanha.md": channel("Twitter", kind="twitter")}, "channels")
+    assert [(source, name) for source, name, _ in problems] == [("channels/vanha.md", "Kind")]
+    assert "tuntematon arvo \"twitter\"" in problems[0][2].message and ", x," in problems[0][2].fix
 
 
 @pytest.mark.plugin

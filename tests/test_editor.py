@@ -82,6 +82,9 @@ def test_every_schema_field_is_in_the_editor_with_the_same_rules():
     posts = {f.name: f for f in names["posts"].schema}
     assert list(posts["Category"].choices) == values["ALLOWED_CATEGORIES"]
     assert set({f.name: f for f in names["bulletins"].schema}["Groups"].choices) == set(values["MEMBER_GROUPS"])
+    # A writer can name the sources of a post, a page, an event and an institution in the editor.
+    for name in ("posts", "pages", "events", "directory"):
+        assert {"Source", "Sources"} <= {f.name for f in names[name].schema}, name
 
 
 def test_post_schema_agrees_with_the_post_checks():
@@ -302,18 +305,18 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # (README, "Editor"): its own styled components (their emotion class names
 # carry the component's name: AppHeaderButton, SidebarNavLink, ToggleContainer,
 # …: grey text under 4.5:1, a switch without a name or aria-checked), its
-# toolbar's menu buttons, its login page's grey paragraph, thumbnails without
-# alt text in its media library and its Markdown editor's unlabelled textbox
-# (Slate). Anything else on these screens, our fields, hints, widgets and
-# preview included, must pass.
+# toolbar's menu buttons, thumbnails without alt text in its media library and
+# its Markdown editor's unlabelled textbox (Slate). Anything else on these
+# screens, our fields, hints, widgets and preview included, must pass; the
+# sign-in screen (editor/src/editor.css) has nothing excluded.
 DECAP_STYLED = re.compile(r"css-[a-z0-9]+-[A-Z][A-Za-z]+")
 
 
-def decap_own(rule: str, target: str, html: str) -> bool:
+def decap_own(rule: str, target: str, html: str, screen: str) -> bool:
+    if screen == "login":
+        return False
     if DECAP_STYLED.search(target) or DECAP_STYLED.search(html) or 'aria-haspopup="true"' in html:
         return True  # its styled components and its toolbar's menu buttons
-    if rule == "color-contrast":
-        return target == "p"  # the login page's "Takaisin sivustolle" line
     if rule == "image-alt":
         return "CardImage" in target
     if rule == "aria-input-field-name":
@@ -324,14 +327,14 @@ def decap_own(rule: str, target: str, html: str) -> bool:
 EXCLUDED = []
 
 
-def axe_violations(axe, page) -> list[str]:
+def axe_violations(axe, page, screen: str) -> list[str]:
     results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
                                      "resultTypes": ["violations"]})
     found = []
     for violation in results.response["violations"]:
         for node in violation["nodes"]:
             target = " ".join(str(t) for t in node["target"])
-            if decap_own(violation["id"], target, node["html"]):
+            if decap_own(violation["id"], target, node["html"], screen):
                 EXCLUDED.append((violation["id"], target))
             else:
                 found.append(f"{violation['id']}: {target} {node['html'][:200]}")
@@ -435,10 +438,10 @@ def test_staff_write_a_post_an_event_and_a_bulletin_in_the_editor(
         page.goto(server.url + "/admin/")
         login = page.get_by_role("button", name="Kirjaudu")
         login.wait_for()
-        problems = {"login": axe_violations(axe, page)}
+        problems = {"login": axe_violations(axe, page, "login")}
         login.click()
         page.get_by_role("link", name="Ajankohtaista").first.wait_for()
-        problems["list"] = axe_violations(axe, page)
+        problems["list"] = axe_violations(axe, page, "list")
 
         # A post with a category and an image.
         new_entry(page, server.url, "posts", "Ajankohtaista")
@@ -454,7 +457,7 @@ def test_staff_write_a_post_an_event_and_a_bulletin_in_the_editor(
         page.locator("input[type=file]").set_input_files(str(image))
         page.get_by_role("button", name="Käytä valittua").click()
         page.get_by_label("Vaihtoehtoinen teksti (pakollinen)").fill("Konsertin julisteen värit")
-        problems["editor"] = axe_violations(axe, page)
+        problems["editor"] = axe_violations(axe, page, "editor")
         publish(page, Otsikko="Muokkaimen testikirjoitus: kevät", Tiivistelmä="Kirjoitettu selaimen muokkaimessa.")
         published(page)
 

@@ -195,7 +195,11 @@ def test_public_pages_name_the_action_plan_only_a_handful_of_times(site):
         if url.startswith(("jasenalue/", "luonnokset/")):
             continue
         main = site.parse(path).find("main")
-        if main and (count := main.get_text(" ").lower().count("toimintasuunnitelm")):
+        if not main:
+            continue
+        # The text, not its list of sources: a source is named where it backs a fact.
+        cited = sum(s.get_text(" ").lower().count("toimintasuunnitelm") for s in main.select(".sources"))
+        if count := main.get_text(" ").lower().count("toimintasuunnitelm") - cited:
             mentions[url] = count
     assert sum(mentions.values()) <= PLAN_MENTIONS_CEILING, mentions
 
@@ -240,3 +244,54 @@ def test_quotes_and_dashes_are_published_as_typed(fixture_site):
     assert build.returncode == 0, build.stderr
     text = build.html("lainaus/").find("main").get_text()
     assert 'Hän sanoi ”kyllä” ja "ehkä" -- vuosina 2021–2022...' in text
+
+
+# --- sources -------------------------------------------------------------------------
+
+def sources_of(body):
+    section = body.find("section", class_="sources")
+    return section.h2.get_text(), [(li.get_text(), li.a["href"] if li.a else None) for li in section("li")]
+
+
+def test_sources_are_shown_under_what_they_back(site):
+    post = site.html("ajankohtaista/2020/musiikkikoulutuksen-visio-2030-jatkotyo/")
+    assert sources_of(post) == ("Lähteet", [
+        ("musiikkikoulutuksenvisio.fi/visio", "https://musiikkikoulutuksenvisio.fi/visio/"),
+        ("Suomen konservatorioliiton toimintasuunnitelma 2021", None)])
+    assert post.find("section", class_="sources").find_previous_sibling("div", class_="prose")
+    # The association's former site was at this site's address: this site replaced the page.
+    assert sources_of(site.html("liitto/")) == ("Lähde", [
+        ("konservatorioliitto.fi/liiton-toiminta (liiton aiempi verkkosivusto)", None)])
+    assert sources_of(site.html("jasenet/helsingin-konservatorio/")) == ("Lähteet", [
+        ("www.konservatorio.fi/konservatorio/historia", "https://www.konservatorio.fi/konservatorio/historia/"),
+        ("www.konservatorio.fi/in-english", "https://www.konservatorio.fi/in-english/")])
+    event = "tapahtumat/2021/kuntavaalikampanjointi/"
+    assert sources_of(site.html(event)) == ("Lähde", [("Suomen konservatorioliiton toimintasuunnitelma 2021", None)])
+    assert sources_of(site.html(f"sv/evenemang/2021/kuntavaalikampanjointi/"))[0] == "Källa"
+    assert site.html("koulutus-ja-tutkimus/").find("section", class_="sources") is None  # none named
+
+
+BAD_SOURCES = {
+    "bare-address": ("posts/a.md", "Source: www.esimerkki.fi/sivu", "Source", "puuttuu alku https://"),
+    "several-in-source": ("posts/a.md", "Source: https://a.esimerkki.fi/, https://b.esimerkki.fi/", "Source",
+                          "kentässä Source on useita lähteitä"),
+    "space-in-address": ("pages/a.md", "Sources: https://esimerkki.fi/a sivu", "Sources",
+                         "ei ole kelvollinen verkko-osoite"),
+    "empty-item": ("pages/a.md", "Sources: https://esimerkki.fi/, , Toimintasuunnitelma 2021", "Sources",
+                   "tyhjä kohta"),
+}
+
+
+@pytest.mark.plugin
+@pytest.mark.parametrize("case", sorted(BAD_SOURCES))
+def test_a_bad_source_names_the_file_the_field_and_the_fix(tiny_site, case):
+    path, line, field, message = BAD_SOURCES[case]
+    kind = "Date: 2021-01-05\nCategory: Hankkeet\n" if path.startswith("posts/") else ""
+    tiny_site.write(path, f"Title: A\n{kind}{line}\n\nTeksti.\n")
+    tiny_site.write("posts/hyva.md", "Title: Hyvä\nDate: 2021-01-05\n"
+                    "Sources: https://esimerkki.fi/, http://vanha.esimerkki.fi/x(1), Vuosikertomus 2020\n\nTeksti.\n")
+    result = tiny_site.build("sources")
+    assert not tiny_site.output.exists(), "no half-written site"
+    [problem] = result.problems
+    assert (problem.relative_source(str(tiny_site.content)), problem.field) == (path, field)
+    assert message in problem.message and "https://" in problem.fix

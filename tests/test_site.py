@@ -226,3 +226,100 @@ def test_untranslated_english_ui_strings_do_not_leak(site):
         for english in ("Skip to content", "Categories", "Latest news", "Home", "Page "):
             assert english not in text, (path, english)
         assert "Siirry sisältöön" in text, path  # the catalog's Finnish in its place
+
+
+# --- the front page: what is new first, then the ways in --------------------------------
+
+def headings(body):
+    return [h.get_text() for h in body.find("main").find_all("h2")]
+
+
+def test_front_page_opens_with_the_news_not_an_empty_box(site):
+    """Built after the fixture's 2021 events: nothing is ahead, so no events box; the
+    news come first, with the statements and the calendar's subscribe link."""
+    home = site.html("index.html")
+    assert headings(home) == ["Uusimmat uutiset", "Tutustu"]
+    assert home.select_one("[data-event-lists]") is None
+    assert "Tulevia tapahtumia ei ole" not in home.get_text()
+    news = home.find("section", class_="front-news")
+    assert len(news.select(".post-card")) == 5
+    links = {a.get_text(): a["href"] for a in news.select(".more-links a")}
+    assert links == {"Kaikki uutiset": f"{SITEURL}/ajankohtaista/",
+                     "Lausunnot ja kannanotot": f"{SITEURL}/ajankohtaista/kategoria/lausunnot-ja-kannanotot/",
+                     "Kaikki tapahtumat": f"{SITEURL}/tapahtumat/",
+                     "Tilaa kalenteri": f"{SITEURL}/tapahtumat/tilaa/"}
+    for lang, latest in (("sv", "Senaste nytt"), ("en", "Latest news")):
+        front = site.html(f"{lang}/")
+        assert headings(front)[0] == latest, lang
+        # The news are in Finnish until the language has its own: listed, marked Finnish.
+        cards = front.select(".front-news .post-card")
+        assert len(cards) == 5, lang
+        for card in cards:
+            assert card.h3["lang"] == card.select_one(".post-card__summary")["lang"] == "fi", lang
+            assert card.h3.a["hreflang"] == "fi" and "lang" not in card.time.attrs, lang
+
+
+def test_header_wordmark_and_icons_carry_the_name(site):
+    from PIL import Image
+
+    mark = site.html("index.html").select_one("header a.site-name")
+    assert [span.get_text() for span in mark("span")] == ["Suomen", "konservatorioliitto"]
+    assert mark.get_text() == "Suomen konservatorioliitto"
+    svg = site.read("icon.svg")
+    assert ">K</text>" in svg and "#3f0f4d" in svg and "#e2b6f0" in svg
+    # The PNG icons are the SVG drawn: the light bar at the left edge, the name's initial.
+    for name in ("icon-512.png", "apple-touch-icon.png"):
+        with Image.open(site.output / name) as icon:
+            icon = icon.convert("RGB")
+            width, height = icon.size
+            assert icon.getpixel((width // 50, height // 2)) == (0xe2, 0xb6, 0xf0), name
+            assert icon.getpixel((width // 5, height // 2)) == (0x3f, 0x0f, 0x4d), name
+
+
+# --- dates and Finnish UI text ----------------------------------------------------------
+
+def test_listings_show_the_day_a_post_gives_and_no_invented_time(site):
+    """A post's Date is its publication day: listings show it, machine-readably without
+    a midnight the file never gave."""
+    listing = site.html("ajankohtaista/")
+    for card in listing.select(".post-card"):
+        path = next(p for p in PUBLISHED if front_matter(p)["title"] == card.h3.get_text())
+        date = front_matter(path)["date"]
+        assert card.find("time")["datetime"] == date, path.name
+    assert site.html("index.html").select_one(".front-news time")["datetime"] == "2021-01-29"
+
+
+def test_a_post_dated_with_a_time_keeps_it(fixture_site):
+    from conftest import post
+
+    fixture_site.write("posts/a.md", post("Iltapäivällä", date="2021-03-29 13:00"))
+    build = fixture_site.build()
+    assert build.returncode == 0, build.stderr
+    assert build.html("ajankohtaista/").find("time")["datetime"] == "2021-03-29T13:00+03:00"
+
+
+OLD_PHRASES = ("Kaikki ajankohtaiset", "Uusimmat ajankohtaiset", "ajankohtaiset vuosittain",
+               "ajankohtaiset vuonna", "Selaa ajankohtaisia", "sivut, ajankohtaiset", "Tapahtumat täällä",
+               "lajeittain", "aineisto liiton toimistosta", "jäsenaluetta tässä", "Avoinna olevat ryhmät",
+               "konservatorioliitto jäsen")
+
+
+def test_finnish_ui_text_reads_as_finnish(site):
+    for file in site.text_files():
+        if file.relative_to(site.output).parts[0] in ("sv", "en"):
+            continue
+        text = file.read_text(encoding="utf-8")
+        assert not [p for p in OLD_PHRASES if p in text], file
+    institution = site.html("jasenet/helsingin-konservatorio/")
+    assert institution.find("meta", attrs={"name": "description"})["content"] == (
+        "Helsingin Konservatorio (Helsinki) on Suomen konservatorioliiton jäsen. "
+        "Koulutuksen järjestäjä: Helsingin Konservatorion Säätiö sr.")
+    assert site.html("sv/medlemmar/helsingin-konservatorio/").find("meta", attrs={"name": "description"})[
+        "content"].startswith("Helsingin Konservatorio, Helsinki: medlem i Finlands konservatorieförbund.")
+    # One event's type is named in the singular; the kind's page in the plural.
+    event = site.html("tapahtumat/2021/vuosikokous/").find("dl", class_="facts")
+    kind = next(dt for dt in event("dt") if dt.get_text(strip=True) == "Tapahtumatyyppi:").find_next_sibling("dd")
+    assert kind.get_text(strip=True) == "Kokous"
+    assert site.html("tapahtumat/kokoukset/").find("h1").get_text() == "Kokoukset"
+    members = site.html("jasenalue/").find("main").get_text(" ")
+    assert "Avaamasi ryhmät:" in members and "pyydä tarvitsemasi aineistot liiton toimistolta" in members

@@ -71,6 +71,17 @@ def own_origin_under_meta_csp(message) -> bool:
             and f"“{SITEURL}/" in text)
 
 
+def data_block_under_meta_csp(message, site) -> bool:
+    """vnu counts a page's JSON-LD as inline script under the <meta> policy; it is a
+    data block that browsers never run, so the policy does not govern it (Chromium
+    reports no violation for it: test_hardening_content.py). Only that case is set aside."""
+    if not message.get("message", "").startswith("Inline script violates Content Security Policy (meta tag)"):
+        return False
+    page = site.output / message["url"].split(str(site.output))[-1].lstrip("/")
+    line = page.read_text(encoding="utf-8").splitlines()[message["lastLine"] - 1]
+    return '<script type="application/ld+json">' in line
+
+
 def test_every_page_passes_the_nu_html_checker(site):
     pages = site.pages()
     assert len(pages) > 100
@@ -78,7 +89,7 @@ def test_every_page_passes_the_nu_html_checker(site):
     # Errors, warnings and "non-document-error"s (a page vnu could not read) all count;
     # plain information messages do not.
     problems = [m for m in messages if (m["type"] != "info" or m.get("subType") == "warning")
-                and not own_origin_under_meta_csp(m)]
+                and not own_origin_under_meta_csp(m) and not data_block_under_meta_csp(m, site)]
     lines = [f"{m['url'].split(str(site.output))[-1]}:{m.get('lastLine', '?')}: {m['type']}: {m['message']}"
              for m in problems]
     assert problems == [], "\n".join(lines)
@@ -290,9 +301,13 @@ def test_every_json_ld_block_has_what_its_type_requires(site):
 
 
 def test_every_public_event_on_a_known_day_has_event_markup(site):
+    """Unless it has passed (the build's today is the real one) and its file never confirmed
+    it: schema.org would read it as having taken place as scheduled."""
+    import datetime as dt
+
     from event_calendar.when import parse_when
 
-    dated = undated = 0
+    dated = undated = planned = 0
     for path in sorted((CONTENT / "events").glob("*.md")):
         fields = front_matter(path)
         if fields.get("audience") != "julkinen":
@@ -301,7 +316,10 @@ def test_every_public_event_on_a_known_day_has_event_markup(site):
         when = parse_when(fields["when"], zone).with_precision(fields.get("precision"))
         page = site.html(f"tapahtumat/{fields['when'][:4]}/{fields['slug']}/")
         scripts = page.find_all("script", type="application/ld+json")
-        if when.exact:
+        if when.last < dt.date.today() and fields.get("status", "suunniteltu") in ("suunniteltu", "alustava"):
+            planned += 1
+            assert scripts == [], path.name
+        elif when.exact:
             dated += 1
             data = json.loads(scripts[0].string)
             assert data["name"] == fields["title"] and data["startDate"].startswith(str(when.first))
@@ -314,7 +332,7 @@ def test_every_public_event_on_a_known_day_has_event_markup(site):
         else:
             undated += 1  # a month or a season is not a day: no Event markup
             assert scripts == [], path.name
-    assert dated >= 1 and undated >= 1
+    assert dated >= 1 and planned >= 1
 
 
 def test_role_authors_are_people_with_a_job_title(site):

@@ -49,6 +49,7 @@ def test_task_help_is_finnish(name):
     (["new-post", "Otsikko", "--category"], "Valinnalle --category puuttuu arvo."),
     (["members-passphrase", "--words", "viisi"], 'Valinnan --words arvo "viisi" ei ole numero.'),
     (["julkaise"], 'Tuntematon komento "julkaise".'),
+    (["--list"], "Valintaa --list ei ole. Komennot ja ohje:"),
 ])
 def test_mistakes_get_a_finnish_hint_and_write_nothing(tmp_path, args, message):
     done = task(*args, "--folder", str(tmp_path)) if args[0] == "new-post" else task(*args)

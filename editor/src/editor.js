@@ -55,8 +55,31 @@ function loadScript(src) {
   });
 }
 
+// The sign-in screen's heading: the association's icon (the page's own) and
+// name; editor.css shows it only while Decap shows its sign-in screen.
+function brandHeader(siteName) {
+  const header = document.createElement('header');
+  header.className = 'kl-brand';
+  const icon = document.createElement('img');
+  icon.src = document.querySelector('link[rel="icon"]')?.href || '';
+  icon.alt = '';
+  const heading = document.createElement('h1');
+  for (const [className, text] of [['kl-brand-name', siteName], ['kl-brand-app', 'Sivuston muokkain']]) {
+    const part = document.createElement('span');
+    part.className = className;
+    part.textContent = text;
+    heading.append(part, ' ');
+  }
+  header.append(icon, heading);
+  return header;
+}
+
 async function start() {
   const options = document.querySelector('script[data-config]').dataset;
+  const style = document.createElement('link');
+  style.rel = 'stylesheet';
+  style.href = new URL('editor.css', import.meta.url).href;
+  document.head.append(style);
   window.CMS_MANUAL_INIT = true;
   const [config] = await Promise.all([
     fetch(options.config, { cache: 'no-cache' }).then(response => response.json()),
@@ -75,6 +98,7 @@ async function start() {
   registerPreviews(CMS, config);
   if (options.previewStyle) CMS.registerPreviewStyle(options.previewStyle);
   CMS.registerEventListener({ name: 'preSave', handler: beforeSave });
+  document.body.prepend(brandHeader(config.site_name));
   CMS.init({ config });
 }
 

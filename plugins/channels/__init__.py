@@ -18,8 +18,9 @@ from sitecore.site import audience, is_public
 
 logger = logging.getLogger(__name__)
 
+# The services as their owners name them now: X was Twitter until 2023.
 KINDS = {kind: kind for kind in (
-    "verkkosivusto", "facebook", "instagram", "twitter", "linkedin", "uutiskirje",
+    "verkkosivusto", "facebook", "instagram", "x", "linkedin", "uutiskirje",
     "facebook-ryhmä", "whatsapp", "sähköpostilista",
 )}
 PUBLIC_AUDIENCES = {"julkinen": "julkinen", "henkilökunta": "henkilökunta"}

@@ -1,8 +1,11 @@
-"""Content rules: strict dates, required post fields, existing link targets.
+"""Content rules: strict dates and front matter, required post fields, existing
+link targets, safe HTML, no symbolic links, no content over generated files.
 
-Each rule is a plain function (``dates``, ``rules``); this module only wires
-them to Pelican: a Markdown reader that parses dates strictly, and a check
-of every post and page as Pelican creates it.
+Each rule is a plain function (``dates``, ``rules``, ``files``, ``html``,
+``outputs``); this module only wires them to Pelican: a Markdown reader that
+parses the front matter and dates strictly, a look at content/ and the theme
+before anything is read, a check of every post and page as Pelican creates
+it, and the output paths' claims.
 """
 
 from __future__ import annotations
@@ -10,18 +13,27 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 
+from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article, Content, Page, Static
 from pelican.readers import MarkdownReader
 
-from sitecore import ContentError, report
-from sitecore.site import section_url
+from sitecore import Build, ContentError, Problem, report
+from sitecore.build import BuildAborted
+from sitecore.site import is_public, section_url
 
+from . import outputs
 from .dates import parse_post_date
+from .files import front_matter_error, refused_files
+from .html import clean, refused_html
 from .rules import audience_problems, missing_references, post_problems
 
 logger = logging.getLogger(__name__)
+
+# What breaks out of an attribute or starts a tag where templates print a field's text.
+UNSAFE_IN_FIELDS = re.compile(r'"|<[A-Za-z/!?]')
 
 DATE_FIELDS = {"date": "Date", "modified": "Modified"}
 
@@ -45,6 +57,9 @@ class StrictMarkdownReader(MarkdownReader):
 
     def read(self, source_path):
         self.source_path = source_path  # for the problems of process_metadata
+        with open(source_path, encoding="utf-8-sig") as handle:
+            if error := front_matter_error(handle.read()):
+                raise error
         return super().read(source_path)
 
 
@@ -87,10 +102,55 @@ def check_content(content):
         private = []  # the members' own pages may link their files
     problems += missing_references(content.source_path, references, settings["PATH"], private,
                                    section_url(settings, "members"))
+    # The members' own HTML is the members' section's to check (members_area.sanitize).
+    if is_public(content, settings):
+        problems += html_problems(content)
+        content._content = clean(content._content or "")
     for problem in problems:
         report(logger, problem)
 
 
+def html_problems(content) -> list[Problem]:
+    """HTML in the text or the front matter that public pages do not allow (``html``).
+
+    The templates print front-matter values unescaped, also inside attributes
+    (``content="{{ description }}"``): a value whose text has a straight quote
+    or the start of a tag would break out of one (``Title: x" onfocus="…``).
+    """
+    texts = {"teksti": content._content or ""}
+    texts |= {key.capitalize(): value for key, value in content.metadata.items() if isinstance(value, str)}
+    problems = [Problem(content.source_path, field,
+                        f"{'tekstissä' if field == 'teksti' else 'kentässä'} on HTML:ää, jota ei sallita: "
+                        f"{', '.join(refused[:5])}.",
+                        "Poista HTML-koodi ja käytä Markdown-muotoilua. Julkisilla sivuilla ei sallita "
+                        "skriptejä, tapahtumakäsittelijöitä (onclick, onerror), javascript:- tai data:-osoitteita, "
+                        "upotuksia (iframe, object, embed), lomakkeita eikä meta-elementtejä; videon voi linkittää.")
+                for field, text in texts.items() if (refused := refused_html(text))]
+    problems += [Problem(content.source_path, field, "kentän tekstissä on suora lainausmerkki \" tai "
+                         "merkki < kirjaimen edessä, jotka rikkoisivat sivun HTML:n.",
+                         "Kirjoita lainausmerkit suomen tapaan ”näin” ja < sanoin (esim. \"alle\").")
+                 for field, text in texts.items()
+                 if field != "teksti" and UNSAFE_IN_FIELDS.search(Markup(text).striptags())]
+    return problems
+
+
+def check_files(pelican):
+    """Before anything is read: no symbolic links in content/ or the theme, no SVG in
+    content/. The build stops at once: nothing behind a link is read, not even to
+    report what else is wrong."""
+    settings = pelican.settings
+    problems = refused_files(settings["PATH"], settings["THEME"], settings.get("IGNORE_FILES", ()))
+    for problem in problems:
+        report(logger, problem)
+    if problems:
+        raise BuildAborted()
+    Build.current().join("check", outputs.check_outputs)
+
+
 def register():
+    signals.initialized.connect(check_files)
     signals.readers_init.connect(use_strict_reader)
     signals.content_object_init.connect(check_content)
+    signals.content_object_init.connect(outputs.record)
+    signals.content_written.connect(outputs.claim_written)
+    signals.feed_written.connect(outputs.claim_feed)

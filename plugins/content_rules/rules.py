@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
 from content_types import Field
+from content_types.schema import SOURCE_FIELDS
 from sitecore import ContentError, Problem
 from sitecore.site import audience
 
@@ -41,6 +42,7 @@ def post_schema(allowed_categories: Iterable[str]) -> tuple[Field, ...]:
         Field("Author", required=True, example="Konservatorioliiton toimisto"),
         Field("Summary", required=True, example="Yhden tai kahden virkkeen tiivistelmä."),
         Field("Institutions", "list", example="lahden-konservatorio"),
+        *SOURCE_FIELDS,
         Field("Status", "choice", choices={"draft": "draft", "published": "published"},
               default="published"),
     )
@@ -55,6 +57,7 @@ PAGE_SCHEMA = (
     Field("Nav", "int", example="2"),
     Field("Footer", "int", example="1"),
     Field("Summary", example="Sivun kuvaus hakukoneille ja listauksiin."),
+    *SOURCE_FIELDS,
     Field("Template", "fixed"),
     Field("Url", "fixed"),
     Field("Save_as", "fixed"),
@@ -138,8 +141,10 @@ def missing_references(
     ``references`` are (kind, target) pairs as written in the source, e.g.
     ("static", "/images/kuva.jpg"); a target without a leading slash is
     relative to the source file's folder, as Pelican reads it. A link into
-    ``private_roots`` (the members' content) is a problem too: the hint names
-    the members' section at ``members_url``.
+    ``private_roots`` (the members' content) is a problem too (the hint names
+    the members' section at ``members_url``), and so is one that leads out of
+    ``content_root`` (``{static}/../publishconf.py`` would be copied beside
+    the output).
     """
     problems = []
     for kind, target in references:
@@ -150,6 +155,13 @@ def missing_references(
             full = os.path.join(content_root, path.lstrip("/"))
         else:
             full = os.path.join(os.path.dirname(source), path)
+        if os.path.commonpath([os.path.realpath(full), os.path.realpath(content_root)]) != \
+                os.path.realpath(content_root):
+            problems.append(Problem(
+                source, "linkki", f"linkki {{{kind}}}{target} osoittaa sisältökansion ulkopuolelle.",
+                "Linkitä vain sisältökansion (content/) tiedostoihin: kopioi julkaistava tiedosto "
+                "kansioon content/images/ ja linkitä se ({static}/images/nimi.pdf)."))
+            continue
         private = [r for r in private_roots
                    if os.path.commonpath([os.path.abspath(full), os.path.abspath(r)]) == os.path.abspath(r)]
         if private:

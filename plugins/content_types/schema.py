@@ -120,6 +120,63 @@ def _uuid(raw: str) -> str:
                       "tunnistetta ei saa muuttaa eikä kopioida toiselle tapahtumalle.") from None
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a text's facts come from: a web page, or a publication named in words."""
+
+    text: str  # as shown: the address without https:// or the name as written
+    url: str | None = None
+
+
+SOURCE_EXAMPLE = "https://konservatorioliitto.fi/liiton-toiminta/"
+SOURCES_EXAMPLE = f"{SOURCE_EXAMPLE}, Suomen konservatorioliiton toimintasuunnitelma 2021"
+SOURCE_FIX = ("Kirjoita verkkosivun koko osoite (https://…) tai lähteen nimi sanoin, "
+              f"esimerkiksi Sources: {SOURCES_EXAMPLE}")
+# A page's address written without its scheme: "www.x.fi", "x.fi/sivu".
+BARE_ADDRESS = re.compile(r"(www\.|[\w-]+(\.[\w-]+)+/)", re.IGNORECASE)
+
+
+def _source(value: str) -> Source:
+    if re.match(r"https?://", value, re.IGNORECASE):
+        parts = urlsplit(value)
+        if re.search(r"\s", value) or "." not in parts.netloc or re.search(r".https?://", value):
+            raise Invalid(f"\"{value}\" ei ole kelvollinen verkko-osoite.", SOURCE_FIX)
+        return Source(value.split("://", 1)[1].rstrip("/"), value)
+    if BARE_ADDRESS.match(value):
+        raise Invalid(f"osoitteesta \"{value}\" puuttuu alku https://.", SOURCE_FIX)
+    return Source(value)
+
+
+def one_source(raw: str) -> Source:
+    """Source: one web page or one publication."""
+    value = raw.strip()
+    if re.search(r",\s*https?://", value, re.IGNORECASE):
+        raise Invalid("kentässä Source on useita lähteitä.",
+                      f"Kirjoita ne kenttään Sources pilkuin erotettuina: Sources: {SOURCES_EXAMPLE}")
+    return _source(value)
+
+
+def several_sources(raw: str) -> tuple[Source, ...]:
+    """Sources: several, separated by a comma and a space (an address has no spaces)."""
+    parts = [part.strip() for part in re.split(r",\s+", raw.strip())]
+    if not all(parts):
+        raise Invalid("lähteiden luettelossa on tyhjä kohta.", SOURCE_FIX)
+    return tuple(_source(part) for part in parts)
+
+
+SOURCE_FIELDS = (
+    Field("Source", parse=one_source, example=SOURCE_EXAMPLE,
+          help="Yksi lähde: verkkosivun osoite (https://…) tai julkaisun nimi."),
+    Field("Sources", parse=several_sources, example=SOURCES_EXAMPLE,
+          help="Useampi lähde pilkulla erotettuina: osoitteita (https://…) tai julkaisujen nimiä."),
+)
+
+
+def sources_of(values: Mapping) -> tuple[Source, ...]:
+    """The sources of a validated item (``validate``'s values), Source first."""
+    return ((values["source"],) if values.get("source") else ()) + tuple(values.get("sources") or ())
+
+
 def convert(field: Field, raw: str):
     if field.parse is not None:
         return field.parse(raw)

@@ -33,7 +33,7 @@ LABELS = {
     "Offers": "Koulutusalat", "Language": "Opetuskieli", "Coordinates": "Koordinaatit",
     "Website": "Verkkosivusto", "Email": "Sähköposti", "Phone": "Puhelin", "Address": "Käyntiosoite",
     "Nav": "Järjestys valikossa", "Footer": "Järjestys alatunnisteessa", "Template": "Sivupohja",
-    "Url": "Url", "Save_as": "Save_as",
+    "Url": "Url", "Save_as": "Save_as", "Source": "Lähde", "Sources": "Lähteet",
 }
 HINTS = {
     "Slug": "Luodaan otsikosta, kun tallennat ensimmäisen kerran; ei muutu sen jälkeen.",
@@ -241,6 +241,7 @@ def editor_config(settings: Mapping, backend: Mapping, max_image_bytes: int) -> 
         "locale": "fi",
         "backend": dict(backend),
         "local_backend": {"url": settings["EDITOR_LOCAL_PROXY"]},
+        "site_name": settings["SITENAME"],  # editor.js: the sign-in screen's heading
         "site_url": absolute_url(settings),
         "display_url": absolute_url(settings),
         "media_folder": str(PurePosixPath(content) / images),

@@ -17,6 +17,7 @@ from pelican import signals
 
 from babel_i18n.catalogs import load_translations
 from content_types import TypedContentGenerator
+from content_types.schema import sources_of
 from languages import add_translations, language_versions
 from languages.content import TranslatedContentMixin
 from sitecore import Build, Problem, report
@@ -58,6 +59,7 @@ class MonthView:
     dated: list  # exact dates in this month
     uncertain: list  # one occasion this month, day not known
     ongoing: list  # periods covering this month
+    past: bool = False  # the month ended before the build's today
 
     @property
     def first(self) -> dt.date:
@@ -99,11 +101,11 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
         self.absolute = absolute_url(settings)
         self._check_hosts(events)
         self._revise(self.items)
+        today = build_today(settings)
         for event in events:
-            self._decorate(event)
+            self._decorate(event, today)
         for version in self.translate_items(events):
             self._decorate_translation(version)
-        today = build_today(settings)
         upcoming, past = split_upcoming(events, today)
         years = sorted({year for e in events for year in range(e.when.first.year, e.when.last.year + 1)})
         base = section_url(settings, "events")
@@ -116,7 +118,7 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
             "years": years,
             "kinds": [k for k in KINDS.values() if any(e.fields["kind"] == k.key for e in events)],
             "by_kind": {k: [e for e in events if e.fields["kind"] == k] for k in KINDS},
-            "months": {year: self._months(events, year) for year in years},
+            "months": {year: self._months(events, year, today) for year in years},
             "feeds": self.feeds,
             "kind_feeds": self.kind_feeds,
             "url": base,
@@ -156,10 +158,12 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
                 os.path.relpath(event.source_path, root).replace(os.sep, "/"),
                 os.path.getmtime(event.source_path))
 
-    def _decorate(self, event):
+    def _decorate(self, event, today):
         absolute = self.absolute
+        event.past = event.when.last < today
         page_url = f"{absolute}/{event.url}"
         f = event.fields
+        event.sources = sources_of(f)  # Pelican set the attribute to the Sources text
         location = f["location"] or ""
         event.ics_save_as = f"{event.url}{event.slug}.ics"
         event.ics_url = f"{self.settings.get('SITEURL', '')}/{event.ics_save_as}"
@@ -196,7 +200,7 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
             version.json_ld = dict(event.json_ld, name=version.title, url=page_url,
                                    **({"description": version.plain_summary} if version.plain_summary else {}))
 
-    def _months(self, events, year):
+    def _months(self, events, year, today):
         base = section_url(self.settings, "events")
         months = []
         for month in range(1, 13):
@@ -208,6 +212,7 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
                 dated=[e for e in touching if e.when.exact],
                 uncertain=[e for e in touching if e.when.uncertain],
                 ongoing=[e for e in touching if e.when.period],
+                past=last < today,
             ))
         return months
 
@@ -225,7 +230,7 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
                 feeds.append(feed)
         tentative = [e for e in events if e.when.uncertain]
         if tentative:
-            feeds.append(Feed(N_("Events whose date is not yet known"), f"{base}alustavat.ics",
+            feeds.append(Feed(N_("Events without a known day"), f"{base}alustavat.ics",
                               f"{url}alustavat.ics", tentative))
         return feeds
 
@@ -256,7 +261,7 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
                                   relative_urls=self.settings["RELATIVE_URLS"], url=url, lang=lang)
         gettext = self._translations().gettext
         for feed in self.feeds:
-            items = [self._tentative(e.ics_item, gettext) if e.when.uncertain else e.ics_item
+            items = [self._tentative(e, gettext) if e.when.uncertain else e.ics_item
                      for e in feed.items]
             name = f"{self.settings['SITENAME']}: {gettext(feed.name)}"
             self.write_data(feed.save_as, ics.feed(items, name, name, f"{self.absolute}/{base}"))
@@ -282,9 +287,12 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
                 self.write_data(version.ics_save_as, ics.single(version.ics_item))
 
     @staticmethod
-    def _tentative(item, gettext):
-        title = gettext(N_("%(title)s (date to be confirmed)")) % {"title": item.title}
-        return replace(item, title=title, status="alustava")
+    def _tentative(event, gettext):
+        """An event whose day is not known, in the feed that holds such events: TENTATIVE,
+        its title saying so (a past one was planned for that time; it is not still open)."""
+        title = N_("%(title)s (planned date)") if event.past else N_("%(title)s (date to be confirmed)")
+        item = event.ics_item
+        return replace(item, title=gettext(title) % {"title": item.title}, status="alustava")
 
     def _translations(self):
         return load_translations(os.path.join(self.settings["THEME"], "translations"),
@@ -310,10 +318,10 @@ def add_template_filters(generator):
         return  # babel_i18n reports the missing catalog
 
     @pass_context
-    def when_text(context, when):
+    def when_text(context, when, past=False):
         lang = page_lang(context)
         lang = lang if lang in catalogs else default
-        return format_when(when, languages[lang].get("locale", lang), catalogs[lang].gettext)
+        return format_when(when, languages[lang].get("locale", lang), catalogs[lang].gettext, past)
 
     generator.env.filters["when_text"] = when_text
     generator.env.globals.update(EVENT_STATUSES=STATUSES, EVENT_ATTENDANCE=ATTENDANCE)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from markupsafe import Markup
 
 from content_types import Field, Invalid, TypedContent
+from content_types.schema import SOURCE_FIELDS
 from sitecore import Problem
 from sitecore.site import audience, language
 
@@ -21,16 +22,17 @@ DEFAULT_ZONE = "Europe/Helsinki"
 class Kind:
     key: str
     slug: str
-    label: str  # English msgid, translated in templates
+    label: str  # English msgid, translated in templates: the kind's events
+    name: str  # the same for one event: "Meeting"
 
 
 # The groups of the action plan's activity calendar, in its order.
 KINDS = {k.key: k for k in (
-    Kind("kokous", "kokoukset", N_("Meetings")),
-    Kind("koulutus", "koulutukset", N_("Member trainings")),
-    Kind("seminaari", "seminaarit", N_("Seminars")),
-    Kind("kysely", "kyselyt", N_("Surveys")),
-    Kind("hanke", "hankkeet", N_("Projects of the year")),
+    Kind("kokous", "kokoukset", N_("Meetings"), N_("Meeting")),
+    Kind("koulutus", "koulutukset", N_("Member trainings"), N_("Member training")),
+    Kind("seminaari", "seminaarit", N_("Seminars"), N_("Seminar")),
+    Kind("kysely", "kyselyt", N_("Surveys"), N_("Survey")),
+    Kind("hanke", "hankkeet", N_("Projects of the year"), N_("Project")),
 )}
 # A plan item is "suunniteltu" until the file says otherwise; only a file that
 # says "vahvistettu" claims the event is confirmed.
@@ -38,6 +40,7 @@ STATUSES = {"suunniteltu": N_("Planned"), "alustava": N_("Tentative"),
             "vahvistettu": N_("Confirmed"), "peruttu": N_("Cancelled"),
             "siirretty": N_("Postponed")}
 DEFAULT_STATUS = "suunniteltu"
+UNCONFIRMED = ("suunniteltu", "alustava")
 # No default: how to take part is shown only when the file states it.
 ATTENDANCE = {"paikan päällä": N_("On site"), "verkossa": N_("Online"),
               "hybridi": N_("On site and online"),
@@ -64,6 +67,7 @@ def place_ld(location: str, country: str = "FI") -> dict:
 
 class Event(TypedContent):
     default_template = "event"
+    past = False  # ended before the build's today: the generator says (EventsGenerator._decorate)
 
     def __init__(self, content, metadata=None, *args, **kwargs):
         metadata = dict(metadata or {})
@@ -113,6 +117,7 @@ class Event(TypedContent):
             Field("Registration", "url"),
             Field("Host", example="lahden-konservatorio"),
             Field("Previous-When", example="2020-09", parse=lambda raw: parse_when(raw, self.zone)),
+            *SOURCE_FIELDS,
         )
 
     def extra_problems(self) -> list[Problem]:
@@ -130,28 +135,40 @@ class Event(TypedContent):
             self.when = fields["when"].with_precision(fields["precision"])
         if fields.get("previous-when"):
             self.previous_when = fields["previous-when"].with_precision("jakso")
-        if self.when and fields["status"] == "vahvistettu" and not self.when.exact:
+        # A period (a project all year, a survey all autumn) can be confirmed as it
+        # is; one occasion only once its day is known.
+        if self.when and fields["status"] == "vahvistettu" and self.when.uncertain:
             problems.append(Problem(
                 self.source_path, "Status",
                 "vahvistetulla tapahtumalla ei ole päivämäärää (When kertoo vain kuukauden, "
                 "kauden tai vuoden).",
                 "Kirjoita When-kenttään päivä (esim. 2021-09-14) tai jätä Status pois, "
-                "kunnes päivä on vahvistettu."))
+                "kunnes päivä on vahvistettu. Jos tapahtuma kestää koko ajan, lisää rivi "
+                "Precision: jakso."))
         return problems
+
+    @property
+    def planned_only(self) -> bool:
+        """Past, and its file never confirmed it: it was planned; whether and when it
+        happened is not known here."""
+        return self.past and self.fields["status"] in UNCONFIRMED
 
     @property
     def event_kind(self) -> Kind:
         return KINDS[self.fields["kind"]]
 
     def schema_ld(self, siteurl: str, organizer: dict) -> dict | None:
-        """schema.org Event, only for a public event on a known day.
+        """schema.org Event, only for a public event on a known day that is ahead or
+        that its file confirms.
 
         Says only what the file says: the attendance mode only when the file
         states an Attendance, a status we have no schema.org term for is
         EventScheduled, and the place's address holds only its municipality.
+        A past event that was only planned gets none: schema.org assumes
+        EventScheduled ("has taken place as scheduled") when eventStatus is absent.
         """
         when = self.when
-        if not when.exact:
+        if not when.exact or self.planned_only:
             return None
 
         def moment(value):

@@ -159,8 +159,11 @@ def parse_when(text: str, zone: ZoneInfo) -> When:
     raise Invalid(f"ajankohtaa \"{value}\" ei voi lukea.", FORMS_HELP)
 
 
-def format_when(when: When, locale: str, gettext) -> str:
-    """Human-readable date in the site's language: "17.–19.11.2021", "helmikuu 2021 (päivä tarkentuu)"."""
+def format_when(when: When, locale: str, gettext, past: bool = False) -> str:
+    """Human-readable date in the site's language: "17.–19.11.2021", "helmikuu 2021 (päivä tarkentuu)".
+
+    A ``past`` occasion whose day was never known is its month or season alone: it
+    will not be made more precise."""
     if when.kind == "timed":
         at = gettext(N_("%(date)s at %(time)s"))
         if when.first == when.last:
@@ -188,7 +191,7 @@ def format_when(when: When, locale: str, gettext) -> str:
         text = format_date(when.first, "LLLL y", locale=locale)
     else:
         text = format_interval(when.first, when.last, "yMMMM", locale=locale)
-    if when.uncertain:
+    if when.uncertain and not past:
         if when.kind == "month" and when.first.month == when.last.month:
             return gettext(N_("%(when)s (day to be confirmed)")) % {"when": text}
         return gettext(N_("%(when)s (date to be confirmed)")) % {"when": text}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pelican import signals
 
 from content_types import TypedContentGenerator
+from content_types.schema import sources_of
 from languages import add_translations, language_versions
 from languages.content import TranslatedContentMixin
 from sitecore import Problem, report
@@ -59,6 +60,7 @@ class DirectoryGenerator(TranslatedContentMixin, TypedContentGenerator):
         self._check_post_links(articles)
         for item in institutions:
             item.posts = [a for a in articles if mentions(a, item)]
+            item.sources = sources_of(item.fields)  # Pelican set the attribute to the Sources text
             item.map_svg = render_map(
                 [self._pin(other, current=other is item, linked=False) for other in institutions],
                 f"{item.title}: {item.fields['city']}, {item.fields['region']}",

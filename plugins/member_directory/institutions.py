@@ -5,6 +5,7 @@ from __future__ import annotations
 from pelican.utils import slugify
 
 from content_types import Field, TypedContent
+from content_types.schema import SOURCE_FIELDS
 
 # Finland's regions (maakunnat) as written -> as stored.
 REGIONS = {name: name for name in (
@@ -34,6 +35,7 @@ class Institution(TypedContent):
         Field("Email", "email"),
         Field("Phone", "phone"),
         Field("Address"),
+        *SOURCE_FIELDS,
     )
 
     @property

@@ -153,7 +153,6 @@ class MembersGenerator(TypedContentGenerator):
 
     def finalize_context(self):
         self.context["members_url"] = section_url(self.settings, "members")
-        self.context["members_csp"] = META_POLICY
         add_translations(language_versions(self.settings, self.context["members_url"]))
 
     # --- output -------------------------------------------------------------------
@@ -258,14 +257,6 @@ class MembersGenerator(TypedContentGenerator):
         return {"title": event.title, "first": event.when.first.isoformat(),
                 "when": when_text(event.when), "location": event.fields["location"] or "",
                 "summary": event.plain_summary}
-
-
-# The members' pages' own policy, a second line of defence where a host sends
-# no Content-Security-Policy header (header-only directives such as
-# frame-ancestors have no effect in a <meta> element and are left out).
-META_POLICY = ("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-               "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; "
-               "manifest-src 'self'; form-action 'self'; base-uri 'none'")
 
 
 def shuffled(envelopes: list) -> list:

@@ -23,7 +23,7 @@ from sitecore import Build, Problem, report
 from sitecore.settings import Setting, apply
 from sitecore.site import is_public
 
-from .images import ATTR, IMG, RASTER, Variant, img_tag, oversized, plan, render
+from .images import ATTR, IMG, RASTER, TooManyPixels, Variant, img_tag, oversized, plan, render
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +69,16 @@ def rewrite_images(content):
                 "kuvat julkaistaan salaamattomina.",
                 "Lisää kuva liitteeksi (Attachments: tiedostot/kuva.png), niin se salataan."))
             return match.group(0)
-        webp, fallback, size = plan(source, settings["IMAGE_OUTPUT_DIR"])
+        try:
+            webp, fallback, size = plan(source, settings["IMAGE_OUTPUT_DIR"])
+        except TooManyPixels as error:
+            count = f" ({error.pixels / 1e6:.0f} miljoonaa)" if error.pixels else ""
+            report(logger, Problem(
+                str(source), "kuva", f"kuvassa on liikaa pikseleitä{count}: enintään "
+                f"{error.limit / 1e6:.0f} miljoonaa käsitellään.",
+                "Pienennä kuva kuvankäsittelyohjelmassa enintään 2560 pikseliä leveäksi ja tallenna se "
+                "uudelleen samalla nimellä."))
+            return match.group(0)
         for variant in (*webp, fallback):
             registry[variant.name] = variant
         if oversized(source, size):

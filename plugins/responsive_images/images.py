@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +33,25 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
 
 
+class TooManyPixels(ValueError):
+    """An image larger than Pillow's limit (Image.MAX_IMAGE_PIXELS): a decompression
+    bomb, or a photo far larger than any page needs; decoding it could take gigabytes."""
+
+    def __init__(self, source: Path, pixels: int | None):
+        super().__init__(f"{source}: {pixels} pixels")
+        self.source, self.pixels, self.limit = source, pixels, Image.MAX_IMAGE_PIXELS
+
+
 def plan(source: Path, folder: str) -> tuple[list[Variant], Variant, tuple[int, int]]:
     """WebP variants for srcset, a fallback in the original format, and the original's size."""
-    with Image.open(source) as image:
+    with warnings.catch_warnings():  # over the limit Pillow warns, and at twice it refuses
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(source)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            count = re.search(r"\((\d+) pixels\)", str(error))
+            raise TooManyPixels(source, int(count[1]) if count else None) from error
+    with image:
         width, height = ImageOps.exif_transpose(image).size if _rotated(image) else image.size
     stem, tag = source.stem, digest(source)
     widths = sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})

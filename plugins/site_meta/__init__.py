@@ -1,8 +1,12 @@
 """What browsers, search engines and web servers read at the site root:
-icons and manifest, sitemap.xml, robots.txt and header files."""
+icons and manifest, sitemap.xml, robots.txt and header files; and the build
+record deploy/deploy.sh reads."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,12 +14,33 @@ from pelican import signals
 
 from languages import other_languages, translation_groups
 from sitecore import Build
-from sitecore.site import HeaderSections, absolute_url, language, section_url
+from sitecore.site import HeaderSections, absolute_url, build_mode, language, section_url
 
 from .headers import (MEMBERS_HEADERS, apache_htaccess, apache_section, netlify_headers,
-                      security_headers)
+                      page_policy, security_headers)
 from .sitemap import excluded_with_translations, page_urls, robots_txt, sitemap_xml
 
+
+
+# What this folder is, for deploy/deploy.sh: a dot file, not listed; harmless when served.
+BUILD_RECORD = ".build.json"
+
+
+def build_record(settings, commit: str | None, now: dt.datetime) -> str:
+    """The build record: mode (``build_mode``), the commit built and when. One field a
+    line, as deploy/deploy.sh reads it with sed."""
+    record = {"mode": build_mode(settings), "commit": commit, "time": now.isoformat(timespec="seconds")}
+    return json.dumps(record, indent=1) + "\n"
+
+
+def head_commit(folder: str) -> str | None:
+    """The commit checked out where ``folder`` is, or None outside git."""
+    try:
+        done = subprocess.run(["git", "-C", folder, "rev-parse", "--verify", "--quiet", "HEAD"],
+                              capture_output=True, text=True)
+    except OSError:
+        return None
+    return (done.stdout.strip() or None) if done.returncode == 0 else None
 
 
 def excluded(settings) -> tuple[str, ...]:
@@ -67,6 +92,8 @@ def write_files(pelican):
     write_output(output / ".htaccess", apache_htaccess(headers, error_pages).encode("utf-8"))
     for path, extra in sections.items():
         write_output(output / path.strip("/") / ".htaccess", apache_section(headers, extra).encode("utf-8"))
+    record = build_record(settings, head_commit(settings["PATH"]), dt.datetime.now(dt.timezone.utc))
+    write_output(output / BUILD_RECORD, record.encode("utf-8"))
 
 
 def header_sections(settings, others: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
@@ -79,6 +106,12 @@ def join_build(pelican):
     Build.current().join("files", write_files)
 
 
+def add_policy(generator):
+    """The site's policy for base.html's ``<meta>`` copy (the header files carry the stronger one)."""
+    generator.env.globals["content_security_policy"] = page_policy(generator.settings.get("NEWSLETTER_SIGNUP_URL"))
+
+
 def register():
     signals.initialized.connect(join_build)
+    signals.generator_init.connect(add_policy)
     signals.content_written.connect(record_dates)

@@ -34,6 +34,28 @@ def content_security_policy(form_targets: list[str]) -> str:
     ])
 
 
+# Left out of a page's <meta> copy of a policy: directives a <meta> element cannot
+# carry (browsers ignore them there), and upgrade-insecure-requests, which is the
+# header's and HSTS's to do and would break the plain-http preview and test servers.
+HEADER_ONLY = ("frame-ancestors", "report-uri", "report-to", "sandbox", "upgrade-insecure-requests")
+
+
+def meta_policy(policy: str) -> str:
+    """``policy`` for a page's ``<meta http-equiv="Content-Security-Policy">``.
+
+    The second line of defence where a host sends no header (or a wrong
+    one): HTML that slipped into a page still cannot run script or send
+    forms elsewhere. The header stays the stronger copy.
+    """
+    return "; ".join(directive for directive in policy.split("; ")
+                     if directive.split(" ")[0] not in HEADER_ONLY)
+
+
+def page_policy(newsletter_url: str | None) -> str:
+    """The site's policy as its pages carry it in a ``<meta>`` element."""
+    return meta_policy(security_headers(newsletter_url)["Content-Security-Policy"])
+
+
 def security_headers(newsletter_url: str | None) -> dict[str, str]:
     targets = []
     if newsletter_url:
@@ -90,16 +112,27 @@ def apache_htaccess(headers: dict[str, str], error_pages: dict[str, str] | None 
     lines = [
         "# Security and caching headers (Apache; needs mod_headers).",
         "ErrorDocument 404 /404.html",
+        # No folder is listed (jasenalue/tiedostot/ has no index page); needs
+        # AllowOverride Options=Indexes, else Apache answers 500 as for mod_headers.
+        "Options -Indexes",
+        "AddDefaultCharset utf-8",
     ]
     # Each language's own error page under its folder ({"sv/": "sv/404.html"}).
     for prefix, page in (error_pages or {}).items():
         lines += [f'<If "%{{REQUEST_URI}} =~ m#^/{prefix}#">', f"  ErrorDocument 404 /{page}", "</If>"]
     lines += [f'Header always set {name} "{value}"' for name, value in headers.items()]
     lines += [
-        '<FilesMatch "\\.[0-9a-f]{10}\\.(css|js)$">',
+        # Also the compressed copies the rules below serve in the file's place.
+        '<FilesMatch "\\.[0-9a-f]{10}\\.(css|js)(\\.br|\\.gz)?$">',
         f'  Header set Cache-Control "{IMMUTABLE}"',
         "</FilesMatch>",
-        "# Serve the precompressed copies the build writes next to each text file.",
+        "# Serve the precompressed copies the build writes next to each text file:",
+        "# .br and .gz name the encoding, the name before them the type (Debian's",
+        "# mime.conf makes .gz a type of its own and .br the Breton language).",
+        "RemoveType .br .gz",
+        "RemoveLanguage .br",
+        "AddEncoding br .br",
+        "AddEncoding gzip .gz",
         "<IfModule mod_rewrite.c>",
         "  RewriteEngine On",
         "  RewriteCond %{HTTP:Accept-Encoding} br",
@@ -108,14 +141,8 @@ def apache_htaccess(headers: dict[str, str], error_pages: dict[str, str] | None 
         "  RewriteCond %{HTTP:Accept-Encoding} gzip",
         "  RewriteCond %{REQUEST_FILENAME}.gz -f",
         "  RewriteRule ^(.*)$ $1.gz [L]",
-        '  <FilesMatch "\\.br$">',
-        "    Header set Content-Encoding br",
-        "    Header append Vary Accept-Encoding",
-        "  </FilesMatch>",
-        '  <FilesMatch "\\.gz$">',
-        "    Header set Content-Encoding gzip",
-        "    Header append Vary Accept-Encoding",
-        "  </FilesMatch>",
+        "  # Every answer may depend on it (the plain ones too: a cache must not serve them for all).",
+        "  Header merge Vary Accept-Encoding",
         "</IfModule>",
         "AddType text/calendar .ics",
         "AddType application/manifest+json .webmanifest",
@@ -130,6 +157,9 @@ def nginx_snippet(headers: dict[str, str], sections: Sections | None = None,
     lines += [
         "gzip_static on;",
         "brotli_static on;  # needs ngx_brotli; remove the line without it",
+        "gzip_vary on;  # Vary: Accept-Encoding also on the plain answers, for caches",
+        "autoindex off;  # no folder is listed (jasenalue/tiedostot/ has no index page)",
+        "charset utf-8;",
         "error_page 404 /404.html;",
         'location ~* "\\.[0-9a-f]{10}\\.(css|js)$" {',
         f'    add_header Cache-Control "{IMMUTABLE}" always;',
@@ -145,5 +175,7 @@ def nginx_snippet(headers: dict[str, str], sections: Sections | None = None,
         lines += [f"location /{prefix} {{", f"    error_page 404 /{page};"]
         lines += [f'    add_header {name} "{value}" always;' for name, value in headers.items()]
         lines += ["}"]
-    lines += ["types { text/calendar ics; application/manifest+json webmanifest; }"]
+    lines += ["# A types block replaces the inherited map of types: the standard one first, then the site's.",
+              "include mime.types;",
+              "types { text/calendar ics; application/manifest+json webmanifest; }"]
     return "\n".join(lines) + "\n"

@@ -25,12 +25,17 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
+import re
+import sys
 import time
+import traceback
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
-from .problems import Problem
+from .problems import PLUGINS_ROOT, Problem
 
 PHASES = ("read", "check", "render", "files", "compress", "verify", "swap")
 JOINABLE = ("check", "files", "compress")
@@ -38,6 +43,10 @@ JOINABLE = ("check", "files", "compress")
 T = TypeVar("T")
 
 _current: Build | None = None
+
+
+class BuildAborted(Exception):
+    """Stops Pelican before it writes pages from content known to be bad (the runner catches it)."""
 
 
 class NoBuild(RuntimeError):
@@ -52,6 +61,8 @@ class Build:
         self.problems: list[Problem] = []
         self.notices: list[str] = []  # worth telling, not worth failing for
         self.sources: dict[str, str] = {}  # output file -> its source file, for messages
+        self.output_root = ""  # the folder being written (the runner sets it)
+        self.owners: dict[str, str] = {}  # output file (absolute) -> who writes it (claim)
         self.background: list[Callable[[], Problem | None]] = []
         self.phase = "read"
         self.seconds: dict[str, float] = {}  # wall time spent in each phase so far
@@ -138,11 +149,46 @@ class Build:
 
     # --- files -----------------------------------------------------------------------------
 
-    def write_output(self, path: str | os.PathLike, data: bytes) -> None:
-        """Write a file into the output (the folders on the way are made)."""
+    def write_output(self, path: str | os.PathLike, data: bytes, owner: str = "") -> None:
+        """Write a file into the output (the folders on the way are made), claimed
+        for ``owner``: by default the plugin whose code calls this."""
+        self.claim(path, owner or writing_plugin())
         os.makedirs(os.path.dirname(os.fspath(path)) or ".", exist_ok=True)
         with open(path, "wb") as handle:
             handle.write(data)
+
+    def claim(self, path: str | os.PathLike, owner: str) -> None:
+        """Record that ``owner`` (a source file, a plugin, "Pelican") writes ``path``.
+
+        A file claimed by two owners is a problem naming both: Pelican's own
+        guard sees only its ``write_file``, not static files or ``write_output``.
+        The problem names a content file when one of the owners is one (the
+        writer moves it); two plugins writing one file is a bug in code.
+        """
+        path = os.path.abspath(path)
+        first = self.owners.setdefault(path, owner)
+        if first == owner:
+            return
+        content = [o for o in (owner, first) if os.path.isabs(o)]
+        shown = os.path.relpath(path, self.output_root) if self.output_root else path
+        first, owner = (os.path.relpath(o, self.content_root) if o in content and self.content_root else o
+                        for o in (first, owner))
+        fix = ("Anna tiedostolle toinen osoite (Slug tai Save_as, tai siirrä {static}-tiedosto): "
+               "kahta tiedostoa ei voi kirjoittaa samaan paikkaan." if content else
+               "Tämä on ohjelman vika, ei sisällön: kerro tämä viesti kehittäjälle.")
+        self.add(Problem(content[0] if content else "", "",
+                         f"tiedoston {shown} kirjoittaisivat sekä {first} että {owner}.", fix))
+
+    def overwritten(self, error: BaseException) -> bool:
+        """Whether ``error`` is Pelican's own guard refusing a second write of one file
+        by another writer (``FileOverwriteFailedError``); it is then the claim problem
+        naming both, not a bug."""
+        match = re.search(r'"([^"]+)"', str(error))
+        if type(error).__name__ != "FileOverwriteFailedError" or match is None:
+            return False
+        path, second = os.path.abspath(match[1]), writing_plugin(error)
+        self.claim(path, second)
+        return self.owners[path] != second
 
     def in_background(self, finish: Callable[[], Problem | None]) -> None:
         """Let a plugin's work in another process run on while the build goes on.
@@ -158,3 +204,29 @@ class Build:
             problem = finish()
             if problem is not None:
                 self.add(problem)
+
+
+# Code that writes for others: the plugin that called it is the writer.
+_WRITING_FOR_OTHERS = {"sitecore", "strict_build", "content_rules", "content_types"}
+
+
+def writing_plugin(error: BaseException | None = None) -> str:
+    """The plugin whose code is writing (the innermost frame in plugins/ of the
+    running code, or of ``error``'s traceback), else "Pelican"."""
+    if error is None:
+        frames = [frame for frame, _ in traceback.walk_stack(sys._getframe(1))]
+    else:
+        frames = [frame for frame, _ in traceback.walk_tb(error.__traceback__)][::-1]
+    for frame in frames:
+        name = _plugin_of(frame.f_code.co_filename)
+        if name and name not in _WRITING_FOR_OTHERS:
+            return f"liitännäinen {name}"
+    return "Pelican"
+
+
+@functools.cache
+def _plugin_of(filename: str) -> str:
+    path = Path(filename).resolve()
+    if not path.is_relative_to(PLUGINS_ROOT):
+        return ""
+    return path.relative_to(PLUGINS_ROOT).parts[0].removesuffix(".py")

@@ -1,7 +1,8 @@
 """Facts about the site every plugin and template asks the same way: its
 absolute URL, where this build is served, the base of its feeds' links, its
 language, the URL of each section, who an item is for (``audience``, read
-alike for every content type) and whether it may appear in public output.
+alike for every content type), whether it may appear in public output, and
+whether the build may be published (``build_mode``).
 
 One owner per fact: the values come from the settings (pelicanconf.py);
 ``SECTION_URLS`` holds the only defaults of the section URL settings.
@@ -50,6 +51,18 @@ def feed_url_base(settings: Mapping) -> str:
     uses, so links beside the feeds (their self and index links) match them.
     """
     return (settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
+
+
+def build_mode(settings: Mapping) -> str:
+    """"production" when this build may be published, else "development".
+
+    A production build takes the members' passwords from the environment
+    (``MEMBERS_PASSWORDS`` is not "development": a development build's members'
+    section opens with the README's passwords) and writes no drafts.
+    """
+    development = (settings.get("MEMBERS_PASSWORDS") == "development"
+                   or settings.get("DRAFT_SAVE_AS") or settings.get("DRAFT_PAGE_SAVE_AS"))
+    return "development" if development else "production"
 
 
 def section_url(settings: Mapping, section: str) -> str:

@@ -19,15 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitecore import Build, Problem
+from sitecore.build import BuildAborted
 from sitecore.problems import forget_problems, internal_error, record_problems
 
 from .capture import captured_logs
 from .links import broken_links
 from .staging import Staging
-
-
-class BuildAborted(Exception):
-    """Stops Pelican before it writes pages from content known to be bad."""
 
 
 @dataclass
@@ -57,6 +54,7 @@ def build(settings_file: str | os.PathLike, output: str | os.PathLike,
     staging = Staging(output)
     folder = staging.begin()
     run = Build()  # its clock starts: "read" also counts reading the settings
+    run.output_root = str(folder)
     siteurl = ""
     with run.current_while(), captured_logs(run, debug):
         try:
@@ -71,7 +69,8 @@ def build(settings_file: str | os.PathLike, output: str | os.PathLike,
         except Exception as error:
             if debug:
                 raise
-            run.add(internal_error(error))
+            if not run.overwritten(error):
+                run.add(internal_error(error))
         finally:
             run.enter("verify")
             run.await_background()

@@ -31,5 +31,6 @@
     var emptyPast = box.querySelector("[data-empty-past]");
     if (emptyUpcoming) emptyUpcoming.hidden = upcoming.length > 0;
     if (emptyPast) emptyPast.hidden = past.length > 0;
+    if (box.hasAttribute("data-hide-when-empty")) box.hidden = upcoming.length === 0;
   });
 })();
