@@ -18,7 +18,7 @@ import pytest
 
 import pelicanconf
 import publishconf
-from conftest import (FLOOR_KDF, PASSWORD_ENV, PLUGINS, ROOT, SITEURL, TEST_PASSWORDS, TEST_SALT_KEY,
+from conftest import (CONTENT, FLOOR_KDF, PASSWORD_ENV, PLUGINS, ROOT, SITEURL, TEST_PASSWORDS, TEST_SALT_KEY,
                       FixtureSite, RoutedSite)
 
 sys.path.insert(0, str(PLUGINS))
@@ -967,3 +967,19 @@ def test_a_remembered_login_ends_with_its_rotation_period(playwright_browser, me
     login(page, JASENET)
     page.wait_for_selector(".members-entry")
     context.close()
+
+
+def test_a_past_members_event_without_a_day_is_not_to_be_confirmed(tmp_path):
+    """A board meeting planned for September 2021 with no day, read in 2026: past,
+    its month is what it was, not a date still to be confirmed."""
+    site = make_members_site(tmp_path)
+    site.write("events/hallituksen-kokous-syyskuu.md", (CONTENT / "events" / "hallituksen-kokous-syyskuu.md")
+               .read_text(encoding="utf-8"))
+    build = site.build(SITEURL="", MEMBERS_TODAY="2026-12-01", EVENTS_TODAY="2026-12-01")
+    assert build.returncode == 0, build.stderr
+    keys = opened_keys(build, ("hallitus", HALLITUS))
+    index = json.loads(build.read("jasenalue/hakemisto.json"))["envelopes"]
+    board = json.loads(crypto.open_envelope(keys["hallitus"], index, crypto.index_aad("hallitus")))
+    [event] = board["events"]
+    shown = json.dumps(event, ensure_ascii=False)
+    assert "syyskuu 2021" in shown and "tarkentuu" not in shown, shown

@@ -29,6 +29,7 @@ from pelican import signals
 
 from babel_i18n.catalogs import load_translations
 from content_types import Field, TypedContent, TypedContentGenerator
+from event_calendar import build_today
 from event_calendar.when import format_when
 from languages import add_translations, language_versions
 from sitecore import Problem, report
@@ -181,8 +182,10 @@ class MembersGenerator(TypedContentGenerator):
                                         for f in payload["attachments"]]})
         translations = load_translations(os.path.join(settings["THEME"], "translations"), locale)
 
-        def when_text(when):
-            return format_when(when, locale, translations.gettext)
+        today = build_today(settings)
+
+        def when_text(when):  # a past event's unknown day is not "to be confirmed"
+            return format_when(when, locale, translations.gettext, past=when.last < today)
 
         index = []
         for group in sorted(keyring.keys):
