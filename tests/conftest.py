@@ -86,7 +86,10 @@ class Build:
 # use strong throwaway ones, never the documented development passwords.
 GROUPS = ["jasenet", "hallitus", "kollegio", "talouspaallikot", "opiskelijahallinto"]
 TEST_PASSWORDS = {group: f"testi {group} salalause oikea hevonen paristo" for group in GROUPS}
-PASSWORD_ENV = {f"MEMBERS_PASSWORD_{g.upper()}": p for g, p in TEST_PASSWORDS.items()}
+# The salt key (members_area/crypto.py) is a secret of production like the passwords.
+TEST_SALT_KEY = "7e57" * 16
+PASSWORD_ENV = {**{f"MEMBERS_PASSWORD_{g.upper()}": p for g, p in TEST_PASSWORDS.items()},
+                "MEMBERS_SALT_KEY": TEST_SALT_KEY}
 FLOOR_KDF = MIN_KDF  # OWASP's floor for Argon2id, the lowest cost a keyring may ask
 
 
@@ -99,7 +102,7 @@ def run_build(output: Path, settings: str = "publishconf.py", env: dict | None =
     for key, value in overrides.items():
         extra += ["-e", f"{key}={json.dumps(value)}"]
     base = {k: v for k, v in os.environ.items()
-            if not k.startswith("MEMBERS_PASSWORD_") and k != "MEMBERS_SECRETS_FILE"}
+            if not k.startswith("MEMBERS_PASSWORD_") and k not in ("MEMBERS_SECRETS_FILE", "MEMBERS_SALT_KEY")}
     env = {**base, **(PASSWORD_ENV if env is None else env), "PYTHONPATH": str(PLUGINS)}
     if "CACHE_PATH" not in overrides:  # keep test builds out of the developer's cache
         extra += ["-e", f"CACHE_PATH={json.dumps(str(output.parent / 'cache'))}"]

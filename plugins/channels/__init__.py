@@ -14,7 +14,7 @@ from pelican import signals
 from content_types import Field, TypedContent, TypedContentGenerator
 from content_types.schema import Invalid, https_url
 from sitecore import Problem, report
-from sitecore.site import is_public
+from sitecore.site import audience, is_public
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class Channel(TypedContent):
             Field("Kind", "choice", required=True, choices=KINDS, example="facebook"),
             Field("Link", "url", example="https://www.facebook.com/konservatorioliitto"),
             Field("Audience", "choice", required=True, choices={**PUBLIC_AUDIENCES, **groups},
-                  example="julkinen"),
+                  example="julkinen", parse=lambda raw: audience(raw, groups, PUBLIC_AUDIENCES)),
             Field("Order", "int", default=100, example="1"),
         )
 
@@ -57,7 +57,7 @@ class ChannelsGenerator(TypedContentGenerator):
         self.internal = [item for item in self.items if item.internal]
         self.context["footer_channels"] = [
             c for c in self.public(self.items)
-            if c.fields["link"] and c.fields["kind"] != "verkkosivusto" and c.fields["audience"] == "julkinen"
+            if c.fields["link"] and c.fields["kind"] != "verkkosivusto" and c.fields["audience"] == ("julkinen",)
         ]
         self._check_newsletter_url()
 

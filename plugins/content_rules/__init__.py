@@ -81,11 +81,11 @@ def check_content(content):
             settings.get("DEFAULT_CATEGORY", ""),
             content._content or "",
         )
-    # Whether an item is public is sitecore.is_public's to say (it reads
-    # Audience). Our own content types leave out what is not public; Pelican's
-    # generators publish every post and page, so such a post or page stops the
-    # build here instead.
-    if isinstance(content, (Article, Page)) and not is_public(content, settings):
+    # Audience is read by sitecore.site.audience for every content type. Our own
+    # content types leave out what is not public; Pelican's generators publish
+    # every post and page, so such a post or page (or an unknown Audience)
+    # stops the build here instead.
+    if isinstance(content, (Article, Page)):
         problems += audience_problems(content.source_path, content.metadata,
                                       settings.get("MEMBER_GROUPS", {}))
     # Pelican's private API, on purpose: the public ``content`` property replaces

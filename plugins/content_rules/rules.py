@@ -8,7 +8,8 @@ from urllib.parse import unquote, urlsplit
 
 from content_types import Field
 from content_types.schema import SOURCE_FIELDS
-from sitecore import Problem
+from sitecore import ContentError, Problem
+from sitecore.site import audience
 
 # Texts `.venv/bin/python tasks.py new-post` writes for the author to replace; a published post
 # must not keep them.
@@ -106,18 +107,24 @@ def post_problems(
 
 
 def audience_problems(source: str, metadata: dict, groups: Iterable[str]) -> list[Problem]:
-    """A post or page that names a members' group as its ``Audience``.
+    """A post or page whose ``Audience`` names a members' group, or is not one
+    ``sitecore.site.audience`` knows.
 
     Pelican publishes every post and page (feeds, listings, sitemap, search),
     so text meant for one group must live in the members' section, which is
     encrypted; a post or page cannot be made members-only.
     """
-    audience = metadata.get("audience")
-    if audience is None or str(audience).strip() not in set(groups):
+    if metadata.get("audience") is None:
+        return []
+    try:
+        named = [value for value in audience(metadata["audience"], groups) if value in set(groups)]
+    except ContentError as error:
+        return [error.problem(source)]
+    if not named:
         return []
     return [Problem(
         source, "Audience",
-        f"kirjoitusta tai sivua ei voi rajata ryhmälle \"{str(audience).strip()}\": "
+        f"kirjoitusta tai sivua ei voi rajata ryhmälle \"{', '.join(named)}\": "
         "kaikki kirjoitukset ja sivut julkaistaan kaikille.",
         "Poista Audience-rivi, jos teksti on julkinen. Jäsenille tarkoitettu teksti "
         "kirjoitetaan jäsenalueelle (kansio content/members/, esim. .venv/bin/python tasks.py new-bulletin), "

@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sitecore import Problem
+from sitecore import ContentError, Problem
+from sitecore.site import choices
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 PHONE = re.compile(r"\+?[0-9][0-9 ()-]{4,}[0-9]")
@@ -42,15 +43,6 @@ class Invalid(ValueError):
     def __init__(self, message: str, fix: str):
         super().__init__(message)
         self.message, self.fix = message, fix
-
-
-def _choice(field: Field, raw: str):
-    wanted = raw.strip()
-    for written, value in field.choices.items():
-        if written.casefold() == wanted.casefold():
-            return value
-    allowed = ", ".join(field.choices)
-    raise Invalid(f"tuntematon arvo \"{wanted}\".", f"Käytä jotakin näistä: {allowed}.")
 
 
 # The same rules for the web editor, as regular expressions that JavaScript
@@ -185,20 +177,18 @@ def sources_of(values: Mapping) -> tuple[Source, ...]:
     return ((values["source"],) if values.get("source") else ()) + tuple(values.get("sources") or ())
 
 
-def _split(raw: str) -> list[str]:
-    return [part.strip() for part in raw.split(",") if part.strip()]
-
-
 def convert(field: Field, raw: str):
     if field.parse is not None:
         return field.parse(raw)
-    if field.kind == "choice":
-        return _choice(field, raw)
-    if field.kind == "choices":
-        values = [_choice(field, part) for part in _split(raw)]
+    if field.kind in ("choice", "choices"):  # sitecore.site.choices reads every enumerated field
+        one = field.kind == "choice"
+        values, unknown = choices([raw] if one else raw, field.choices)  # one value: commas and all
+        allowed = ", ".join(field.choices)
+        if unknown:
+            raise Invalid(f"tuntematon arvo \"{unknown[0]}\".", f"Käytä jotakin näistä: {allowed}.")
         if not values:
-            raise Invalid("arvo puuttuu.", f"Kirjoita yksi tai useampi näistä: {', '.join(field.choices)}.")
-        return values
+            raise Invalid("arvo puuttuu.", f"Kirjoita yksi tai useampi näistä: {allowed}.")
+        return values[0] if one else values
     converters = {"url": https_url, "email": _email, "phone": _phone, "int": _int,
                   "coordinates": _coordinates, "uuid": _uuid}
     if field.kind in converters:
@@ -230,7 +220,7 @@ def validate(
             continue
         try:
             values[field.key] = convert(field, str(raw))
-        except Invalid as error:
+        except (Invalid, ContentError) as error:  # ContentError: sitecore's parsers (Audience)
             problems.append(Problem(source, field.name, error.message, error.fix))
             values[field.key] = field.default
     return values, problems

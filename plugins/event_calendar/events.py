@@ -12,7 +12,7 @@ from content_types import Field, Invalid, TypedContent
 from content_types.schema import SOURCE_FIELDS
 from sitecore import Problem
 from languages.names import place_name
-from sitecore.site import language
+from sitecore.site import audience, language
 
 from .when import FORMS_HELP, N_, When, parse_when
 
@@ -111,7 +111,7 @@ class Event(TypedContent):
             Field("Kind", "choice", required=True, choices={k: k for k in KINDS}, example="kokous"),
             Field("Status", "choice", choices={s: s for s in STATUSES}, default=DEFAULT_STATUS),
             Field("Audience", "choice", required=True, choices={"julkinen": "julkinen", **groups},
-                  example="julkinen"),
+                  example="julkinen", parse=lambda raw: audience(raw, groups)),
             Field("Location", example="Tampere"),
             Field("Attendance", "choice", choices={a: a for a in ATTENDANCE}),
             Field("Online", "url"),

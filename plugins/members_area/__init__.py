@@ -29,13 +29,14 @@ from pelican import signals
 
 from babel_i18n.catalogs import load_translations
 from content_types import Field, TypedContent, TypedContentGenerator
+from event_calendar import build_today
 from event_calendar.when import format_when
 from languages import add_translations, language_versions
 from sitecore import Problem, report
 from sitecore.site import absolute_url, language, section_url
 
 from . import crypto
-from .passwords import production_passwords
+from .passwords import production_passwords, production_salt_key, site_names
 from .sanitize import clean, refused_html
 
 logger = logging.getLogger(__name__)
@@ -140,6 +141,7 @@ class MembersGenerator(TypedContentGenerator):
         groups = list(settings.get("MEMBER_GROUPS", {}))
         dev = settings.get("MEMBERS_DEV_PASSWORDS", {})
         development = settings.get("MEMBERS_PASSWORDS") == "development"
+        salt_key = crypto.DEV_SALT_KEY
         if development:
             self.passwords = {group: [dev[group]] for group in groups if group in dev}
             for group in (g for g in groups if g not in dev):
@@ -148,8 +150,10 @@ class MembersGenerator(TypedContentGenerator):
                                        "Lisää ryhmä MEMBERS_DEV_PASSWORDS-asetukseen."))
         else:
             self.passwords, problems = production_passwords(
-                groups, os.environ, dev, settings.get("MEMBERS_SHARED_PASSWORDS", ()))
-            for problem in problems:
+                groups, os.environ, dev, settings.get("MEMBERS_SHARED_PASSWORDS", ()), site_names(settings))
+            salt_key, salt_problems = production_salt_key(os.environ)
+            salt_key = salt_key or os.urandom(32)  # the build stops on its problem
+            for problem in problems + salt_problems:
                 report(logger, problem)
         kdf, rotation_days = checked_settings(settings)
         if kdf is None:
@@ -157,7 +161,8 @@ class MembersGenerator(TypedContentGenerator):
         background = ThreadPoolExecutor(max_workers=1)
         self._keyring = background.submit(crypto.make_keyring, self.passwords,
                                           absolute_url(settings), build_day(settings),
-                                          rotation_days, kdf)
+                                          rotation_days, kdf, salt_key=salt_key,
+                                          zone=settings.get("TIMEZONE") or "Europe/Helsinki")
         background.shutdown(wait=False)
 
     def finalize_context(self):
@@ -190,17 +195,19 @@ class MembersGenerator(TypedContentGenerator):
                                         for f in payload["attachments"]]})
         translations = load_translations(os.path.join(settings["THEME"], "translations"), locale)
 
-        def when_text(when):
-            return format_when(when, locale, translations.gettext)
+        today = build_today(settings)
+
+        def when_text(when):  # a past event's unknown day is not "to be confirmed"
+            return format_when(when, locale, translations.gettext, past=when.last < today)
 
         index = []
         for group in sorted(keyring.keys):
             data = {
                 "items": [e for e in entries if group in e["groups"]],
                 "channels": [self._channel(c) for c in self.internal.get("channels", [])
-                             if c.fields["audience"] == group],
+                             if group in c.fields["audience"]],
                 "events": [self._event(e, when_text) for e in self.internal.get("events", [])
-                           if e.fields["audience"] == group],
+                           if group in e.fields["audience"]],
             }
             index.append(crypto.seal_json(keyring.keys[group], data, crypto.index_aad(group)))
         self.write_data(f"{base}hakemisto.json", json.dumps({"v": crypto.VERSION,

@@ -17,20 +17,30 @@ choice names the threat it answers:
   sides, so an "ä" typed on another keyboard derives the same key.
 * A salt per key slot, changed every rotation period: one derivation tests a
   guess against one slot of one group in one period, never all of them, and
-  nothing computed for one period carries to the next. [GPU] The salt is
-  derived from the site, the period, the group and the slot: public, but
-  different everywhere, and nothing secret (no password, no state kept in
-  content/) is needed to make it.
+  nothing computed for one period carries to the next. [GPU] The salt is an
+  HMAC-SHA256 of the site, the period, the group and the slot under a secret
+  salt key (``salt_key`` in MEMBERS_SECRETS, or MEMBERS_SALT_KEY): public
+  once its keyring is published, but nobody can compute the salts of a
+  future period in advance and have a guess table ready the moment that
+  keyring goes live. [GPU] No state is kept in content/; development builds
+  use the public ``DEV_SALT_KEY``.
 * Rotation: the keyring holds each password's slot for the current period only
   (periods of ``rotation_days`` ≤ 30 days, the longest "Muista minut" login).
   A key-encryption key (KEK) taken from a browser's disk therefore opens only
   builds of the period it was derived in, and nothing at all once the
   password changes. A remembered login ends when its period does: everyone
-  logs in again at most once a period. [PROFILE] This bound is what answers a
-  copied profile after logout too: deleting the browser's database removes
-  the records, not at once their bytes in its files (measured in Chromium
-  156: after logout, and after the browser was closed, the KEK's bytes were
-  still in the profile's IndexedDB LevelDB files).
+  logs in again at most once a period. The keyring names the moment its
+  period ends (``ends``, the site's time zone) and the browser drops a stored
+  key then by its own clock, also when a failing build leaves an old keyring
+  live. [PROFILE]
+* The browser never keeps the KEK in IndexedDB: deleting a record there
+  removes it, not at once its bytes in the database's LevelDB files
+  (measured in Chromium 156: after logout, and after the browser was closed,
+  the KEK's bytes were still in the profile). It keeps a non-extractable
+  AES-KW wrapping key in IndexedDB and the KEK wrapped with it in a file of
+  the origin private file system (OPFS), deleted at logout and at expiry: a
+  profile copied after logout has the wrapping key alone, which opens
+  nothing. [PROFILE]
 * Each group has a random 256-bit content key (CEK), new on every build,
   wrapped with AES-256-GCM under each slot's KEK; the slot's associated data
   binds it to its group and salt. A password opens only its own group's
@@ -57,6 +67,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import hmac
 import json
 import os
 import unicodedata
@@ -77,6 +88,9 @@ MAX_KDF = {"memory": 1024 * 1024, "iterations": 20, "parallelism": 4}
 ROTATION_EPOCH = dt.date(2021, 1, 1)
 MAX_ROTATION_DAYS = 30  # the longest life of a stored key: one period
 MIN_BUCKET = 4096
+# Development builds' salt key: public, like the development passwords.
+DEV_SALT_KEY = hashlib.sha256(f"{PREFIX}|development salt key".encode()).digest()
+MIN_SALT_KEY_BYTES = 32
 
 
 def b64(data: bytes) -> str:
@@ -114,9 +128,17 @@ def period_of(day: dt.date, rotation_days: int) -> int:
     return (day - ROTATION_EPOCH).days // rotation_days
 
 
-def slot_salt(site: str, period: int, group: str, index: int) -> bytes:
+def slot_salt(salt_key: bytes, site: str, period: int, group: str, index: int) -> bytes:
     text = f"{PREFIX}|salt|{site}|{period}|{group}|{index}"
-    return hashlib.sha256(text.encode("utf-8")).digest()[:16]
+    return hmac.new(salt_key, text.encode("utf-8"), hashlib.sha256).digest()[:16]
+
+
+def period_ends(period: int, rotation_days: int, zone: str) -> str:
+    """When a rotation period ends: midnight after its last day in the site's time zone, ISO 8601."""
+    from zoneinfo import ZoneInfo
+
+    last = ROTATION_EPOCH + dt.timedelta(days=(period + 1) * rotation_days)
+    return dt.datetime.combine(last, dt.time(), ZoneInfo(zone)).isoformat()
 
 
 def slot_aad(group: str, salt: bytes) -> bytes:
@@ -196,16 +218,19 @@ class Keyring:
 
 
 def make_keyring(passwords: dict[str, list[str]], site: str, day: dt.date,
-                 rotation_days: int, kdf: dict | None = None) -> Keyring:
+                 rotation_days: int, kdf: dict | None = None, *, salt_key: bytes,
+                 zone: str = "Europe/Helsinki") -> Keyring:
     """A fresh CEK per group, wrapped for each password with this period's slot salt."""
     kdf = dict(kdf or DEFAULT_KDF)
     if problem := kdf_problem(kdf):
         raise ValueError(f"Argon2id parameters below the minimum or out of range: {problem}")
     if not 1 <= rotation_days <= MAX_ROTATION_DAYS:
         raise ValueError(f"rotation_days must be 1–{MAX_ROTATION_DAYS}, not {rotation_days}")
+    if len(salt_key) < MIN_SALT_KEY_BYTES:
+        raise ValueError(f"the salt key must have at least {MIN_SALT_KEY_BYTES} bytes")
     current = period_of(day, rotation_days)
     keys = {group: AESGCM.generate_key(bit_length=256) for group in sorted(passwords)}
-    jobs = [(group, index, password, current, slot_salt(site, current, group, index))
+    jobs = [(group, index, password, current, slot_salt(salt_key, site, current, group, index))
             for group in sorted(passwords)
             for index, password in enumerate(passwords[group])]
     # argon2-cffi lets go of the GIL: the derivations run side by side.
@@ -219,6 +244,7 @@ def make_keyring(passwords: dict[str, list[str]], site: str, day: dt.date,
         "v": VERSION,
         "kdf": {"name": "Argon2id", **kdf},
         "period": current,
+        "ends": period_ends(current, rotation_days, zone),
         "cipher": "AES-GCM",
         "groups": groups,
     }

@@ -1,7 +1,8 @@
 """Facts about the site every plugin and template asks the same way: its
 absolute URL, where this build is served, the base of its feeds' links, its
-language, the URL of each section, whether an item may appear in public
-output, and whether the build may be published (``build_mode``).
+language, the URL of each section, who an item is for (``audience``, read
+alike for every content type), whether it may appear in public output, and
+whether the build may be published (``build_mode``).
 
 One owner per fact: the values come from the settings (pelicanconf.py);
 ``SECTION_URLS`` holds the only defaults of the section URL settings.
@@ -9,8 +10,10 @@ One owner per fact: the values come from the settings (pelicanconf.py);
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from .problems import ContentError
 
 # Each section's URL setting and the URL it has when pelicanconf.py names none.
 SECTION_URLS = {
@@ -111,19 +114,68 @@ class Sections:
                       for section in SECTION_URLS})
 
 
+PUBLIC_AUDIENCE = "julkinen"
+
+
+def choices(raw: object, allowed: Mapping[str, str]) -> tuple[list[str], list[str]]:
+    """An enumerated field as a writer types it: (its known values as ``allowed``
+    stores them, the unknown ones as written). Case does not matter and several
+    values are separated by commas; a value already parsed (a list) is read as is.
+    The one reading of every enumerated field (content_types.schema, ``audience``)."""
+    parts = list(raw) if isinstance(raw, (list, tuple)) else str(raw).split(",")
+    folded = {written.casefold(): value for written, value in allowed.items()}
+    known, unknown = [], []
+    for part in (str(p).strip() for p in parts):
+        if part and part.casefold() in folded:
+            if folded[part.casefold()] not in known:
+                known.append(folded[part.casefold()])
+        elif part:
+            unknown.append(part)
+    return known, unknown
+
+
+def audience(raw: object, groups: Iterable[str],
+             public: Iterable[str] = (PUBLIC_AUDIENCE,)) -> tuple[str, ...]:
+    """Who an item is for: one of ``public`` alone, or one or more members' groups.
+
+    The one parser of ``Audience`` for every content type (posts and pages in
+    content_rules, events, channels): "Hallitus" is the group hallitus, and
+    "hallitus, kollegio" both groups. An unknown, empty or mixed value raises
+    a ContentError, so nothing meant for a group is ever read as public.
+    """
+    public, groups = list(public), list(groups)
+    allowed = {value: value for value in [*public, *groups]}
+    known, unknown = choices(raw, allowed)
+    every = ", ".join(allowed)
+    if unknown:
+        raise ContentError("Audience", f"tuntematon arvo \"{unknown[0]}\".",
+                           f"Käytä jotakin näistä: {every}. Useampi ryhmä erotetaan pilkulla: "
+                           "hallitus, kollegio.")
+    if not known:
+        raise ContentError("Audience", "kohderyhmä puuttuu.", f"Kirjoita jokin näistä: {every}.")
+    if len(known) > 1 and set(known) & set(public):
+        raise ContentError("Audience", f"kohderyhmät \"{', '.join(known)}\" eivät sovi yhteen: "
+                           "julkinen sisältö näkyy kaikille, ryhmän sisältö vain ryhmälle.",
+                           f"Kirjoita yksi näistä: {', '.join(public)}, tai vain jäsenryhmiä "
+                           "pilkulla erotettuina.")
+    return tuple(known)
+
+
 def is_public(item, settings: Mapping | None = None) -> bool:
     """Whether ``item`` may reach public output (pages, feeds, sitemap, search,
     cards, images, JSON, iCalendar).
 
     Not when it belongs to the members' section (``members_only``), or when
-    its ``Audience`` names one of ``MEMBER_GROUPS``.
+    its ``Audience`` names one of ``MEMBER_GROUPS`` (read as ``audience`` reads
+    it: "Hallitus" or "jasenet, hallitus" name groups too).
     """
     if getattr(item, "members_only", False):
         return False
     # Validated fields once checked; the front matter while content is being read.
     fields = getattr(item, "fields", None) or getattr(item, "metadata", None) or {}
-    audience = fields.get("audience") if isinstance(fields, Mapping) else None
-    if audience is not None:
-        groups = (settings if settings is not None else getattr(item, "settings", {})).get("MEMBER_GROUPS", {})
-        return audience not in groups
-    return True
+    raw = fields.get("audience") if isinstance(fields, Mapping) else None
+    if raw is None:
+        return True
+    groups = (settings if settings is not None else getattr(item, "settings", {})).get("MEMBER_GROUPS", {})
+    named, _unknown = choices(raw, {group: group for group in groups})
+    return not named

@@ -9,19 +9,24 @@
 // * Argon2id (hash-wasm, vendored) turns it into a key-encryption key (KEK)
 //   for one slot of the chosen group; the browser refuses parameters below
 //   OWASP's minimum, so a tampered keyring cannot ask for a cheap key. [GPU]
-// * The KEK is kept in IndexedDB as a non-extractable CryptoKey, one record
-//   per group: a login can hold several groups. Browsers still write its bytes
-//   to disk, so the build rotates slot salts: a stored key opens nothing built
-//   after its rotation period (≤ 30 days) ends, nor after the password
-//   changes; the record is then deleted and the form shown. [PROFILE]
+// * The KEK never goes into IndexedDB, whose LevelDB files keep a deleted
+//   record's bytes. Each login makes a non-extractable AES-KW wrapping key,
+//   kept in IndexedDB (one record per group: a login can hold several), and
+//   writes the KEK wrapped with it into a file of the origin private file
+//   system (OPFS). Logout and expiry delete the file: a profile copied
+//   afterwards holds the wrapping key alone, which opens nothing. [PROFILE]
+// * A stored key lives at most until its rotation period ends (the keyring's
+//   "ends"), by this browser's clock, even if the site still serves that
+//   keyring because a build failed; a keyring already past its end, or a
+//   browser without OPFS (some private windows), keeps the key in this page
+//   only. A stored key also opens nothing built after its period, nor after
+//   the password changes; it is then deleted and the form shown. [PROFILE]
 // * Without "Muista minut" a record belongs to this browser session (an id in
 //   sessionStorage, shared with this site's other open tabs on request): after
 //   the browser is closed it opens nothing; after 2 hours without use it is
 //   deleted. With it: 30 days. An open tab locks itself when its login expires
 //   (timer and visibilitychange); logout deletes every stored key and tells
-//   every open tab to lock. Deleted records' bytes can stay in the browser's
-//   database files after logout (seen in Chromium): the rotation above is what
-//   bounds a copied profile then. [PROFILE]
+//   every open tab to lock. [PROFILE]
 // * Envelopes do not name their group: each one is tried with the keys held.
 (function () {
   "use strict";
@@ -37,6 +42,7 @@
   var TAB_KEY = "kl-jasenalue-istunto";
   var CHANNEL = "kl-jasenalue";
   var PEER_WAIT_MS = 250;
+  var KEY_FOLDER = "kl-jasenalue";  // OPFS: the wrapped keys
 
   var root = document.querySelector("[data-members]");
   if (!root) return;
@@ -65,6 +71,7 @@
 
   var keyring = null;
   var keys = {};  // group -> content key (CryptoKey) held by this tab
+  var pageOnly = {};  // group -> true: its key is in this page's memory only, never stored
   var expiryTimer = null;
 
   // --- encoding and crypto ---------------------------------------------------
@@ -92,7 +99,8 @@
       password: password, salt: bytes(saltB64), parallelism: kdf.parallelism,
       iterations: kdf.iterations, memorySize: kdf.memory, hashLength: 32, outputType: "binary"
     }).then(function (raw) {
-      return crypto.subtle.importKey("raw", raw, { name: "AES-GCM" }, false, ["unwrapKey"])
+      // Extractable so that it can be wrapped for storage (storeKey); it never leaves this page unwrapped.
+      return crypto.subtle.importKey("raw", raw, { name: "AES-GCM" }, true, ["unwrapKey"])
         .then(function (kek) { raw.fill(0); return kek; });
     });
   }
@@ -148,11 +156,13 @@
 
   function database() {
     return new Promise(function (resolve, reject) {
-      var request = indexedDB.open(DB_NAME, 2);
-      request.onupgradeneeded = function () {
+      var request = indexedDB.open(DB_NAME, 3);
+      request.onupgradeneeded = function (event) {
         var db = request.result;
         if (db.objectStoreNames.contains("session")) db.deleteObjectStore("session");  // format 1
-        if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE);
+        // Version 2 kept the KEK itself in a record: those records go.
+        if (event.oldVersion < 3 && db.objectStoreNames.contains(STORE)) db.deleteObjectStore(STORE);
+        db.createObjectStore(STORE);
       };
       request.onsuccess = function () { resolve(request.result); };
       request.onerror = function () { reject(request.error); };
@@ -201,13 +211,86 @@
 
   function deleteRecord(group) { return store("readwrite", function (s) { return s.delete(group); }); }
 
-  // Logout: the whole database goes, not just its records.
+  // --- wrapped keys in the origin private file system ---------------------------
+
+  function keyFolder(create) {
+    return navigator.storage.getDirectory().then(function (root) {
+      return root.getDirectoryHandle(KEY_FOLDER, { create: create });
+    });
+  }
+
+  function writeKeyFile(name, data) {
+    return keyFolder(true).then(function (folder) {
+      return folder.getFileHandle(name, { create: true });
+    }).then(function (file) { return file.createWritable(); }).then(function (writable) {
+      return writable.write(data).then(function () { return writable.close(); });
+    });
+  }
+
+  function readKeyFile(name) {
+    return keyFolder(false).then(function (folder) { return folder.getFileHandle(name); })
+      .then(function (file) { return file.getFile(); })
+      .then(function (file) { return file.arrayBuffer(); });
+  }
+
+  function deleteKeyFile(name) {
+    if (!name || !navigator.storage || !navigator.storage.getDirectory) return Promise.resolve();
+    return keyFolder(false).then(function (folder) { return folder.removeEntry(name); })
+      .catch(function () { /* already gone */ });
+  }
+
+  function randomName() {
+    return Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(16)), function (b) {
+      return (b + 256).toString(16).slice(1);
+    }).join("");
+  }
+
+  // The end of the keyring's rotation period by this browser's clock (0: unknown, so no storing).
+  function periodEnd() {
+    var end = Date.parse(keyring.ends);
+    return isNaN(end) ? 0 : end;
+  }
+
+  // A group's stored key goes: its wrapped key's file and its record.
+  function forget(group, record) {
+    return deleteKeyFile(record && record.file).then(function () { return deleteRecord(group); });
+  }
+
+  // Wrap the KEK with a new non-extractable AES-KW key; the wrapped bytes go to
+  // a file, never to IndexedDB. Without a usable period or OPFS: this page only.
+  function storeKey(group, kek, salt, remember, old) {
+    var now = Date.now();
+    var expires = Math.min(now + (remember ? REMEMBER_MS : SESSION_MS), periodEnd());
+    var file = randomName();
+    return forget(group, old).then(function () {
+      if (!(expires > now) || !navigator.storage || !navigator.storage.getDirectory) throw new Error("page-only");
+      return crypto.subtle.generateKey({ name: "AES-KW", length: 256 }, false, ["wrapKey", "unwrapKey"]);
+    }).then(function (wrapping) {
+      return crypto.subtle.wrapKey("raw", kek, wrapping, "AES-KW").then(function (wrapped) {
+        return writeKeyFile(file, wrapped);
+      }).then(function () {
+        return saveRecord(group, { wrap: wrapping, file: file, salt: salt, remember: remember,
+                                   expires: expires, session: remember ? null : ensureTabSession() });
+      });
+    }).catch(function () {
+      pageOnly[group] = true;
+      return deleteKeyFile(file);
+    });
+  }
+
+  // Logout: every wrapped key's file and the whole database go, not just its records.
   function forgetAll() {
     keys = {};
+    pageOnly = {};
     try { sessionStorage.removeItem(TAB_KEY); } catch (e) { /* storage disabled */ }
-    return new Promise(function (resolve) {
-      var request = indexedDB.deleteDatabase(DB_NAME);
-      request.onsuccess = request.onerror = request.onblocked = function () { resolve(); };
+    var files = navigator.storage && navigator.storage.getDirectory ? navigator.storage.getDirectory()
+      .then(function (root) { return root.removeEntry(KEY_FOLDER, { recursive: true }); })
+      .catch(function () { /* nothing stored */ }) : Promise.resolve();
+    return files.then(function () {
+      return new Promise(function (resolve) {
+        var request = indexedDB.deleteDatabase(DB_NAME);
+        request.onsuccess = request.onerror = request.onblocked = function () { resolve(); };
+      });
     });
   }
 
@@ -258,19 +341,22 @@
         if (id && !tabId) { try { sessionStorage.setItem(TAB_KEY, id); } catch (e) { /* ignore */ } }
         return Promise.all(groups.map(function (group) {
           var record = records[group];
-          if (record.expires <= now) return deleteRecord(group);
+          if (record.expires <= now || !record.wrap) return forget(group, record);
           if (!usable(record, id, now)) return null;  // another browser session's: it expires
           var slot = (keyring.groups[group] || { slots: [] }).slots.filter(function (s) {
             return s.salt === record.salt;
           })[0];
-          if (!slot) return deleteRecord(group);  // rotated away or password changed
-          return unwrapSlot(record.kek, group, slot).then(function (key) {
+          if (!slot) return forget(group, record);  // rotated away or password changed
+          return readKeyFile(record.file).then(function (wrapped) {
+            return crypto.subtle.unwrapKey("raw", wrapped, record.wrap, "AES-KW", { name: "AES-GCM" },
+                                           false, ["unwrapKey"]);
+          }).then(function (kek) { return unwrapSlot(kek, group, slot); }).then(function (key) {
             keys[group] = key;
-            if (!record.remember) {  // 2 hours from the last use
-              record.expires = now + SESSION_MS;
+            if (!record.remember) {  // 2 hours from the last use, within the period
+              record.expires = Math.min(now + SESSION_MS, periodEnd());
               return saveRecord(group, record);
             }
-          }, function () { return deleteRecord(group); });
+          }, function () { return forget(group, record); });
         }));
       });
     });
@@ -291,10 +377,9 @@
     }, Promise.resolve(null)).then(function (found) {
       if (!found) throw new Error("wrong");
       keys[group] = found.key;
-      var record = { kek: found.kek, salt: found.salt, remember: remember,
-                     expires: Date.now() + (remember ? REMEMBER_MS : SESSION_MS),
-                     session: remember ? null : ensureTabSession() };
-      return saveRecord(group, record);
+      return storedRecords().then(function (records) {
+        return storeKey(group, found.kek, found.salt, remember, records[group]);
+      });
     });
   }
 
@@ -576,6 +661,7 @@
     clearTimeout(expiryTimer);
     storedRecords().then(function (records) {
       var soonest = Object.keys(keys).reduce(function (min, group) {
+        if (pageOnly[group]) return min;  // ends with this page
         return records[group] ? Math.min(min, records[group].expires) : Date.now();
       }, Infinity);
       if (soonest === Infinity) return;
@@ -589,10 +675,12 @@
     return storedRecords().then(function (records) {
       var now = Date.now();
       var tabId = tabSession();
-      var lost = Object.keys(keys).filter(function (group) { return !usable(records[group], tabId, now); });
+      var lost = Object.keys(keys).filter(function (group) {
+        return !pageOnly[group] && !usable(records[group], tabId, now);
+      });
       if (!lost.length) return scheduleExpiry();
       lost.forEach(function (group) { delete keys[group]; });
-      return Promise.all(lost.map(deleteRecord)).then(function () {
+      return Promise.all(lost.map(function (group) { return forget(group, records[group]); })).then(function () {
         if (Object.keys(keys).length) return unlocked();
         lock(text("expired"));
       });
@@ -613,6 +701,7 @@
 
   function lock(message) {
     keys = {};
+    pageOnly = {};
     clearTimeout(expiryTimer);
     content.textContent = "";
     session.hidden = true;
