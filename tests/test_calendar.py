@@ -407,6 +407,10 @@ def test_year_page_grouped_as_in_the_plan(calendar_site):
     assert december.find("h3", string="Ajankohta tarkentuu")
     october = months.find("h2", string="Lokakuu 2021").find_parent("section")
     assert october.find("h3", string="Käynnissä")
+    # A month that has passed: its periods were under way then, not now.
+    january = months.find("h2", string="Tammikuu 2021").find_parent("section")
+    assert january.find("h3", string="Kuukauden aikana käynnissä olleet")
+    assert calendar_site.html("tapahtumat/2021/01/").find("h2", string="Kuukauden aikana käynnissä olleet")
 
 
 def test_month_grid_spans_multi_day_events(calendar_site):
