@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 
 from PIL import Image
 
-from conftest import ROOT, SITEURL
+from conftest import ROOT, SITEURL, post
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -185,3 +185,17 @@ def test_search_index_covers_public_pages_only(site):
     assert search.find("form", role="search") and search.find(attrs={"aria-live": "polite"})
     header_form = site.html("index.html").find("header").find("form", role="search")
     assert header_form["action"] == f"{SITEURL}/haku/"
+
+
+def test_the_further_pages_of_the_news_share_the_sites_card(fixture_site):
+    """A listing's page 2, 3, … is not a document of its own to share: no card per page number."""
+    for number in range(3):
+        fixture_site.write(f"posts/p{number}.md", post(f"Kirjoitus {number}", date=f"2021-01-0{number + 1}"))
+    build = fixture_site.build(DEFAULT_PAGINATION=1)
+    assert build.returncode == 0, build.stderr
+
+    def card(path):
+        return build.html(path).find("meta", property="og:image")["content"]
+
+    assert card("ajankohtaista/sivu/2/") == card("ajankohtaista/sivu/3/") == card("index.html")
+    assert card("ajankohtaista/") != card("ajankohtaista/sivu/2/")
