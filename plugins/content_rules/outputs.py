@@ -16,6 +16,7 @@ with an empty ``Save_as``.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -78,8 +79,13 @@ def reserved(settings) -> dict[str, str]:
 
 def matches(path: str, pattern: str) -> bool:
     """Whether output ``path`` is ``pattern`` or inside it (see ``reserved``)."""
+    return _compiled(pattern).fullmatch(path) is not None
+
+
+@functools.cache  # every item is matched against every reserved path
+def _compiled(pattern: str) -> re.Pattern:
     regex = "[^/]+".join(re.escape(part) for part in re.split(r"\{[^}]*\}", pattern))
-    return re.fullmatch(regex + (".*" if pattern.endswith("/") else ""), path) is not None
+    return re.compile(regex + (".*" if pattern.endswith("/") else ""))
 
 
 def location_problems(source: str, field_name: str, save_as: str, paths: dict[str, str]) -> list[Problem]:

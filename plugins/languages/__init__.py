@@ -55,6 +55,7 @@ class Translations:
     feeds: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> {"atom": url, "rss": url}
     # absolute feed URL -> (lang, absolute URL of that language's news), for feed_meta
     feed_pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    pages: dict[str, PageLanguage] = field(default_factory=dict)  # output file -> its values, asked often
 
 
 def _state() -> Translations:
@@ -266,7 +267,18 @@ class PageLanguage:
 
 def language_of(context) -> PageLanguage:
     """The language values of the page ``context`` renders (Pelican's context of one
-    page: ``output_file`` and ``article``, ``page`` or ``lang``)."""
+    page: ``output_file`` and ``article``, ``page`` or ``lang``), worked out once a page."""
+    output_file = context.get("output_file")
+    known_pages = _state().pages
+    if output_file not in known_pages:
+        values = _language_of(context)
+        if not output_file:
+            return values
+        known_pages[output_file] = values
+    return known_pages[output_file]
+
+
+def _language_of(context) -> PageLanguage:
     default = language(context)
     known = languages(context)
     lang = page_lang(context)
