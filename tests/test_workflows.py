@@ -598,3 +598,39 @@ def test_a_long_list_of_problems_fits_in_one_comment(github, tmp_path):
     body = server.comments[0]["body"]
     assert len(body) < 65536 and "… (koko luettelo ajon tiedoissa)" in body
     assert "Kokoaminen epäonnistui: 2000 virhettä." in server.requests[0][2]["description"]
+
+
+# --- the setup guide (docs/julkaiseminen.md) ----------------------------------------------------
+
+GUIDE = ROOT / "docs" / "julkaiseminen.md"
+
+
+def test_the_guide_requires_the_checks_the_pull_request_workflow_runs():
+    """A draft that fails the build cannot be published: branch protection requires both
+    checks, by the names GitHub shows (the jobs' names)."""
+    guide = GUIDE.read_text(encoding="utf-8")
+    protection = guide[guide.index("**Haaran suojaus**"):guide.index("**Ympäristö**")]
+    required = re.search(r"\*Add checks\*: \*\*(.+?)\*\* ja \*\*(.+?)\*\*", protection, re.S)
+    names = re.findall(r"^    name: (.+)$", text("tarkistus.yml"), re.M)
+    assert required and sorted(" ".join(n.split()) for n in required.groups()) == sorted(names)
+    assert "*Require branches to be up to date before\n     merging* valitsematta" in protection
+
+
+def test_the_guide_gives_the_deploy_scripts_defaults():
+    guide = GUIDE.read_text(encoding="utf-8")
+    default = re.search(r"^keep=\$\{DEPLOY_KEEP:-(\d+)\}$", (ROOT / "deploy" / "deploy.sh").read_text(), re.M)
+    row = next(line for line in guide.splitlines() if line.startswith("| `DEPLOY_KEEP` |"))
+    assert default and row.endswith(f"`deploy/deploy.sh`:n oletus, {default.group(1)} |")
+    assert re.search(r"^DEPLOY_KEEP=$", (ROOT / "deploy" / "settings.env").read_text(), re.M)  # that default
+    for key in re.findall(r"^([A-Z_]+)=", (ROOT / "deploy" / "settings.env").read_text(), re.M):
+        assert f"`{key}`" in guide, key
+
+
+def test_the_guide_says_what_each_github_plan_allows_and_promises_nothing():
+    guide = GUIDE.read_text(encoding="utf-8")
+    plans = guide[guide.index("## GitHubin tilaus"):guide.index("## 1. Repositorio")]
+    assert "**GitHub Team**" in plans and "GitHub for Nonprofits" in plans and "**GitHub Free.**" in plans
+    assert "`DEPLOY_ENVIRONMENT=` (tyhjä)" in plans
+    # The placeholder at the end ("Sivustolle tulee verkkomuokkain …") is gone: the editor exists.
+    assert "tulee verkkomuokkain" not in guide and "kuvataan\ntässä kohdassa" not in guide
+    assert guide.rstrip().endswith("[`kirjoittajan-opas.md`](kirjoittajan-opas.md).")
