@@ -49,8 +49,14 @@ from conftest import PASSWORD_ENV  # noqa: E402
 PREVIEW_SITEURL = "https://esikatselu-1.konservatorioliitto.pages.dev"
 
 
+def cpu_seconds() -> float:
+    """User + system time of this process and its finished children (some steps run in-process)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 class Clock:
-    """Wall-clock and CPU seconds (user + system of the children) of each named step."""
+    """Wall-clock and CPU seconds of each named step."""
 
     def __init__(self):
         self.steps: dict[str, tuple[float, float]] = {}
@@ -59,12 +65,9 @@ class Clock:
         self.time(name, lambda: _run(command, cwd, env))
 
     def time(self, name: str, work) -> None:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
+        before, started = cpu_seconds(), time.perf_counter()
         work()
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        self.steps[name] = (time.perf_counter() - started, cpu)
+        self.steps[name] = (time.perf_counter() - started, cpu_seconds() - before)
 
 
 def _run(command: list[str], cwd: Path, env: dict | None = None) -> None:
