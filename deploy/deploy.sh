@@ -110,10 +110,13 @@ publish() {
   while on_target "[ -e releases/$(quote "$release") ]"; do n=$((n + 1)) release=$base.$n; done
   live=$(live_release)
   # Relative to the new release's folder: files unchanged since the live release become hard links.
+  # rsync links a file only when its attributes match too, and every build writes its files anew:
+  # --checksum compares the contents, and without --times a build's time is not an attribute (a
+  # linked file keeps the time it first went out, which is also its Last-Modified).
   link=${live:+--link-dest=../$live}
   destination=$folder/releases/$release.partial/
   [ -z "$host" ] || destination=$host:$destination
-  rsync --recursive --links --perms --chmod=D755,F644 --times --checksum --delete $link \
+  rsync --recursive --links --perms --chmod=D755,F644 --checksum --delete $link \
     ${host:+--rsh="$ssh_command"} "$output/" "$destination" ||
     fail "tiedostojen siirto epäonnistui; verkkosivusto jätettiin ennalleen."
   on_target "mv releases/$(quote "$release").partial releases/$(quote "$release")"

@@ -105,6 +105,42 @@ def test_publish_switch_prune_and_rollback_in_a_local_folder(tmp_path):
     assert live(target) == three
 
 
+def test_a_release_of_an_unchanged_site_is_hard_links_to_the_live_one(fixture_site, tmp_path):
+    """Two real builds of the same content, each writing every file anew (a fresh staging
+    folder): every file of the second release whose bytes did not change is a hard link to the
+    live release's, so a release of an unchanged site costs almost nothing on the host."""
+    from conftest import post
+
+    fixture_site.write("posts/uutinen.md", post("Uutinen"))
+    fixture_site.write("pages/liitto.md", "Title: Liitto\nSlug: liitto\nSummary: Liitosta.\n\nTeksti.\n")
+    target = tmp_path / "sivusto"
+    first = fixture_site.build()
+    assert first.returncode == 0, first.stderr
+    deploy(first.output, target)
+    old = target / "releases" / live(target)
+    # The live release went out earlier: its files are a day older than the next build's.
+    day_ago = time.time() - 86400
+    for file in old.rglob("*"):
+        os.utime(file, (day_ago, day_ago), follow_symlinks=False)
+    second = fixture_site.build()
+    assert second.returncode == 0, second.stderr
+    deploy(second.output, target)
+    new = target / "releases" / live(target)
+    assert new != old
+
+    files = sorted(p.relative_to(new) for p in new.rglob("*") if p.is_file())
+    unchanged = [f for f in files if (old / f).is_file() and (old / f).read_bytes() == (new / f).read_bytes()]
+    linked = [f for f in unchanged if (old / f).stat().st_ino == (new / f).stat().st_ino]
+    assert linked == unchanged
+    assert {Path("index.html"), Path("liitto/index.html"), Path("index.html.br")} <= set(linked)
+    # What a build writes differently each time is the exception: the build record (its time)
+    # and what is encrypted anew (members' section) or indexed anew.
+    size = sum((new / f).stat().st_size for f in files)
+    assert sum((new / f).stat().st_size for f in linked) > 0.9 * size
+    assert Path(".build.json") not in unchanged
+    assert (new / "index.html").read_bytes() == (second.output / "index.html").read_bytes()
+
+
 @pytest.mark.parametrize("case", ["failed", "missing", "development", "unrecorded"])
 def test_a_failed_or_missing_build_is_never_published(tmp_path, case):
     output = built_site(tmp_path / "output", "<h1>Toimiva</h1>")
