@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -118,3 +120,23 @@ def test_debug_raises_the_bug_as_pythons_own_exception(tiny_site):
     assert done.returncode == 1
     assert done.stderr.rstrip().endswith("KeyError: 'lang_of_nothing'")
     assert 'content.metadata["lang_of_nothing"]' in done.stderr and "VIRHE:" not in done.stderr
+
+
+@pytest.mark.plugin
+def test_compiled_templates_are_kept_and_an_edited_template_is_used(tiny_site):
+    """Jinja's bytecode cache keeps the next build from compiling the theme again;
+    an edited template is compiled anew (Jinja keys each entry on its source)."""
+    import pelican
+
+    theme = tiny_site.root / "teema"
+    shutil.copytree(Path(pelican.__file__).parent / "themes" / "simple", theme)
+    article = theme / "templates" / "article.html"
+    tiny_site.write("posts/a.md", "Title: Kirjoitus\nDate: 2021-03-29\nSlug: a\n\nTeksti.\n")
+    page = tiny_site.output / "a.html"
+    for marker in ("Ensimmäinen versio", "Toinen versio"):
+        article.write_text(article.read_text(encoding="utf-8").replace(
+            "{% block content %}", "{% block content %}<p>" + marker + "</p>", 1), encoding="utf-8")
+        result = tiny_site.build(THEME=str(theme))
+        assert not result.problems, result.problems
+        assert marker in page.read_text(encoding="utf-8")
+    assert list((tiny_site.root / "cache" / "jinja").glob("__jinja2_*.cache"))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 
+from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 
 from sitecore import Build
@@ -34,6 +35,15 @@ def remember_source(path, context):
     if content is not None and content.source_path:
         output = context["OUTPUT_PATH"]
         Build.current().sources[os.path.relpath(path, output).replace(os.sep, "/")] = content.source_path
+
+
+def keep_compiled_templates(generator):
+    """Jinja's own bytecode cache under CACHE_PATH: the preview's next build does not
+    compile the theme's templates again (about half a second of every rebuild). Jinja
+    keys each entry on the template's source and its own version."""
+    folder = os.path.join(generator.settings["CACHE_PATH"], "jinja")
+    os.makedirs(folder, exist_ok=True)
+    generator.env.bytecode_cache = FileSystemBytecodeCache(folder)
 
 
 def check(generators):
@@ -56,4 +66,5 @@ def register():
     signals.initialized.connect(lambda pelican: Build.current())
     signals.finalized.connect(finish)
     signals.content_written.connect(remember_source)
+    signals.generator_init.connect(keep_compiled_templates)
     signals.all_generators_finalized.connect(check)
