@@ -41,12 +41,14 @@ BUNDLE = "decap-cms.js"
 REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 # Where the sign-in starts when the site is on Cloudflare Pages: functions/api/auth.js.
 PAGES_LOGIN = "/api/auth"
+# Where the editor is, under the site's address (the preview server knows it by this).
+EDITOR_URL = "admin/"
 
 
 def default_settings(environ) -> dict:
     """The editor's settings and their defaults, in one place."""
     return {
-        "EDITOR_URL": "admin/",
+        "EDITOR_URL": EDITOR_URL,
         # owner/name on GitHub; GitHub Actions sets GITHUB_REPOSITORY for its builds.
         "EDITOR_GITHUB_REPO": environ.get("EDITOR_GITHUB_REPO") or environ.get("GITHUB_REPOSITORY", ""),
         "EDITOR_BRANCH": environ.get("EDITOR_BRANCH", "main"),
