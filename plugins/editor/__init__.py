@@ -92,20 +92,25 @@ def login_endpoint(settings) -> tuple[str, str] | None:
     return f"{parts.scheme}://{parts.netloc}", parts.path.strip("/") or "auth"
 
 
+# The history's words for what the editor saved, on GitHub and with decap-server alike.
+COMMIT_MESSAGES = {"create": "Uusi: {{collection}} ”{{slug}}”",
+                   "update": "Muokattu: {{collection}} ”{{slug}}”",
+                   "delete": "Poistettu: {{collection}} ”{{slug}}”",
+                   "uploadMedia": "Lisätty tiedosto {{path}}",
+                   "deleteMedia": "Poistettu tiedosto {{path}}"}
+
+
 def backend(settings) -> dict:
     """Where the editor saves: GitHub when a repository is set, else decap-server on this machine."""
     if settings["EDITOR_GITHUB_REPO"]:
         spec = {"name": "github", "repo": settings["EDITOR_GITHUB_REPO"], "branch": settings["EDITOR_BRANCH"],
-                "commit_messages": {"create": "Uusi: {{collection}} ”{{slug}}”",
-                                    "update": "Muokattu: {{collection}} ”{{slug}}”",
-                                    "delete": "Poistettu: {{collection}} ”{{slug}}”",
-                                    "uploadMedia": "Lisätty tiedosto {{path}}",
-                                    "deleteMedia": "Poistettu tiedosto {{path}}"}}
+                "commit_messages": COMMIT_MESSAGES}
         login = login_endpoint(settings)
         if login:
             spec["base_url"], spec["auth_endpoint"] = login
         return spec
-    return {"name": "proxy", "proxy_url": settings["EDITOR_LOCAL_PROXY"], "branch": settings["EDITOR_BRANCH"]}
+    return {"name": "proxy", "proxy_url": settings["EDITOR_LOCAL_PROXY"], "branch": settings["EDITOR_BRANCH"],
+            "commit_messages": COMMIT_MESSAGES}
 
 
 def admin_headers(settings) -> dict[str, str]:
