@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, hear_ctrl_c, post
+from conftest import EDITOR_FOLDER, ROOT, hear_ctrl_c, post
 
 # Every line a staff member may see from `make serve` and a build; anything else
 # (Pelican's "Done: Processed …", a request log, a traceback) fails the test.
@@ -343,17 +343,17 @@ def test_an_edited_post_reloads_its_open_page(project, playwright_browser):
 @pytest.fixture
 def editor_preview(preview_of):
     """The preview over a site with the editor's page, its own policy included."""
-    from editor import EDITOR_URL, admin_headers, default_settings
+    from editor import admin_headers, default_settings
     from site_meta.headers import meta_policy
 
     policy = meta_policy(admin_headers({**default_settings({}), "SITEURL": ""})["Content-Security-Policy"])
-    editor = preview_of.preview.output / EDITOR_URL
+    editor = preview_of.preview.output / EDITOR_FOLDER
     editor.mkdir()
     (editor / "index.html").write_text(
         f'<!doctype html><html lang=fi><head><meta http-equiv="Content-Security-Policy" content="{policy}">'
         "<title>Muokkain</title></head><body><main id=nc-root><h1>Muokkain</h1></main></body></html>",
         encoding="utf-8")
-    preview_of.editor = f"{preview_of.url}/{EDITOR_URL}"
+    preview_of.editor = f"{preview_of.url}/{EDITOR_FOLDER}"
     return preview_of
 
 
