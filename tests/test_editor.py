@@ -12,15 +12,18 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
+import threading
 import time
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from conftest import CONTENT, ROOT, StaticServer, free_port, front_matter, run_build, site_headers
+from conftest import CONTENT, ROOT, StaticServer, free_port, front_matter, post, run_build, site_headers
 
 EDITOR = ROOT / "editor"
 NODE_MODULES = EDITOR / "node_modules"
@@ -492,10 +495,13 @@ def choose(page, label: str, option: str):
     page.keyboard.press("Enter")
 
 
-def new_entry(page, url: str, collection: str, label: str):
+def new_entry(page, url: str, collection: str, label: str, idle: bool = True):
+    """(``idle``: the network falls quiet; not under `make muokkain`, whose problems
+    panel always has a request waiting for the next build.)"""
     page.goto(f"{url}/admin/#/collections/{collection}/new")
     page.get_by_text(f"Kohteessa {label}").wait_for()
-    page.wait_for_load_state("networkidle")
+    if idle:
+        page.wait_for_load_state("networkidle")
     page.wait_for_timeout(1000)  # Decap looks for a saved backup of the entry and may reset the form
 
 
@@ -545,7 +551,6 @@ def publish(page, **texts):
     page.get_by_role("menuitem", name="Julkaise nyt").click()
     page.get_by_role("button", name="Julkaistu", exact=True).wait_for(timeout=20_000)
     page.wait_for_url(re.compile(r"#/collections/[a-z-]+/entries/"))
-    page.wait_for_load_state("networkidle")
 
 
 @pytest.fixture
@@ -814,3 +819,112 @@ def test_pages_by_language_and_an_edit_changes_only_what_was_edited(editor_page,
         f"+{line}" for line in (content_repo / swedish).read_text(encoding="utf-8").splitlines()
         if line.startswith("Kollegiet bistår")], changed
     assert "Tillagd mening." in (content_repo / swedish).read_text(encoding="utf-8")
+
+
+# --- `make muokkain`: the local editor on a fresh clone ---------------------------
+
+FAKE_NPM = """#!/bin/sh
+# npm as `make muokkain` runs it, recorded; the install is the pinned packages already here.
+echo "$*" >> "{log}"
+[ "$*" = "ci --prefix editor --no-audit --no-fund --loglevel=error" ] || exit 1
+mkdir editor/node_modules && ln -s "{modules}"/* editor/node_modules/
+"""
+
+
+@pytest.fixture
+def fresh_clone(tmp_path):
+    """A clone of the project as a writer has it: committed, nothing installed in editor/."""
+    from test_preview import copy_project
+
+    need_node_modules()
+    (tmp_path / "projekti").mkdir()
+    project = copy_project(tmp_path / "projekti")
+    shutil.copy2(ROOT / ".gitignore", project / ".gitignore")
+    (project / "content" / "posts" / "2021-01-05-hyva.md").write_text(post("Hyvä kirjoitus", slug="hyva-kirjoitus"),
+                                                                       encoding="utf-8")
+    env = {**os.environ, **GIT_IDENTITY}
+    for command in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"], ["git", "commit", "-qm", "Klooni"]):
+        subprocess.run(command, cwd=project, env=env, check=True)
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "npm").write_text(FAKE_NPM.format(log=tmp_path / "npm.log", modules=NODE_MODULES), encoding="utf-8")
+    (tools / "npm").chmod(0o755)
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}, **GIT_IDENTITY,
+           "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}"}
+    return SimpleNamespace(path=project, env=env, npm_log=tmp_path / "npm.log")
+
+
+def start_muokkain(project: SimpleNamespace, port: int, editor_port: int):
+    from conftest import hear_ctrl_c
+
+    process = subprocess.Popen(["make", "--no-print-directory", "muokkain", f"PORT={port}", f"EDITOR_PORT={editor_port}"],
+                               cwd=project.path, env=project.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, start_new_session=True, preexec_fn=hear_ctrl_c)
+    lines = []
+    for line in process.stdout:
+        lines.append(line.rstrip("\n"))
+        if line.startswith("Sivusto osoitteessa"):
+            break
+    threading.Thread(target=lambda: [lines.append(line.rstrip("\n")) for line in process.stdout], daemon=True).start()
+    return process, lines
+
+
+def test_make_muokkain_installs_and_starts_the_local_editor_on_a_fresh_clone(fresh_clone, playwright_browser):
+    import urllib.request
+
+    project = fresh_clone
+    port, editor_port = free_port(), free_port()
+    process, lines = start_muokkain(project, port, editor_port)
+    try:
+        assert any(line.startswith("Sivusto osoitteessa") for line in lines), "\n".join(lines)
+        assert project.npm_log.read_text(encoding="utf-8").splitlines() == [
+            "ci --prefix editor --no-audit --no-fund --loglevel=error"], "installed once, from the lock file"
+        assert f"Muokkain: http://localhost:{port}/admin/ (kun sivusto on koottu)" in lines
+        config = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/config.json").read())
+        assert config["local_backend"]["url"] == f"http://localhost:{editor_port}/api/v1"
+        info = urllib.request.Request(f"http://127.0.0.1:{editor_port}/api/v1", data=b'{"action": "info"}',
+                                      headers={"Content-Type": "application/json"})
+        assert json.loads(urllib.request.urlopen(info).read())["publish_modes"] == ["simple", "editorial_workflow"]
+
+        # The writer signs in (no account on this machine), writes a post and publishes it:
+        # it is committed on main, and the preview builds it.
+        page = playwright_browser.new_page()
+        page.goto(f"http://localhost:{port}/admin/")
+        page.get_by_role("button", name="Kirjaudu").click()
+        page.get_by_text("Hyvä kirjoitus").wait_for()
+        new_entry(page, f"http://localhost:{port}", "posts", "Ajankohtaista", idle=False)
+        fill(page, "Otsikko", "Omalla koneella kirjoitettu")
+        choose(page, "Kategoria", "Hankkeet")
+        fill(page, "Tiivistelmä", "Kirjoitettu paikallisessa muokkaimessa.")
+        publish(page, Otsikko="Omalla koneella kirjoitettu", Tiivistelmä="Kirjoitettu paikallisessa muokkaimessa.")
+        page.close()
+        assert re.fullmatch(r"Uusi: kirjoitus ”\d{4}-\d\d-\d\d-omalla-koneella-kirjoitettu”",
+                            git(project.path, "log", "-1", "--format=%s").strip())
+        assert git(project.path, "status", "--porcelain") == ""
+        assert git(project.path, "branch", "--show-current").strip() == "main"
+        built = list((project.path / "output").glob("ajankohtaista/*/omalla-koneella-kirjoitettu/index.html"))
+        deadline = time.monotonic() + 120
+        while not built and time.monotonic() < deadline:  # the preview's build after the merge
+            time.sleep(0.2)
+            built = list((project.path / "output").glob("ajankohtaista/*/omalla-koneella-kirjoitettu/index.html"))
+        assert built, "\n".join(lines)
+    finally:
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl+C in the terminal
+        process.wait(timeout=30)
+        print("\n".join(lines))
+    with pytest.raises(OSError):  # decap-server stopped with the preview
+        socket.create_connection(("127.0.0.1", editor_port), timeout=1).close()
+
+
+def test_make_muokkain_refuses_to_sweep_a_writers_changes_into_a_draft(fresh_clone):
+    (fresh_clone.path / "content" / "posts" / "2021-01-05-hyva.md").write_text(post("Muutettu"), encoding="utf-8")
+    done = subprocess.run(["make", "--no-print-directory", "muokkain"], cwd=fresh_clone.path, env=fresh_clone.env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "git stash" in done.stderr and "git status" in done.stderr
+    assert not fresh_clone.npm_log.exists() and not (fresh_clone.path / "output").exists()
+    nameless = {k: v for k, v in fresh_clone.env.items() if not k.startswith("GIT_")}
+    nameless.update(HOME=str(fresh_clone.path), GIT_CONFIG_NOSYSTEM="1")
+    subprocess.run(["git", "checkout", "-q", "--", "."], cwd=fresh_clone.path, check=True)
+    done = subprocess.run(["make", "--no-print-directory", "muokkain"], cwd=fresh_clone.path, env=nameless,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and 'git config --global user.email "nimi@esimerkki.fi"' in done.stderr

@@ -56,8 +56,8 @@ def default_settings(environ) -> dict:
         # origin (Cloudflare Pages, DEPLOY_TARGET=cloudflare) or a Worker's https address.
         "EDITOR_AUTH_URL": environ.get("EDITOR_AUTH_URL")
         or (PAGES_LOGIN if environ.get("DEPLOY_TARGET") == "cloudflare" else ""),
-        # decap-server on the writer's own machine (npx decap-server in editor/).
-        "EDITOR_LOCAL_PROXY": "http://localhost:8081/api/v1",
+        # decap-server on the writer's own machine (`make muokkain` sets its port).
+        "EDITOR_LOCAL_PROXY": environ.get("EDITOR_LOCAL_PROXY", "http://localhost:8081/api/v1"),
         # The content folder as a path inside the repository.
         "EDITOR_CONTENT_FOLDER": "content",
     }
