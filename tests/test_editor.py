@@ -928,3 +928,84 @@ def test_make_muokkain_refuses_to_sweep_a_writers_changes_into_a_draft(fresh_clo
     done = subprocess.run(["make", "--no-print-directory", "muokkain"], cwd=fresh_clone.path, env=nameless,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode != 0 and 'git config --global user.email "nimi@esimerkki.fi"' in done.stderr
+
+
+# --- the writer's guide -------------------------------------------------------------
+
+GUIDE = ROOT / "docs" / "kirjoittajan-opas.md"
+# Words in the guide's steps that are not the editor's: GitHub's pages and programs (in
+# English, as they show them), the operating systems' own and the browser's dialog.
+NOT_THE_EDITORS = {
+    "Sign in", "Authorize …", "Pull requests", "Closed", "Revert", "Create pull request", "Merge pull request",
+    "Confirm merge", "Compare & pull request", "GitHub.com", "HTTPS", "Login with a web browser",
+    "Authorize GitHub CLI", "Download for Mac", "Download Python 3…", "LTS", "Pääte", "Ohjelmat",
+    "Lisäohjelmat", "Asenna", "Jatka", "Käynnistä", "Windows PowerShell", "Suorita järjestelmänvalvojana",
+    "Ubuntu", "OK",
+}
+
+
+def editor_words() -> set[str]:
+    """Every text the editor shows: its Finnish locale (with the values it is given),
+    the generated configuration's labels and our own components'."""
+    from editor import backend
+    from editor.config import editor_config
+
+    values = settings()
+    config = editor_config(values, backend(values), 1)
+    locale = json.loads(node("import fi from './src/fi.js';"
+                             "const leaves = o => Object.values(o).flatMap(v => typeof v === 'object' ? leaves(v) : [v]);"
+                             "console.log(JSON.stringify(leaves(fi)));"))
+    fills = {"collectionLabel": [c["label_singular"] for c in config["collections"]],
+             "item": [f.get("label_singular", "").lower() for c in config["collections"] for f in c["fields"]],
+             "status": [fi for fi in locale if fi in ("Luonnos", "Tarkistettavana", "Valmis julkaistavaksi")]}
+    words = set()
+    for text in locale:
+        names = re.findall(r"%\{(\w+)\}", text)
+        if not names:
+            words.add(text)
+        elif len(names) == 1 and names[0] in fills:
+            words.update(text.replace(f"%{{{names[0]}}}", value) for value in fills[names[0]])
+    for collection in config["collections"]:
+        words.add(collection["label"])
+        for field_spec in collection["fields"]:
+            words.add(field_spec["label"])
+            words.update(option["label"] for option in field_spec.get("options", []))
+    words.update(re.findall(r"label: '([^']+)'", (EDITOR / "src" / "editor.js").read_text(encoding="utf-8")))
+    # The Finnish pages' sections, as the editor's tree names them (by their folders).
+    words.update(folder.name for folder in (CONTENT / "pages").iterdir() if folder.is_dir())
+    return words
+
+
+def test_the_writers_guide_names_what_the_editor_shows():
+    """The guide starts with the web editor; every button, menu item and field its steps
+    name (in bold) is one the editor shows, spelled as it shows it."""
+    need_node_modules()
+    from responsive_images.images import MAX_BYTES
+
+    guide = GUIDE.read_text(encoding="utf-8")
+    headings = re.findall(r"^## (.+)$", guide, re.M)
+    assert headings[:6] == ["Kirjautuminen", "Uusi kirjoitus", "Olemassa olevan tekstin muokkaaminen",
+                            "Esikatselu", "Julkaiseminen", "Virheen korjaaminen"], headings
+    assert headings[-2:] == ["Liite A: Muokkain omalla koneella", "Liite B: Tekstit tiedostoina ja kenttien merkitys"]
+    steps = guide.split("\n## Liite B")[0]
+    steps = "\n".join(line for line in steps.splitlines() if not line.startswith("    ") or line.strip()[:1] in "-*!")
+    # Bold words, but for a list item's bold lead-in ("**Teksti kokonaan pois**: …").
+    named = {m.group(1) for m in re.finditer(r"\*\*([^*]+)\*\*", steps) if steps[m.end():m.end() + 1] != ":"}
+    words = editor_words()
+    assert named - words - NOT_THE_EDITORS == set(), "not what the editor shows"
+    assert {"Tallenna", "Vaihe: Luonnos", "Tarkistettavana", "Valmis julkaistavaksi", "Julkaise nyt",
+            "Katso esikatselu", "Peru julkaisu", "Poista julkaistu", "+ kirjoitus"} <= named
+    assert "\uff0b" not in guide and "muokkaimella" not in guide and "npx" not in guide
+    assert "decap-server`" not in (GUIDE.parent / "muokkain.md").read_text(encoding="utf-8"), "make muokkain"
+    for image in re.findall(r"\]\((kuvat/[^)]+)\)", guide):
+        assert (GUIDE.parent / image).is_file(), image
+    # The image limit as the editor says it (Decap counts 1000 bytes a kilobyte).
+    assert f"{MAX_BYTES // 1000} kt" in guide and "%{size} kt" in (EDITOR / "src" / "fi.js").read_text(encoding="utf-8")
+    # The local editor: one command, in the guide and in `make help`.
+    assert "make muokkain" in guide and "Windowsissa" in guide and "macOS" in guide
+    assert "make muokkain" in subprocess.run(["make", "--no-print-directory", "help"], cwd=ROOT,
+                                            capture_output=True, text=True, check=True).stdout
+    # The files' field names beside the editor's.
+    pairs = re.findall(r"(\w[\w-]*) = (\w+)", guide.split("## Liite B")[1].split("###")[0])
+    from editor.config import LABELS
+    assert len(pairs) > 10 and all(LABELS[name].startswith(label) for name, label in pairs), pairs
