@@ -84,8 +84,8 @@ class Collection:
     media: str | None = None  # members' files: their own folder, never content/images
     body_images: bool = True
     order: str = "Title"  # the list's first order: a field, "-" first for the newest first
-    # The language of a collection of pages and its translations (plugins/languages):
-    # (its code, whether it is the site's language, which files never name).
+    # A collection of pages in one language (plugins/languages): its code, and whether
+    # it is the site's own language (whose files have no Lang line).
     lang: tuple[str, bool] | None = None
 
 
@@ -225,12 +225,10 @@ def decap_field(field: Field, collection: Collection) -> dict:
     return spec
 
 
-def language_field(collection: Collection) -> dict:
-    """The Lang of a collection's pages: a file in the site's language has none
-    (the editor's format reads it as that language and never writes it)."""
-    lang, site_language = collection.lang
-    return {"name": "Lang", "label": "Kieli", "widget": "hidden", "required": False,
-            "implied" if site_language else "default": lang}
+def language_field(lang: str) -> dict:
+    """The Lang of the site's own language's pages: their files have none, so the
+    editor's format reads it as that language and never writes it."""
+    return {"name": "Lang", "label": "Kieli", "widget": "hidden", "required": False, "implied": lang}
 
 
 def list_order(collection: Collection) -> list:
@@ -248,8 +246,8 @@ def decap_collection(collection: Collection, content_folder: str) -> dict:
     if not collection.body_images:
         body["editor_components"] = []  # images would be published unencrypted
     fields = [decap_field(field, collection) for field in collection.schema]
-    if collection.lang:
-        fields.insert([f["name"] for f in fields].index("Slug") + 1, language_field(collection))
+    if collection.lang and collection.lang[1]:
+        fields.insert([f["name"] for f in fields].index("Slug") + 1, language_field(collection.lang[0]))
     spec = {
         "name": collection.name,
         "label": collection.label,
