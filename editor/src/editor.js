@@ -67,6 +67,7 @@ export function finnishCount(text, words) {
 function watchCounts(words) {
   if (!words.size) return;
   const fix = node => {
+    if (node.parentElement?.closest('[contenteditable="true"]')) return; // the writer's own text
     const text = finnishCount(node.nodeValue, words);
     if (text !== node.nodeValue) node.nodeValue = text;
   };
