@@ -12,15 +12,18 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
+import threading
 import time
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from conftest import CONTENT, ROOT, StaticServer, free_port, front_matter, run_build, site_headers
+from conftest import CONTENT, ROOT, StaticServer, free_port, front_matter, post, run_build, site_headers
 
 EDITOR = ROOT / "editor"
 NODE_MODULES = EDITOR / "node_modules"
@@ -63,7 +66,10 @@ def test_every_schema_field_is_in_the_editor_with_the_same_rules():
     for collection in collections(values):
         spec = decap_collection(collection, "content")
         fields = {f["name"]: f for f in spec["fields"]}
-        assert [f["name"] for f in spec["fields"]] == [f.name for f in collection.schema] + ["body"]
+        names = [f.name for f in collection.schema]
+        if collection.lang and collection.lang[1]:  # the site's own language's pages: their Lang
+            names.insert(names.index("Slug") + 1, "Lang")
+        assert [f["name"] for f in spec["fields"]] == names + ["body"]
         for field in collection.schema:
             decap = fields[field.name]
             assert decap["required"] is field.required, (collection.name, field.name)
@@ -117,6 +123,10 @@ def test_new_files_get_what_invoke_writes():
         written = dict(line.split(": ", 1) for line in from_tasks[name].split("\n\n")[0].splitlines()
                        if ": " in line)
         for key, value in values.items():
+            if (name, key) == ("posts", "Status"):
+                # The editor's draft stage is the workflow: what it publishes is meant to be seen.
+                assert (written[key], value) == ("draft", "published")
+                continue
             assert written[key] == (", ".join(value) if isinstance(value, list) else value), (name, key)
 
 
@@ -163,7 +173,7 @@ def test_build_writes_the_generated_config_and_no_content(site):
     written = json.loads(site.read("admin/config.json"))
     assert written == json.loads(json.dumps(editor_config(values, backend(values), MAX_BYTES)))
     assert {c["name"] for c in written["collections"]} == {
-        "posts", "events", "bulletins", "materials", "pages", "directory", "channels"}
+        "posts", "events", "bulletins", "materials", "pages", "pages-sv", "pages-en", "directory", "channels"}
     pages = next(c for c in written["collections"] if c["name"] == "pages")
     directory = next(c for c in written["collections"] if c["name"] == "directory")
     assert pages["create"] is False and directory["create"] is False
@@ -216,37 +226,147 @@ def test_format_slug_and_locale_in_node():
                           f"console.log(JSON.stringify({json.dumps(titles)}.map(slugify)));"))
     assert out == [_slug(title) for title in titles]
 
-    # Every content file survives the editor's reading and writing unchanged in meaning.
-    files = sorted((CONTENT).rglob("*.md"))
-    texts = {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in files}
-    script = (
-        "import { parse, serialize } from './src/pelican-format.js';"
-        "import fs from 'node:fs';"
-        f"const texts = JSON.parse(fs.readFileSync(0, 'utf8'));"
-        "const fields = [{name: 'Tags', widget: 'list'}, {name: 'Groups', widget: 'select', multiple: true},"
-        " {name: 'Save_as', keep_empty: true}, {name: 'Url', keep_empty: true}];"
-        "const out = {};"
-        "for (const [name, text] of Object.entries(texts)) out[name] = serialize(parse(text, fields), fields);"
-        "console.log(JSON.stringify(out));"
-    )
-    proc = subprocess.run(["node", "--input-type=module", "-e", script], cwd=EDITOR, input=json.dumps(texts),
-                          capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    written = json.loads(proc.stdout)
-    for name, text in texts.items():
-        head, _, body = text.partition("\n\n")
-        new_head, _, new_body = written[name].partition("\n\n")
-        assert sorted(head.splitlines()) == sorted(new_head.splitlines()), name
-        assert new_body.strip() == body.strip(), name
+    # Every content file read and written back unchanged by the editor's format, with its
+    # collection's fields, is the same file byte for byte: its lists, field order and text.
+    written, fields_of = round_trip({path: path.read_text(encoding="utf-8")
+                                     for path in sorted(CONTENT.rglob("*.md"))})
+    assert len(written) > 150 and {"pages", "pages-sv", "posts", "events"} <= set(fields_of.values())
+    for path, text in written.items():
+        assert text == path.read_text(encoding="utf-8"), (path, fields_of[path])
 
-    # The Finnish locale has every key of Decap's English one.
+    # The Finnish locale has every key of Decap's English one, the workflow's stages too.
     keys = json.loads(node(
         "import en from 'decap-cms-locales/dist/esm/en/index.js';"
         "import fi from './src/fi.js';"
         "const keys = (o, p = '') => Object.entries(o).flatMap(([k, v]) =>"
         " typeof v === 'object' ? keys(v, p + k + '.') : [p + k]);"
-        "console.log(JSON.stringify({en: keys(en), fi: keys(fi)}));"))
+        "console.log(JSON.stringify({en: keys(en), fi: keys(fi), workflow: fi.workflow.workflowList,"
+        " toolbar: fi.editor.editorToolbar}));"))
     assert set(keys["en"]) - set(keys["fi"]) == set()
+    stages = ["Luonnos", "Tarkistettavana", "Valmis julkaistavaksi"]
+    assert [keys["workflow"][k] for k in ("draftHeader", "inReviewHeader", "readyHeader")] == stages
+    assert [keys["toolbar"][k] for k in ("draft", "inReview", "ready")] == stages
+
+
+def collection_of(path: Path, collections: list[dict]) -> dict:
+    """The editor's collection of a content file: the deepest folder it is in (the
+    translations of events and institutions are in their folders' subfolders)."""
+    folder = "content/" + path.parent.relative_to(CONTENT).as_posix()
+    found = [c for c in collections if (folder + "/").startswith(c["folder"] + "/")]
+    return max(found, key=lambda c: len(c["folder"]))
+
+
+def round_trip(texts: dict[Path, str], edit: str = "") -> tuple[dict[Path, str], dict[Path, str]]:
+    """Each text parsed and serialized with its collection's fields (``edit``: JavaScript
+    run on each entry's ``data`` in between, as a writer's change)."""
+    from editor import backend
+    from editor.config import editor_config
+
+    values = settings()
+    collections = editor_config(values, backend(values), 1)["collections"]
+    fields_of = {path: collection_of(path, collections)["name"] for path in texts}
+    fields = {c["name"]: c["fields"] for c in collections}
+    script = (
+        "import { parse, serialize } from './src/pelican-format.js';"
+        "import fs from 'node:fs';"
+        "const { texts, fields } = JSON.parse(fs.readFileSync(0, 'utf8'));"
+        "const out = {};"
+        "for (const [name, [collection, text]] of Object.entries(texts)) {"
+        "  const data = parse(text, fields[collection]);"
+        f"  {edit};"
+        "  out[name] = serialize(data, fields[collection]);"
+        "}"
+        "console.log(JSON.stringify(out));"
+    )
+    given = {str(path): [fields_of[path], text] for path, text in texts.items()}
+    proc = subprocess.run(["node", "--input-type=module", "-e", script], cwd=EDITOR, capture_output=True,
+                          input=json.dumps({"texts": given, "fields": fields}), text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return {Path(name): text for name, text in json.loads(proc.stdout).items()}, fields_of
+
+
+def test_a_changed_value_is_written_in_its_place_and_a_new_file_in_the_fields_order():
+    need_node_modules()
+    page = CONTENT / "pages" / "sv" / "hallinto.md"
+    original = page.read_text(encoding="utf-8")
+    written, _ = round_trip({page: original}, edit="data.Nav = '3'; data.Summary = 'Ny\\nsammanfattning.'")
+    assert written[page] == original.replace("Nav: 2", "Nav: 3").replace(
+        re.search(r"Summary: .*", original).group(0), "Summary: Ny sammanfattning."), "in place, one line each"
+    # A Finnish page has no Lang line: it is read as Finnish (the collection shows only
+    # Finnish pages) and written without one.
+    finnish = CONTENT / "pages" / "liitto" / "hallinto.md"
+    written, _ = round_trip({finnish: finnish.read_text(encoding="utf-8")},
+                            edit="if (data.Lang !== 'fi') throw new Error(data.Lang); data.body += '\\nLisätty.'")
+    assert "Lang" not in written[finnish] and written[finnish].endswith("Lisätty.\n")
+    # A new file (nothing read) has the fields in the editor's order: tasks.py's order.
+    new = node(
+        "import { serialize } from './src/pelican-format.js';"
+        "const fields = [{name: 'Title'}, {name: 'Date'}, {name: 'Slug'}, {name: 'Tags', widget: 'list'}];"
+        "console.log(JSON.stringify(serialize({Tags: ['a', 'b'], Slug: 's', Title: 'T', Date: '2021-01-05',"
+        " body: 'Teksti.'}, fields)));")
+    assert json.loads(new) == "Title: T\nDate: 2021-01-05\nSlug: s\nTags: a, b\n\nTeksti.\n"
+
+
+def test_the_editor_has_drafts_review_and_deletion():
+    from editor import backend
+    from editor.config import editor_config
+
+    values = settings()
+    for spec in (backend(values), backend({**values, "EDITOR_GITHUB_REPO": "liitto/sivusto"})):
+        config = editor_config(values, spec, 1)
+        assert config["publish_mode"] == "editorial_workflow"
+        assert config["backend"]["commit_messages"]["create"] == "Uusi: {{collection}} ”{{slug}}”"
+        assert all(c["delete"] is True for c in config["collections"]), "a mistake can be deleted"
+
+
+def test_pages_are_listed_by_language_and_section_and_events_by_date():
+    from editor.config import collections, decap_collection
+
+    values = settings()
+    specs = {c.name: decap_collection(c, "content") for c in collections(values)}
+    finnish = specs["pages"]
+    assert finnish["folder"] == "content/pages" and finnish["filter"] == {"field": "Lang", "value": "fi"}
+    # Its sections' folders are named by themselves (liitto), not by a page in them.
+    assert finnish["nested"] == {"depth": 5, "subfolders": False}
+    assert {"name": "Lang", "label": "Kieli", "widget": "hidden", "required": False, "implied": "fi"} in \
+        finnish["fields"]
+    for code in ("sv", "en"):
+        spec = specs[f"pages-{code}"]
+        assert spec["folder"] == f"content/pages/{code}" and spec["filter"] == {"field": "Lang", "value": code}
+        assert spec["label"] == f"Sivut – {values['LANGUAGES'][code]['name']}" and "nested" not in spec
+        assert spec["create"] is False
+    for name in ("pages", "pages-sv", "pages-en"):
+        assert specs[name]["sortable_fields"][0] == {"field": "Slug", "default_sort": "asc"}, "by section"
+        assert specs[name]["view_groups"] == [{"label": "Osio", "field": "Slug", "pattern": "^[a-z0-9_-]+"}]
+    assert specs["events"]["sortable_fields"][0] == {"field": "When", "default_sort": "desc"}
+    for name in ("posts", "bulletins", "materials"):
+        assert specs[name]["sortable_fields"][0] == {"field": "Date", "default_sort": "desc"}, name
+
+
+def test_widgets_and_texts_in_node():
+    need_node_modules()
+    from editor.config import HINTS
+
+    out = json.loads(node(
+        "import { freeSlug, today } from './src/widgets.js';"
+        "import { text } from './src/preview.js';"
+        "import { countWords, finnishCount } from './src/editor.js';"
+        "const taken = new Set(['kokous', 'kokous-2', 'kevat']);"
+        "const status = {options: [{value: 'draft', label: 'luonnos'}, {value: 'published', label: 'julkaistu'}]};"
+        "const words = countWords([{fields: [{label: 'Liitteet', count_label: 'liitettä'}, {label: 'Aiheet'}]}]);"
+        "console.log(JSON.stringify({"
+        " free: [freeSlug('kokous', taken), freeSlug('kevat', taken), freeSlug('uusi', taken), freeSlug('', taken)],"
+        " today: today(new Date(2021, 0, 5, 23, 59)),"
+        " shown: [text('draft', status), text(['draft', 'published'], status), text('muu', status), text(undefined)],"
+        " counts: ['0 liitteet', '1 liite', '12 liitteet', '2 aiheet'].map(t => finnishCount(t, words)),"
+        "}));"))
+    assert out["free"] == ["kokous-3", "kevat-2", "uusi", ""]
+    assert out["today"] == "2021-01-05" and "2021-01-05" in HINTS["Date"], "the form the help text shows"
+    assert out["shown"] == ["luonnos", "luonnos, julkaistu", "muu", ""]
+    assert out["counts"] == ["0 liitettä", "1 liite", "12 liitettä", "2 aiheet"]
+    locale = (EDITOR / "src" / "fi.js").read_text(encoding="utf-8")
+    assert "\uff0b" not in locale and "newButton: '+ %{collectionLabel}'" in locale, "an ordinary plus"
+    assert "%{fieldLabel} tähän" not in locale, "Decap names the field by its name (Date) there"
 
 
 def test_vendored_bundle_is_the_pinned_package():
@@ -264,13 +384,20 @@ def test_vendored_bundle_is_the_pinned_package():
 
 # --- the editor in Chromium ------------------------------------------------------
 
+GIT_IDENTITY = {"GIT_AUTHOR_NAME": "Testi", "GIT_AUTHOR_EMAIL": "testi@example.invalid",
+                "GIT_COMMITTER_NAME": "Testi", "GIT_COMMITTER_EMAIL": "testi@example.invalid"}
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True).stdout
+
+
 @pytest.fixture
 def content_repo(tmp_path):
     """A git repository with a copy of the site's content, as decap-server edits it."""
     repo = tmp_path / "repo"
     shutil.copytree(CONTENT, repo / "content")
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Testi", "GIT_AUTHOR_EMAIL": "testi@example.invalid",
-           "GIT_COMMITTER_NAME": "Testi", "GIT_COMMITTER_EMAIL": "testi@example.invalid"}
+    env = {**os.environ, **GIT_IDENTITY}
     for command in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"], ["git", "commit", "-qm", "Sisältö"]):
         subprocess.run(command, cwd=repo, env=env, check=True)
     return repo
@@ -280,7 +407,9 @@ def content_repo(tmp_path):
 def decap_server(content_repo):
     need_node_modules()
     port = free_port()
-    env = {**os.environ, "PORT": str(port), "GIT_REPO_DIRECTORY": str(content_repo), "LOG_LEVEL": "warn"}
+    # Git mode, as `make muokkain` runs it: each draft a branch of its own (the workflow).
+    env = {**os.environ, **GIT_IDENTITY, "PORT": str(port), "GIT_REPO_DIRECTORY": str(content_repo),
+           "LOG_LEVEL": "warn", "MODE": "git"}
     process = subprocess.Popen(["node", str(NODE_MODULES / "decap-server" / "dist" / "index.js")], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 30
@@ -366,10 +495,13 @@ def choose(page, label: str, option: str):
     page.keyboard.press("Enter")
 
 
-def new_entry(page, url: str, collection: str, label: str):
+def new_entry(page, url: str, collection: str, label: str, idle: bool = True):
+    """(``idle``: the network falls quiet; not under `make muokkain`, whose problems
+    panel always has a request waiting for the next build.)"""
     page.goto(f"{url}/admin/#/collections/{collection}/new")
     page.get_by_text(f"Kohteessa {label}").wait_for()
-    page.wait_for_load_state("networkidle")
+    if idle:
+        page.wait_for_load_state("networkidle")
     page.wait_for_timeout(1000)  # Decap looks for a saved backup of the entry and may reset the form
 
 
@@ -387,31 +519,143 @@ def add_list_item(page, inside: str):
     page.get_by_role("button", name=inside).wait_for()
 
 
-def publish(page, **texts):
-    """Publish; the text fields given are checked first (a new entry's form may
-    still have been reset by Decap while it was setting up)."""
+def save_draft(page, **texts):
+    """Save (Tallenna): a new entry becomes a draft, its own branch. The text fields
+    given are checked first (a new entry's form may still have been reset by Decap)."""
+    from playwright.sync_api import expect
+
     for label, value in texts.items():
         if field(page, label).input_value() != value:
             fill(page, label, value)
+    address = field(page, "Osoite (luodaan otsikosta)")
+    if address.count():  # the editor makes it from the title a moment after typing
+        expect(address).not_to_have_value("")
+    page.get_by_role("button", name="Tallenna", exact=True).click()
+
+
+def set_stage(page, stage: str):
+    """Move the entry on in the workflow with the toolbar's stage menu (Vaihe: …)."""
+    page.get_by_role("button", name=re.compile("^Vaihe: ")).click()
+    page.get_by_role("menuitem", name=stage, exact=True).click()
+    page.get_by_role("button", name=f"Vaihe: {stage}").wait_for()
+
+
+def publish(page, idle: bool = True, **texts):
+    """The whole workflow: save the draft, to review, ready, publish (``idle``: as in
+    new_entry)."""
+    save_draft(page, **texts)
+    page.get_by_role("button", name="Vaihe: Luonnos").wait_for(timeout=20_000)
+    set_stage(page, "Tarkistettavana")
+    set_stage(page, "Valmis julkaistavaksi")
+    page.once("dialog", lambda dialog: dialog.accept())  # Julkaistaanko tämä?
     page.get_by_role("button", name="Julkaise", exact=True).click()
     page.get_by_role("menuitem", name="Julkaise nyt").click()
+    page.get_by_role("button", name="Julkaistu", exact=True).wait_for(timeout=20_000)
+    # Decap then loads the published entry at its own address: wait, or it fills the next form.
+    page.wait_for_url(re.compile(r"#/collections/[a-z-]+/entries/"))
+    if idle:
+        page.wait_for_load_state("networkidle")
 
 
-def published(page):
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
+@pytest.fixture
+def editor_page(playwright_browser, site, decap_server, tmp_path):
+    """Chromium on the built site's /admin/, signed in to decap-server (local mode)."""
+    server = StaticServer(site.output, site_headers(site.output, ("/*", "/admin/*")))
+    context = playwright_browser.new_context(viewport={"width": 1280, "height": 900}, locale="fi-FI")
+    # The configuration names decap-server's usual port; this one runs on a free port.
+    context.route("http://localhost:8081/**",
+                  lambda route: route.continue_(url=route.request.url.replace(":8081", f":{decap_server}")))
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.url_of_site = server.url
+    page.goto(server.url + "/admin/")
+    page.get_by_role("button", name="Kirjaudu").click()
+    page.get_by_role("link", name="Ajankohtaista").first.wait_for()
     try:
-        page.get_by_text("Muutokset tallennettu").wait_for(timeout=20_000)
-    except PlaywrightTimeout:
-        # On a loaded machine Decap may miss the menu click while it is still
-        # busy with the upload: still unsaved, publish once more.
-        page.get_by_text("Tallentamattomia muutoksia").wait_for(timeout=1000)
-        page.get_by_role("button", name="Julkaise", exact=True).click()
-        page.get_by_role("menuitem", name="Julkaise nyt").click()
-        page.get_by_text("Muutokset tallennettu").wait_for()
-    # Decap then moves to the saved entry's own address; wait, or it overrides ours.
-    page.wait_for_url(re.compile(r"#/collections/[a-z]+/entries/"))
-    page.wait_for_load_state("networkidle")
+        yield page
+    except Exception:
+        shot = Path(os.environ.get("EDITOR_FAILURE_SCREENSHOT", tmp_path / "editor-failure.png"))
+        page.screenshot(path=str(shot), full_page=True)
+        print("screenshot:", shot, page.errors)
+        raise
+    finally:
+        context.close()
+        server.close()
+    assert not [e for e in page.errors if "Content Security Policy" in e], page.errors
+
+
+def test_a_draft_is_reviewed_and_only_publishing_puts_it_on_the_branch(editor_page, content_repo):
+    page = editor_page
+    new_entry(page, page.url_of_site, "events", "Tapahtumat")
+    fill(page, "Otsikko", "Työnkulun testikokous")
+    fill(page, "Ajankohta", "2031-05-04")
+    choose(page, "Laji", "kokous")
+    save_draft(page, Otsikko="Työnkulun testikokous")
+    page.get_by_role("button", name="Vaihe: Luonnos").wait_for(timeout=20_000)
+    event = "content/events/tyonkulun-testikokous.md"
+    assert git(content_repo, "branch", "--list", "cms/*").split() == ["cms/events/tyonkulun-testikokous"]
+    assert event in git(content_repo, "ls-tree", "-r", "--name-only", "cms/events/tyonkulun-testikokous")
+    assert event not in git(content_repo, "ls-tree", "-r", "--name-only", "main"), "a draft is not published"
+
+    # The workflow board shows it under Luonnos, in Finnish.
+    page.goto(f"{page.url_of_site}/admin/#/workflow")
+    page.get_by_role("heading", name="Työnkulku").wait_for()
+    columns = page.locator("h2").all_inner_texts()
+    assert [c for c in columns if c in ("Luonnos", "Tarkistettavana", "Valmis julkaistavaksi")] == [
+        "Luonnos", "Tarkistettavana", "Valmis julkaistavaksi"], columns
+    page.get_by_text("Työnkulun testikokous").click()
+
+    for stage, label in (("Tarkistettavana", "pending_review"), ("Valmis julkaistavaksi", "pending_publish")):
+        set_stage(page, stage)
+        assert git(content_repo, "config", "branch.cms/events/tyonkulun-testikokous.description").strip() == \
+            f"decap-cms/{label}"
+        assert event not in git(content_repo, "ls-tree", "-r", "--name-only", "main")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Julkaise", exact=True).click()
+    page.get_by_role("menuitem", name="Julkaise nyt").click()
+    page.get_by_role("button", name="Julkaistu", exact=True).wait_for(timeout=20_000)
+    assert event in git(content_repo, "ls-tree", "-r", "--name-only", "main"), "publishing put it on main"
+    assert git(content_repo, "branch", "--list", "cms/*").strip() == "", "its draft branch is gone"
+    assert git(content_repo, "log", "-1", "--format=%s", "main").strip() == "Uusi: tapahtuma ”tyonkulun-testikokous”"
+    assert front_matter(content_repo / event)["title"] == "Työnkulun testikokous"
+
+
+def test_a_repeated_title_gets_a_free_address_and_entries_can_be_deleted(editor_page, content_repo, tmp_path):
+    from playwright.sync_api import expect
+
+    page = editor_page
+    for when in ("2031-02-01", "2031-03-01"):
+        new_entry(page, page.url_of_site, "events", "Tapahtumat")
+        fill(page, "Otsikko", "Hallituksen kokous")
+        fill(page, "Ajankohta", when)
+        choose(page, "Laji", "kokous")
+        expect(field(page, "Osoite (luodaan otsikosta)")).to_have_value(
+            "hallituksen-kokous" if when == "2031-02-01" else "hallituksen-kokous-2")
+        publish(page, Otsikko="Hallituksen kokous", Ajankohta=when)
+    events = content_repo / "content" / "events"
+    first, second = front_matter(events / "hallituksen-kokous.md"), front_matter(events / "hallituksen-kokous-2.md")
+    assert (first["slug"], first["when"]) == ("hallituksen-kokous", "2031-02-01")
+    assert (second["slug"], second["when"]) == ("hallituksen-kokous-2", "2031-03-01")
+    build = run_build(tmp_path / "output", PATH=str(content_repo / "content"), EVENTS_RECORD_CHANGES=False,
+                      SEARCH_INDEX=False)
+    assert build.returncode == 0, build.stderr
+    assert build.exists("tapahtumat/2031/hallituksen-kokous-2/")
+
+    # An entry can be deleted; the build names the link left pointing at it.
+    page.goto(f"{page.url_of_site}/admin/#/collections/events/entries/valtakunnalliset-musiikkikasvatuspaivat")
+    page.once("dialog", lambda dialog: dialog.accept())  # Poistetaanko tämä julkaistu sisältö?
+    page.get_by_role("button", name="Poista julkaistu").click(timeout=20_000)
+    page.get_by_text("+ tapahtuma").wait_for(timeout=20_000)
+    assert not (events / "valtakunnalliset-musiikkikasvatuspaivat.md").exists()
+    assert git(content_repo, "log", "-1", "--format=%s", "main").strip() == \
+        "Poistettu: tapahtuma ”valtakunnalliset-musiikkikasvatuspaivat”"
+    build = run_build(tmp_path / "after", PATH=str(content_repo / "content"), EVENTS_RECORD_CHANGES=False,
+                      SEARCH_INDEX=False)
+    assert build.returncode != 0
+    assert "content/events/syyskokous.md" in build.stderr
+    assert "linkin kohdetta {filename}/events/valtakunnalliset-musiikkikasvatuspaivat.md ei löydy" in build.stderr
 
 
 def test_staff_write_a_post_an_event_and_a_bulletin_in_the_editor(
@@ -442,24 +686,34 @@ def test_staff_write_a_post_an_event_and_a_bulletin_in_the_editor(
         login.click()
         page.get_by_role("link", name="Ajankohtaista").first.wait_for()
         problems["list"] = axe_violations(axe, page, "list")
+        page.get_by_text("+ kirjoitus", exact=True).wait_for()  # an ordinary plus (not U+FF0B)
 
         # A post with a category and an image.
         new_entry(page, server.url, "posts", "Ajankohtaista")
         fill(page, "Otsikko", "Muokkaimen testikirjoitus: kevät")
+        # The date as the file has it and the help says (not the browser's locale's form).
+        import datetime as dt
+        assert field(page, "Päivämäärä").input_value() == dt.date.today().isoformat()
+        assert "esimerkiksi 2021-01-05" in page.get_by_text("Muodossa vuosi-kuukausi-päivä").inner_text()
         choose(page, "Kategoria", "Hankkeet")
         fill(page, "Tiivistelmä", "Kirjoitettu selaimen muokkaimessa.")
-        choose(page, "Tila", "julkaistu")
+        # A new post is published when the workflow publishes it; the preview says so in Finnish.
+        preview = page.frame_locator("iframe").first
+        preview.get_by_text("julkaistu", exact=True).wait_for()
+        assert preview.get_by_text("published", exact=True).count() == 0
         page.locator("[data-slate-editor]").click()
         page.keyboard.type("Tämä kirjoitus tehtiin muokkaimessa.")
         page.get_by_role("button", name="Lisää kuva tai muu osa").click()
+        assert page.get_by_role("menuitem").all_inner_texts() == ["Koodilohko", "Kuva"]
         page.get_by_role("menuitem", name="Kuva").click()
         page.get_by_role("button", name="Valitse kuva").click()
         page.locator("input[type=file]").set_input_files(str(image))
         page.get_by_role("button", name="Käytä valittua").click()
         page.get_by_label("Vaihtoehtoinen teksti (pakollinen)").fill("Konsertin julisteen värit")
+        labels = page.evaluate("() => [...document.querySelectorAll('[aria-label]')].map(e => e.ariaLabel)")
+        assert not [label for label in labels if re.search(r"\b(Date|Title|Slug)\b", label)], labels
         problems["editor"] = axe_violations(axe, page, "editor")
         publish(page, Otsikko="Muokkaimen testikirjoitus: kevät", Tiivistelmä="Kirjoitettu selaimen muokkaimessa.")
-        published(page)
 
         # An event over several days; a kind that does not exist cannot be chosen,
         # and a date the build cannot read gets a Finnish error.
@@ -467,18 +721,19 @@ def test_staff_write_a_post_an_event_and_a_bulletin_in_the_editor(
         fill(page, "Otsikko", "Muokkaimen testiseminaari")
         fill(page, "Ajankohta", "ensi keväänä")
         choose(page, "Laji", "juhla")
-        publish(page)
+        save_draft(page)
         page.get_by_text("Ajankohtaa ei voi lukea.").first.wait_for()
         page.get_by_text("Laji on pakollinen.").first.wait_for()
         fill(page, "Ajankohta", "2031-03-17/2031-03-19")
         choose(page, "Laji", "seminaari")
         fill(page, "Paikka", "Tampere")
         publish(page, Otsikko="Muokkaimen testiseminaari", Ajankohta="2031-03-17/2031-03-19")
-        published(page)
 
-        # A members' bulletin with an attachment.
+        # A members' bulletin with an attachment; its count in Finnish.
         new_entry(page, server.url, "bulletins", "Jäsentiedotteet")
+        page.get_by_text("0 liitettä", exact=True).wait_for()
         add_list_item(page, "Valitse tiedosto")
+        page.get_by_text("1 liite", exact=True).wait_for()
         page.get_by_role("button", name="Valitse tiedosto").click()
         page.locator("input[type=file]").set_input_files(str(attachment))
         page.get_by_role("button", name="Käytä valittua").click()
@@ -487,7 +742,6 @@ def test_staff_write_a_post_an_event_and_a_bulletin_in_the_editor(
         fill(page, "Otsikko", "Muokkaimen testitiedote")
         fill(page, "Tiivistelmä", "Kokouskutsu liitteenä.")
         publish(page, Otsikko="Muokkaimen testitiedote", Tiivistelmä="Kokouskutsu liitteenä.")
-        published(page)
     except Exception:
         shot = Path(os.environ.get("EDITOR_FAILURE_SCREENSHOT", tmp_path / "editor-failure.png"))
         page.screenshot(path=str(shot), full_page=True)
@@ -533,3 +787,230 @@ def test_staff_write_a_post_an_event_and_a_bulletin_in_the_editor(
     assert not [e for e in errors if "Content Security Policy" in e], errors
     assert problems == {"login": [], "list": [], "editor": []}, problems
     print("axe, excluded as Decap's own markup:", EXCLUDED)
+
+
+def test_pages_by_language_and_an_edit_changes_only_what_was_edited(editor_page, content_repo):
+    page = editor_page
+    # Sivut: the Finnish pages, their sections' folders by their own names; the
+    # translations in collections of their own (not folders named "Aktuellt", "News").
+    page.get_by_role("link", name="Sivut", exact=True).click()
+    sidebar = page.locator("aside").filter(has_text="Sisältölajit")
+    sidebar.get_by_role("link", name="liitto", exact=True).wait_for()
+    assert sidebar.get_by_role("link", name="Sivut", exact=True).count() == 1
+    for name in ("Sivut – Svenska", "Sivut – English"):
+        assert page.get_by_role("link", name=name, exact=True).is_visible()
+    for wrong in ("Aktuellt", "News", "Ansio- ja kunniamerkit"):
+        assert sidebar.get_by_text(wrong, exact=True).count() == 0, wrong
+    # Events, the newest first.
+    page.get_by_role("link", name="Tapahtumat", exact=True).click()
+    page.get_by_text("2021-11-17/2021-11-19 – Valtakunnalliset musiikkikasvatuspäivät").wait_for()
+    shown = [text.split(" – ")[0] for text in page.locator("main a h2, main a").all_inner_texts() if " – " in text]
+    assert len(shown) > 10 and shown == sorted(shown, reverse=True), shown
+
+    # A Swedish page (its lists, the order of its fields): one sentence added, one line changed.
+    page.get_by_role("link", name="Sivut – Svenska", exact=True).click()
+    page.get_by_text("liitto/hallinto – Förvaltning").click()
+    text = page.locator("[data-slate-editor]")
+    text.get_by_text("Kollegiet bistår styrelsen.", exact=False).click()
+    page.keyboard.press("End")
+    page.keyboard.type(" Tillagd mening.")
+    publish(page)
+    swedish = "content/pages/sv/hallinto.md"
+    changed = git(content_repo, "diff", "--unified=0", "HEAD~1", "HEAD", "--", swedish)
+    assert [line for line in changed.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")] == [
+        f"-{line}" for line in git(content_repo, "show", f"HEAD~1:{swedish}").splitlines()
+        if line.startswith("Kollegiet bistår")] + [
+        f"+{line}" for line in (content_repo / swedish).read_text(encoding="utf-8").splitlines()
+        if line.startswith("Kollegiet bistår")], changed
+    assert "Tillagd mening." in (content_repo / swedish).read_text(encoding="utf-8")
+
+
+# --- `make muokkain`: the local editor on a fresh clone ---------------------------
+
+FAKE_NPM = """#!/bin/sh
+# npm as `make muokkain` runs it, recorded; the install is the pinned packages already here.
+echo "$*" >> "{log}"
+[ "$*" = "ci --prefix editor --no-audit --no-fund --loglevel=error" ] || exit 1
+mkdir editor/node_modules && ln -s "{modules}"/* editor/node_modules/
+"""
+
+
+@pytest.fixture
+def fresh_clone(tmp_path):
+    """A clone of the project as a writer has it: committed, nothing installed in editor/."""
+    from test_preview import copy_project
+
+    need_node_modules()
+    (tmp_path / "projekti").mkdir()
+    project = copy_project(tmp_path / "projekti")
+    shutil.copy2(ROOT / ".gitignore", project / ".gitignore")
+    (project / "content" / "posts" / "2021-01-05-hyva.md").write_text(post("Hyvä kirjoitus", slug="hyva-kirjoitus"),
+                                                                       encoding="utf-8")
+    env = {**os.environ, **GIT_IDENTITY}
+    for command in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"], ["git", "commit", "-qm", "Klooni"]):
+        subprocess.run(command, cwd=project, env=env, check=True)
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "npm").write_text(FAKE_NPM.format(log=tmp_path / "npm.log", modules=NODE_MODULES), encoding="utf-8")
+    (tools / "npm").chmod(0o755)
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}, **GIT_IDENTITY,
+           "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}"}
+    return SimpleNamespace(path=project, env=env, npm_log=tmp_path / "npm.log")
+
+
+def start_muokkain(project: SimpleNamespace, port: int, editor_port: int):
+    from conftest import hear_ctrl_c
+
+    process = subprocess.Popen(["make", "--no-print-directory", "muokkain", f"PORT={port}", f"EDITOR_PORT={editor_port}"],
+                               cwd=project.path, env=project.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, start_new_session=True, preexec_fn=hear_ctrl_c)
+    lines = []
+    for line in process.stdout:
+        lines.append(line.rstrip("\n"))
+        if line.startswith("Sivusto osoitteessa"):
+            break
+    threading.Thread(target=lambda: [lines.append(line.rstrip("\n")) for line in process.stdout], daemon=True).start()
+    return process, lines
+
+
+def test_make_muokkain_installs_and_starts_the_local_editor_on_a_fresh_clone(fresh_clone, playwright_browser):
+    import urllib.request
+
+    project = fresh_clone
+    port, editor_port = free_port(), free_port()
+    process, lines = start_muokkain(project, port, editor_port)
+    try:
+        assert any(line.startswith("Sivusto osoitteessa") for line in lines), "\n".join(lines)
+        assert project.npm_log.read_text(encoding="utf-8").splitlines() == [
+            "ci --prefix editor --no-audit --no-fund --loglevel=error"], "installed once, from the lock file"
+        assert f"Muokkain: http://localhost:{port}/admin/ (kun sivusto on koottu)" in lines
+        config = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/config.json").read())
+        assert config["local_backend"]["url"] == f"http://localhost:{editor_port}/api/v1"
+        info = urllib.request.Request(f"http://127.0.0.1:{editor_port}/api/v1", data=b'{"action": "info"}',
+                                      headers={"Content-Type": "application/json"})
+        assert json.loads(urllib.request.urlopen(info).read())["publish_modes"] == ["simple", "editorial_workflow"]
+
+        # The writer signs in (no account on this machine), writes a post and publishes it:
+        # it is committed on main, and the preview builds it.
+        page = playwright_browser.new_page()
+        page.goto(f"http://localhost:{port}/admin/")
+        page.get_by_role("button", name="Kirjaudu").click()
+        page.get_by_text("Hyvä kirjoitus").wait_for()
+        new_entry(page, f"http://localhost:{port}", "posts", "Ajankohtaista", idle=False)
+        fill(page, "Otsikko", "Omalla koneella kirjoitettu")
+        choose(page, "Kategoria", "Hankkeet")
+        fill(page, "Tiivistelmä", "Kirjoitettu paikallisessa muokkaimessa.")
+        publish(page, idle=False, Otsikko="Omalla koneella kirjoitettu",
+                Tiivistelmä="Kirjoitettu paikallisessa muokkaimessa.")
+        page.close()
+        assert re.fullmatch(r"Uusi: kirjoitus ”\d{4}-\d\d-\d\d-omalla-koneella-kirjoitettu”",
+                            git(project.path, "log", "-1", "--format=%s").strip())
+        assert git(project.path, "status", "--porcelain") == ""
+        assert git(project.path, "branch", "--show-current").strip() == "main"
+        built = list((project.path / "output").glob("ajankohtaista/*/omalla-koneella-kirjoitettu/index.html"))
+        deadline = time.monotonic() + 120
+        while not built and time.monotonic() < deadline:  # the preview's build after the merge
+            time.sleep(0.2)
+            built = list((project.path / "output").glob("ajankohtaista/*/omalla-koneella-kirjoitettu/index.html"))
+        assert built, "\n".join(lines)
+    finally:
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl+C in the terminal
+        process.wait(timeout=30)
+        print("\n".join(lines))
+    with pytest.raises(OSError):  # decap-server stopped with the preview
+        socket.create_connection(("127.0.0.1", editor_port), timeout=1).close()
+
+
+def test_make_muokkain_refuses_to_sweep_a_writers_changes_into_a_draft(fresh_clone):
+    (fresh_clone.path / "content" / "posts" / "2021-01-05-hyva.md").write_text(post("Muutettu"), encoding="utf-8")
+    done = subprocess.run(["make", "--no-print-directory", "muokkain"], cwd=fresh_clone.path, env=fresh_clone.env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "git stash" in done.stderr and "git status" in done.stderr
+    assert not fresh_clone.npm_log.exists() and not (fresh_clone.path / "output").exists()
+    nameless = {k: v for k, v in fresh_clone.env.items() if not k.startswith("GIT_")}
+    nameless.update(HOME=str(fresh_clone.path), GIT_CONFIG_NOSYSTEM="1")
+    subprocess.run(["git", "checkout", "-q", "--", "."], cwd=fresh_clone.path, check=True)
+    done = subprocess.run(["make", "--no-print-directory", "muokkain"], cwd=fresh_clone.path, env=nameless,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and 'git config --global user.email "nimi@esimerkki.fi"' in done.stderr
+
+
+# --- the writer's guide -------------------------------------------------------------
+
+GUIDE = ROOT / "docs" / "kirjoittajan-opas.md"
+# Words in the guide's steps that are not the editor's: GitHub's pages and programs (in
+# English, as they show them), the operating systems' own and the browser's dialog.
+NOT_THE_EDITORS = {
+    "Sign in", "Authorize …", "Pull requests", "Closed", "Revert", "Create pull request", "Merge pull request",
+    "Confirm merge", "Compare & pull request", "GitHub.com", "HTTPS", "Login with a web browser",
+    "Authorize GitHub CLI", "Download for Mac", "Download Python 3…", "LTS", "Pääte", "Ohjelmat",
+    "Lisäohjelmat", "Asenna", "Jatka", "Käynnistä", "Windows PowerShell", "Suorita järjestelmänvalvojana",
+    "Ubuntu", "OK",
+}
+
+
+def editor_words() -> set[str]:
+    """Every text the editor shows: its Finnish locale (with the values it is given),
+    the generated configuration's labels and our own components'."""
+    from editor import backend
+    from editor.config import editor_config
+
+    values = settings()
+    config = editor_config(values, backend(values), 1)
+    locale = json.loads(node("import fi from './src/fi.js';"
+                             "const leaves = o => Object.values(o).flatMap(v => typeof v === 'object' ? leaves(v) : [v]);"
+                             "console.log(JSON.stringify(leaves(fi)));"))
+    fills = {"collectionLabel": [c["label_singular"] for c in config["collections"]],
+             "item": [f.get("label_singular", "").lower() for c in config["collections"] for f in c["fields"]],
+             "status": [fi for fi in locale if fi in ("Luonnos", "Tarkistettavana", "Valmis julkaistavaksi")]}
+    words = set()
+    for text in locale:
+        names = re.findall(r"%\{(\w+)\}", text)
+        if not names:
+            words.add(text)
+        elif len(names) == 1 and names[0] in fills:
+            words.update(text.replace(f"%{{{names[0]}}}", value) for value in fills[names[0]])
+    for collection in config["collections"]:
+        words.add(collection["label"])
+        for field_spec in collection["fields"]:
+            words.add(field_spec["label"])
+            words.update(option["label"] for option in field_spec.get("options", []))
+    words.update(re.findall(r"label: '([^']+)'", (EDITOR / "src" / "editor.js").read_text(encoding="utf-8")))
+    # The Finnish pages' sections, as the editor's tree names them (by their folders).
+    words.update(folder.name for folder in (CONTENT / "pages").iterdir() if folder.is_dir())
+    return words
+
+
+def test_the_writers_guide_names_what_the_editor_shows():
+    """The guide starts with the web editor; every button, menu item and field its steps
+    name (in bold) is one the editor shows, spelled as it shows it."""
+    need_node_modules()
+    from responsive_images.images import MAX_BYTES
+
+    guide = GUIDE.read_text(encoding="utf-8")
+    headings = re.findall(r"^## (.+)$", guide, re.M)
+    assert headings[:6] == ["Kirjautuminen", "Uusi kirjoitus", "Olemassa olevan tekstin muokkaaminen",
+                            "Esikatselu", "Julkaiseminen", "Virheen korjaaminen"], headings
+    assert headings[-2:] == ["Liite A: Muokkain omalla koneella", "Liite B: Tekstit tiedostoina ja kenttien merkitys"]
+    steps = guide.split("\n## Liite B")[0]
+    steps = "\n".join(line for line in steps.splitlines() if not line.startswith("    ") or line.strip()[:1] in "-*!")
+    # Bold words, but for a list item's bold lead-in ("**Teksti kokonaan pois**: …").
+    named = {m.group(1) for m in re.finditer(r"\*\*([^*]+)\*\*", steps) if steps[m.end():m.end() + 1] != ":"}
+    words = editor_words()
+    assert named - words - NOT_THE_EDITORS == set(), "not what the editor shows"
+    assert {"Tallenna", "Vaihe: Luonnos", "Tarkistettavana", "Valmis julkaistavaksi", "Julkaise nyt",
+            "Katso esikatselu", "Peru julkaisu", "Poista julkaistu", "+ kirjoitus"} <= named
+    assert "\uff0b" not in guide and "muokkaimella" not in guide and "npx" not in guide
+    assert "decap-server`" not in (GUIDE.parent / "muokkain.md").read_text(encoding="utf-8"), "make muokkain"
+    for image in re.findall(r"\]\((kuvat/[^)]+)\)", guide):
+        assert (GUIDE.parent / image).is_file(), image
+    # The image limit as the editor says it (Decap counts 1000 bytes a kilobyte).
+    assert f"{MAX_BYTES // 1000} kt" in guide and "%{size} kt" in (EDITOR / "src" / "fi.js").read_text(encoding="utf-8")
+    # The local editor: one command, in the guide and in `make help`.
+    assert "make muokkain" in guide and "Windowsissa" in guide and "macOS" in guide
+    assert "make muokkain" in subprocess.run(["make", "--no-print-directory", "help"], cwd=ROOT,
+                                            capture_output=True, text=True, check=True).stdout
+    # The files' field names beside the editor's.
+    pairs = re.findall(r"(\w[\w-]*) = (\w+)", guide.split("## Liite B")[1].split("###")[0])
+    from editor.config import LABELS
+    assert len(pairs) > 10 and all(LABELS[name].startswith(label) for name, label in pairs), pairs

@@ -256,6 +256,8 @@ class FakeGitHub:
                 if self.sha(name) == sha:
                     return 200, {"sha": sha, "encoding": "base64",
                                  "content": base64.b64encode(text.encode()).decode()}
+        if path == f"{repo}/pulls":  # the editorial workflow's drafts: none open
+            return 200, []
         if path == f"{repo}/commits":
             return 200, [{"sha": "1" * 40, "commit": {"author": {"name": "Toimisto", "date": "2021-01-05T10:00:00Z"}},
                           "author": {"login": "toimisto"}}]

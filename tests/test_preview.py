@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, hear_ctrl_c, post
+from conftest import EDITOR_FOLDER, ROOT, hear_ctrl_c, post
 
 # Every line a staff member may see from `make serve` and a build; anything else
 # (Pelican's "Done: Processed …", a request log, a traceback) fails the test.
@@ -338,3 +338,65 @@ def test_an_edited_post_reloads_its_open_page(project, playwright_browser):
         page.close()
     finally:
         serving.stop()
+
+
+@pytest.fixture
+def editor_preview(preview_of):
+    """The preview over a site with the editor's page, its own policy included."""
+    from editor import admin_headers, default_settings
+    from site_meta.headers import meta_policy
+
+    policy = meta_policy(admin_headers({**default_settings({}), "SITEURL": ""})["Content-Security-Policy"])
+    editor = preview_of.preview.output / EDITOR_FOLDER
+    editor.mkdir()
+    (editor / "index.html").write_text(
+        f'<!doctype html><html lang=fi><head><meta http-equiv="Content-Security-Policy" content="{policy}">'
+        "<title>Muokkain</title></head><body><main id=nc-root><h1>Muokkain</h1></main></body></html>",
+        encoding="utf-8")
+    preview_of.editor = f"{preview_of.url}/{EDITOR_FOLDER}"
+    return preview_of
+
+
+def test_the_editor_is_never_reloaded_and_shows_the_problems_in_a_panel(editor_preview, playwright_browser):
+    """A build's problems (or their end) never reload /admin/, which would lose the
+    writer's unsaved text: its own panel shows them, under its policy."""
+    from sitecore.problems import Problem, forget_problems, record_problems
+
+    preview = editor_preview.preview
+    record_problems(preview.output, [Problem("content/posts/rikki.md", "Title", "otsikko puuttuu.", "Lisää Title.")])
+    with urllib.request.urlopen(editor_preview.editor) as answer:
+        served = answer.read().decode()
+    assert "paivita.js" not in served and "data-tiiviste" not in served, "nothing reloads the editor"
+    assert 'id="esikatselu-virheet"' not in served, "no box under Decap's interface"
+    assert "virhepaneeli.js" in served
+
+    page = playwright_browser.new_page()
+    loads, errors = [], []
+    page.on("load", lambda _page: loads.append(page.url))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(editor_preview.editor)
+    panel = page.locator("#esikatselu-virhepaneeli")
+    panel.get_by_text("content/posts/rikki.md").wait_for()
+    assert "Sivuston kokoaminen epäonnistui: 1 virhe." in panel.inner_text()
+    assert panel.get_by_text("otsikko puuttuu.").is_visible() and panel.get_by_text("Lisää Title.").is_visible()
+    page.evaluate("window.unsaved = 'kesken oleva teksti'")
+
+    forget_problems(preview.output)  # the writer fixed the file: the next build succeeds
+    preview.built()
+    panel.wait_for(state="hidden")
+    record_problems(preview.output, [Problem("content/posts/uusi.md", "Date", "päivä puuttuu.", "Lisää Date.")])
+    preview.built()
+    panel.get_by_text("content/posts/uusi.md").wait_for()
+    assert page.evaluate("window.unsaved") == "kesken oleva teksti" and loads == [editor_preview.editor], \
+        "the editor's page was never reloaded"
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+    page.close()
+
+
+def test_other_pages_still_show_the_problems_on_top_and_reload(editor_preview):
+    from sitecore.problems import Problem, record_problems
+
+    record_problems(editor_preview.preview.output, [Problem("content/posts/rikki.md", "Title", "puuttuu.", "Lisää.")])
+    with urllib.request.urlopen(editor_preview.url + "/") as answer:
+        page = answer.read().decode()
+    assert 'id="esikatselu-virheet"' in page and "paivita.js" in page and "virhepaneeli.js" not in page

@@ -2,10 +2,9 @@
 // interface and previews. The configuration (config.json) is written by the
 // build from the same schemas that check the content (plugins/editor).
 import fi from './fi.js';
-import { parse, serialize } from './pelican-format.js';
+import { AS_READ, parse, serialize } from './pelican-format.js';
 import { registerPreviews } from './preview.js';
-import { slugify } from './slug.js';
-import { registerWidgets } from './widgets.js';
+import { freeSlugFor, registerWidgets } from './widgets.js';
 
 // An image without alternative text fails the build: say so before saving.
 const IMAGE = /!\[([^\]]*)\]\(([^)\s]+)[^)]*\)/g;
@@ -14,9 +13,12 @@ export function imagesWithoutAlt(markdown) {
   return [...String(markdown ?? '').matchAll(IMAGE)].filter(m => !m[1].trim()).map(m => m[2]);
 }
 
-function beforeSave({ entry }) {
+async function beforeSave({ entry }) {
   let data = entry.get('data');
-  if (entry.get('newRecord') && data.has('Slug')) data = data.set('Slug', slugify(data.get('Title') || ''));
+  if (entry.get('newRecord')) {
+    data = data.delete(AS_READ); // a copy of an entry is a new file, in the fields' order
+    if (data.has('Slug')) data = data.set('Slug', await freeSlugFor(entry.get('collection'), data.get('Title') || ''));
+  }
   const missing = imagesWithoutAlt(data.get('body'));
   if (missing.length) {
     throw new Error(`kuvalta ${missing.join(', ')} puuttuu vaihtoehtoinen teksti. `
@@ -43,6 +45,48 @@ function imageComponent(maxBytes) {
       return window.h('img', { src: String(getAsset(image, field) || ''), alt: alt || '' });
     },
   };
+}
+
+// Decap counts a list's items with its label ("2 liitteet"); after a number Finnish
+// takes the partitive ("2 liitettä"): a list field's `count_label` (plugins/editor).
+export function countWords(collections) {
+  const words = new Map();
+  for (const collection of collections) {
+    for (const field of collection.fields) {
+      if (field.count_label) words.set(field.label.toLowerCase(), field.count_label);
+    }
+  }
+  return words;
+}
+
+export function finnishCount(text, words) {
+  const match = /^(\d+) (.+)$/.exec(text);
+  return match && match[1] !== '1' && words.has(match[2]) ? `${match[1]} ${words.get(match[2])}` : text;
+}
+
+function watchCounts(words) {
+  if (!words.size) return;
+  const fix = node => {
+    if (node.parentElement?.closest('[contenteditable="true"]')) return; // the writer's own text
+    const text = finnishCount(node.nodeValue, words);
+    if (text !== node.nodeValue) node.nodeValue = text;
+  };
+  new MutationObserver(records => {
+    for (const record of records) {
+      if (record.type === 'characterData') fix(record.target);
+      for (const added of record.addedNodes) {
+        if (added.nodeType === Node.TEXT_NODE) fix(added);
+        const walker = document.createTreeWalker(added, NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) fix(walker.currentNode);
+      }
+    }
+  }).observe(document.body, { subtree: true, childList: true, characterData: true });
+}
+
+// Decap writes a text's lists with "*"; the site's files have "-": a text edited in the
+// editor keeps its lists as they were (a remark plugin, run after Decap's own settings).
+function dashLists() {
+  if (this.Compiler) this.Compiler.prototype.options = { ...this.Compiler.prototype.options, bullet: '-' };
 }
 
 function loadScript(src) {
@@ -95,10 +139,14 @@ async function start() {
   }
   registerWidgets(CMS);
   CMS.registerEditorComponent(imageComponent(config.image_max_bytes));
+  CMS.registerRemarkPlugin(dashLists);
+  // Decap's own code block, under a Finnish name.
+  CMS.registerEditorComponent({ id: 'code-block', label: 'Koodilohko', widget: 'code', type: 'code-block' });
   registerPreviews(CMS, config);
   if (options.previewStyle) CMS.registerPreviewStyle(options.previewStyle);
   CMS.registerEventListener({ name: 'preSave', handler: beforeSave });
   document.body.prepend(brandHeader(config.site_name));
+  watchCounts(countWords(config.collections));
   CMS.init({ config });
 }
 

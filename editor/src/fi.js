@@ -49,7 +49,7 @@ const fi = {
       viewAs: 'Näytä',
       viewAsList: 'Luettelona',
       viewAsGrid: 'Ruudukkona',
-      newButton: '＋ %{collectionLabel}',
+      newButton: '+ %{collectionLabel}',
       newButtonAriaLabel: 'Luo uusi: %{collectionLabel}',
       ascending: 'Nousevasti',
       descending: 'Laskevasti',
@@ -110,7 +110,7 @@ const fi = {
     editor: {
       onLeavePage: 'Haluatko varmasti poistua tältä sivulta?',
       onUpdatingWithUnsavedChanges: 'Muutokset on tallentamatta: tallenna ennen tilan vaihtamista.',
-      onPublishingNotReady: 'Vaihda tilaksi ”Valmis” ennen julkaisemista.',
+      onPublishingNotReady: 'Vaihda tilaksi ”Valmis julkaistavaksi” ennen julkaisemista.',
       onPublishingWithUnsavedChanges: 'Muutokset on tallentamatta: tallenna ennen julkaisemista.',
       onPublishing: 'Julkaistaanko tämä?',
       onUnpublishing: 'Perutaanko tämän julkaisu?',
@@ -160,22 +160,22 @@ const fi = {
       saving: 'Tallennetaan…',
       save: 'Tallenna',
       statusInfoTooltipDraft:
-        'Tila on luonnos. Kun se on valmis tarkastettavaksi, vaihda tilaksi ”Tarkastettavana”.',
+        'Tila on luonnos. Kun teksti on valmis tarkistettavaksi, vaihda tilaksi ”Tarkistettavana”.',
       statusInfoTooltipInReview:
-        'Tarkastettavana: sinun ei tarvitse tehdä mitään. Voit silti jatkaa muokkaamista.',
+        'Tarkistettavana: toinen kirjoittaja katsoo tekstin ja esikatselun. Voit silti jatkaa muokkaamista.',
       deleting: 'Poistetaan…',
       updating: 'Päivitetään…',
-      status: 'Tila: %{status}',
+      status: 'Vaihe: %{status}',
       backCollection: ' Kohteessa %{collectionLabel}',
       unsavedChanges: 'Tallentamattomia muutoksia',
       changesSaved: 'Muutokset tallennettu',
       draft: 'Luonnos',
-      inReview: 'Tarkastettavana',
-      ready: 'Valmis',
+      inReview: 'Tarkistettavana',
+      ready: 'Valmis julkaistavaksi',
       publishNow: 'Julkaise nyt',
-      deployPreviewPendingButtonLabel: 'Tarkista esikatselu',
-      deployPreviewButtonLabel: 'Näytä esikatselu',
-      deployButtonLabel: 'Näytä sivustolla',
+      deployPreviewPendingButtonLabel: 'Onko esikatselu valmis?',
+      deployPreviewButtonLabel: 'Katso esikatselu',
+      deployButtonLabel: 'Katso sivustolla',
     },
     editorWidgets: {
       markdown: {
@@ -236,7 +236,7 @@ const fi = {
       datetime: {
         now: 'Nyt',
         clear: 'Tyhjennä',
-        setToNow: 'Aseta %{fieldLabel} tähän hetkeen',
+        setToNow: 'Aseta nykyinen aika',
       },
       list: {
         add: 'Lisää %{item}',
@@ -259,7 +259,7 @@ const fi = {
     },
     mediaLibrary: {
       onDelete: 'Poistetaanko valitut tiedostot?',
-      fileTooLarge: 'Tiedosto on liian suuri.\nSuurin sallittu koko on %{size} kt: pienennä kuva ennen lisäämistä.',
+      fileTooLarge: 'Tiedosto on liian suuri.\nSuurin sallittu koko on %{size} kt (1000 kt = 1 Mt): pienennä tiedosto ennen lisäämistä.',
     },
     mediaLibraryModal: {
       loading: 'Ladataan…',
@@ -334,7 +334,7 @@ const fi = {
       workflowHeading: 'Työnkulku',
       newPost: 'Uusi kirjoitus',
       description:
-        '%{smart_count} odottaa tarkastusta, %{readyCount} valmiina julkaistavaksi. |||| %{smart_count} odottaa tarkastusta, %{readyCount} valmiina julkaistavaksi. ',
+        '%{smart_count} odottaa tarkistusta, %{readyCount} valmiina julkaistavaksi. |||| %{smart_count} odottaa tarkistusta, %{readyCount} valmiina julkaistavaksi. ',
       dateFormat: 'D.M.',
     },
     workflowCard: {
@@ -349,11 +349,11 @@ const fi = {
     workflowList: {
       onDeleteEntry: 'Poistetaanko tämä?',
       onPublishingNotReadyEntry:
-        'Vain valmiiksi merkityt voi julkaista. Vedä kortti Valmis-sarakkeeseen.',
+        'Vain valmiiksi merkityt voi julkaista. Vedä kortti sarakkeeseen Valmis julkaistavaksi.',
       onPublishEntry: 'Julkaistaanko tämä?',
-      draftHeader: 'Luonnokset',
-      inReviewHeader: 'Tarkastettavana',
-      readyHeader: 'Valmiit',
+      draftHeader: 'Luonnos',
+      inReviewHeader: 'Tarkistettavana',
+      readyHeader: 'Valmis julkaistavaksi',
       currentEntries: '%{smart_count} kpl |||| %{smart_count} kpl',
     },
   },

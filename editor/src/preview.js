@@ -4,9 +4,11 @@ import { isListField } from './pelican-format.js';
 
 const NOT_FACTS = new Set(['Title', 'Summary', 'Slug', 'Uid', 'Id', 'body']);
 
-function text(value) {
+// A value as the form shows it: a choice by its Finnish label ("julkaistu", not "published").
+export function text(value, field = {}) {
   if (value && typeof value.toJS === 'function') value = value.toJS();
-  return Array.isArray(value) ? value.join(', ') : String(value ?? '');
+  const label = item => (field.options || []).find(option => option.value === item)?.label ?? item;
+  return Array.isArray(value) ? value.map(label).join(', ') : String(label(value) ?? '');
 }
 
 function previewTemplate(collection) {
@@ -18,7 +20,7 @@ function previewTemplate(collection) {
       const data = entry.get('data');
       const rows = [];
       for (const field of facts) {
-        const value = text(data.get(field.name));
+        const value = text(data.get(field.name), field);
         if (value) rows.push(h('dt', { key: `t-${field.name}` }, field.label), h('dd', { key: `d-${field.name}` }, value));
       }
       const summary = text(data.get('Summary'));

@@ -1,6 +1,7 @@
 // Fields the editor fills in itself, shown read-only: a new entry's slug (as
-// `.venv/bin/python tasks.py new-post` makes it from the title), an event's permanent Uid and a
-// members' item's opaque Id. An existing entry keeps what its file has.
+// `.venv/bin/python tasks.py new-post` makes it from the title, made free), an event's
+// permanent Uid and a members' item's opaque Id. An existing entry keeps what its file
+// has. And the date, typed in the form the file has.
 import { randomHex, slugify } from './slug.js';
 
 function readOnlyInput(props, hintId) {
@@ -15,10 +16,11 @@ function readOnlyInput(props, hintId) {
   });
 }
 
+// A new entry (a copy of another one too) gets a value of its own.
 function generatedControl(make) {
   return window.createClass({
     componentDidMount() {
-      if (!this.props.value) this.props.onChange(make());
+      if (!this.props.value || this.props.getEntry().get('newRecord')) this.props.onChange(make());
     },
     render() {
       return readOnlyInput(this.props);
@@ -26,11 +28,36 @@ function generatedControl(make) {
   });
 }
 
+// The first of `base`, `base-2`, `base-3` … that no entry has.
+export function freeSlug(base, taken) {
+  if (!base || !taken.has(base)) return base;
+  let n = 2;
+  while (taken.has(`${base}-${n}`)) n += 1;
+  return `${base}-${n}`;
+}
+
+// How each collection's slugs in use are looked up, set by its slug field: Decap's own
+// search over the collection's entries (the relation widget's), so the same with
+// decap-server and GitHub. The build still checks every address when it is published.
+const slugLookups = new Map();
+
+export async function freeSlugFor(collectionName, title) {
+  const base = slugify(title);
+  const lookup = slugLookups.get(collectionName);
+  return lookup && base ? freeSlug(base, await lookup(base)) : base;
+}
+
 // Decap re-renders a control only when its own value changes: the slug
 // control looks at the title while the entry is new (editor.js sets the slug
 // once more when saving).
 const SlugControl = () => window.createClass({
   componentDidMount() {
+    const { query, clearSearch, forID, collection } = this.props;
+    slugLookups.set(collection.get('name'), async base => {
+      clearSearch(); // Decap keeps a search's answer for 10 s: an entry saved since then counts
+      const found = await query(forID, collection.get('name'), ['Slug'], base);
+      return new Set((found?.payload?.hits || []).map(hit => hit.data?.Slug).filter(Boolean));
+    });
     this.follow();
     this.timer = setInterval(() => this.follow(), 300);
   },
@@ -38,17 +65,44 @@ const SlugControl = () => window.createClass({
     clearInterval(this.timer);
   },
   follow() {
-    const { getEntry, field, value, onChange } = this.props;
+    const { getEntry, field, collection, onChange } = this.props;
     const entry = getEntry();
     if (!entry.get('newRecord')) {
       clearInterval(this.timer);
       return;
     }
-    const slug = slugify(entry.getIn(['data', field.get('from', 'Title')]) || '');
-    if (slug !== (value || '')) onChange(slug);
+    const title = entry.getIn(['data', field.get('from', 'Title')]) || '';
+    if (title === this.title) return;
+    this.title = title;
+    // The title's slug at once (the field is required), then the free one.
+    if (slugify(title) !== (this.props.value || '')) onChange(slugify(title));
+    freeSlugFor(collection.get('name'), title).then(slug => {
+      if (this.title === title && slug !== (this.props.value || '')) onChange(slug);
+    });
   },
   render() {
     return readOnlyInput(this.props);
+  },
+});
+
+// Today as the file writes a date (tasks.py new-post: the local date).
+export function today(now = new Date()) {
+  const pad = number => String(number).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+const DateControl = () => window.createClass({
+  componentDidMount() {
+    if (!this.props.value && this.props.getEntry().get('newRecord')) this.props.onChange(today());
+  },
+  render() {
+    const { h } = window;
+    const { forID, classNameWrapper, value, onChange, setActiveStyle, setInactiveStyle } = this.props;
+    return h('input', {
+      type: 'text', id: forID, className: classNameWrapper, value: value || '', inputMode: 'numeric',
+      autoComplete: 'off', placeholder: '2021-01-05', onFocus: setActiveStyle, onBlur: setInactiveStyle,
+      onChange: event => onChange(event.target.value.trim()),
+    });
   },
 });
 
@@ -56,4 +110,5 @@ export function registerWidgets(CMS) {
   CMS.registerWidget('kl-slug', SlugControl());
   CMS.registerWidget('kl-uuid', generatedControl(() => crypto.randomUUID()));
   CMS.registerWidget('kl-token', generatedControl(() => randomHex(16)));
+  CMS.registerWidget('kl-date', DateControl());
 }

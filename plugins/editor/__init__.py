@@ -41,12 +41,14 @@ BUNDLE = "decap-cms.js"
 REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 # Where the sign-in starts when the site is on Cloudflare Pages: functions/api/auth.js.
 PAGES_LOGIN = "/api/auth"
+# Where the editor is, under the site's address (the preview server knows it by this).
+EDITOR_URL = "admin/"
 
 
 def default_settings(environ) -> dict:
     """The editor's settings and their defaults, in one place."""
     return {
-        "EDITOR_URL": "admin/",
+        "EDITOR_URL": EDITOR_URL,
         # owner/name on GitHub; GitHub Actions sets GITHUB_REPOSITORY for its builds.
         "EDITOR_GITHUB_REPO": environ.get("EDITOR_GITHUB_REPO") or environ.get("GITHUB_REPOSITORY", ""),
         "EDITOR_BRANCH": environ.get("EDITOR_BRANCH", "main"),
@@ -54,8 +56,8 @@ def default_settings(environ) -> dict:
         # origin (Cloudflare Pages, DEPLOY_TARGET=cloudflare) or a Worker's https address.
         "EDITOR_AUTH_URL": environ.get("EDITOR_AUTH_URL")
         or (PAGES_LOGIN if environ.get("DEPLOY_TARGET") == "cloudflare" else ""),
-        # decap-server on the writer's own machine (npx decap-server in editor/).
-        "EDITOR_LOCAL_PROXY": "http://localhost:8081/api/v1",
+        # decap-server on the writer's own machine (`make muokkain` sets its port).
+        "EDITOR_LOCAL_PROXY": environ.get("EDITOR_LOCAL_PROXY", "http://localhost:8081/api/v1"),
         # The content folder as a path inside the repository.
         "EDITOR_CONTENT_FOLDER": "content",
     }
@@ -90,20 +92,25 @@ def login_endpoint(settings) -> tuple[str, str] | None:
     return f"{parts.scheme}://{parts.netloc}", parts.path.strip("/") or "auth"
 
 
+# The history's words for what the editor saved, on GitHub and with decap-server alike.
+COMMIT_MESSAGES = {"create": "Uusi: {{collection}} ”{{slug}}”",
+                   "update": "Muokattu: {{collection}} ”{{slug}}”",
+                   "delete": "Poistettu: {{collection}} ”{{slug}}”",
+                   "uploadMedia": "Lisätty tiedosto {{path}}",
+                   "deleteMedia": "Poistettu tiedosto {{path}}"}
+
+
 def backend(settings) -> dict:
     """Where the editor saves: GitHub when a repository is set, else decap-server on this machine."""
     if settings["EDITOR_GITHUB_REPO"]:
         spec = {"name": "github", "repo": settings["EDITOR_GITHUB_REPO"], "branch": settings["EDITOR_BRANCH"],
-                "commit_messages": {"create": "Uusi: {{collection}} ”{{slug}}”",
-                                    "update": "Muokattu: {{collection}} ”{{slug}}”",
-                                    "delete": "Poistettu: {{collection}} ”{{slug}}”",
-                                    "uploadMedia": "Lisätty tiedosto {{path}}",
-                                    "deleteMedia": "Poistettu tiedosto {{path}}"}}
+                "commit_messages": COMMIT_MESSAGES}
         login = login_endpoint(settings)
         if login:
             spec["base_url"], spec["auth_endpoint"] = login
         return spec
-    return {"name": "proxy", "proxy_url": settings["EDITOR_LOCAL_PROXY"], "branch": settings["EDITOR_BRANCH"]}
+    return {"name": "proxy", "proxy_url": settings["EDITOR_LOCAL_PROXY"], "branch": settings["EDITOR_BRANCH"],
+            "commit_messages": COMMIT_MESSAGES}
 
 
 def admin_headers(settings) -> dict[str, str]:

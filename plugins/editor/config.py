@@ -41,7 +41,9 @@ HINTS = {
     "Id": "Luodaan itsestään: sivun salattu osoite jäsenalueella.",
     "Summary": "Yksi tai kaksi virkettä: näkyy listauksissa, syötteissä ja hakukoneissa.",
     "Tags": "Erota aiheet pilkulla.",
-    "Status": "Luonnos näkyy vain esikatselussa; julkaistu sivustolla.",
+    "Status": "Julkaistu näkyy sivustolla, kun kirjoitus on julkaistu työnkulussa; "
+              "luonnos ei näy listoissa eikä syötteissä.",
+    "Date": "Muodossa vuosi-kuukausi-päivä, esimerkiksi 2021-01-05.",
     "Host": "Jäsenoppilaitoksen osoitenimi, esimerkiksi lahden-konservatorio.",
     "Previous-When": "Siirretyn tapahtuman alkuperäinen ajankohta. " + FORMS_HELP,
     "Attachments": "Liitteet salataan jäsenalueelle. Ne tallennetaan kansioon content/members/tiedostot/.",
@@ -50,9 +52,10 @@ HINTS = {
 }
 CHOICE_LABELS = {("Status", "draft"): "luonnos", ("Status", "published"): "julkaistu"}
 # What `.venv/bin/python tasks.py new-post`, `new-event`, `new-bulletin` and `new-material` write into a
-# new file (tests/test_editor.py compares these with tasks.py).
+# new file (tests/test_editor.py compares these with tasks.py), but a post's Status: in the
+# editor the workflow is the draft stage, and what it publishes is meant to be seen.
 NEW_FILE_VALUES = {
-    "posts": {"Author": "Konservatorioliiton toimisto", "Status": "draft"},
+    "posts": {"Author": "Konservatorioliiton toimisto", "Status": "published"},
     "events": {"Status": "suunniteltu", "Audience": "julkinen"},  # event_calendar.events.DEFAULT_STATUS
     "bulletins": {"Groups": ["jasenet"]},
     "materials": {"Groups": ["jasenet"]},
@@ -80,6 +83,10 @@ class Collection:
     nested: bool = False
     media: str | None = None  # members' files: their own folder, never content/images
     body_images: bool = True
+    order: str = "Title"  # the list's first order: a field, "-" first for the newest first
+    # A collection of pages in one language (plugins/languages): its code, and whether
+    # it is the site's own language (whose files have no Lang line).
+    lang: tuple[str, bool] | None = None
 
 
 def common_fields(content_class, schema: tuple[Field, ...]) -> tuple[Field, ...]:
@@ -123,25 +130,39 @@ def collections(settings: Mapping) -> list[Collection]:
         Collection("posts", "Ajankohtaista", "kirjoitus", posts,
                    post_schema(settings.get("ALLOWED_CATEGORIES", ())),
                    file_name="{{fields.Date}}-{{fields.Slug}}",
-                   summary="{{fields.Date}} – {{fields.Title}}"),
+                   summary="{{fields.Date}} – {{fields.Title}}", order="-Date"),
         Collection("events", "Tapahtumat", "tapahtuma", events,
                    content_schema(Event, settings, f"{path}/{events}/uusi.md"),
-                   summary="{{fields.When}} – {{fields.Title}}"),
+                   summary="{{fields.When}} – {{fields.Title}}", order="-When"),
         Collection("bulletins", "Jäsentiedotteet", "jäsentiedote", bulletins,
                    content_schema(MemberItem, settings, f"{path}/{bulletins}/uusi.md"),
                    file_name="{{fields.Date}}-{{fields.Slug}}", summary="{{fields.Date}} – {{fields.Title}}",
-                   media=f"{members}/{MEMBERS_FILES}", body_images=False),
+                   media=f"{members}/{MEMBERS_FILES}", body_images=False, order="-Date"),
         Collection("materials", "Jäsenmateriaalit", "jäsenmateriaali", materials,
                    content_schema(MemberItem, settings, f"{path}/{materials}/uusi.md"),
                    file_name="{{fields.Date}}-{{fields.Slug}}", summary="{{fields.Date}} – {{fields.Title}}",
-                   media=f"{members}/{MEMBERS_FILES}", body_images=False),
-        Collection("pages", "Sivut", "sivu", settings.get("PAGE_PATHS", ["pages"])[0], PAGE_SCHEMA,
-                   create=False, nested=True),
+                   media=f"{members}/{MEMBERS_FILES}", body_images=False, order="-Date"),
+        *page_collections(settings),
         Collection("directory", "Jäsenoppilaitokset", "jäsenoppilaitos", directory,
                    content_schema(Institution, settings, f"{path}/{directory}/uusi.md"), create=False),
         Collection("channels", "Viestintäkanavat", "kanava", channels,
                    content_schema(Channel, settings, f"{path}/{channels}/uusi.md")),
     ]
+
+
+def page_collections(settings: Mapping) -> list[Collection]:
+    """The pages, one collection per language: the site's own language in its
+    folders of sections, each translation language in its own subfolder."""
+    from languages.settings import languages
+
+    pages = settings.get("PAGE_PATHS", ["pages"])[0]
+    site_lang, *others = names = languages(settings)
+    in_sections = dict(create=False, summary="{{fields.Slug}} – {{fields.Title}}", order="Slug")
+    return [Collection("pages", "Sivut", "sivu", pages, PAGE_SCHEMA, nested=True, lang=(site_lang, True),
+                       **in_sections)] + [
+        Collection(f"pages-{lang}", f"Sivut – {names[lang].get('name', lang)}", "sivu",
+                   f"{pages}/{lang}", PAGE_SCHEMA, lang=(lang, False), **in_sections)
+        for lang in others]
 
 
 def _hint(field: Field) -> str | None:
@@ -168,9 +189,8 @@ def decap_field(field: Field, collection: Collection) -> dict:
     elif kind == "int":
         spec.update(widget="number", value_type="int")
     elif kind == "date":
-        spec.update(widget="datetime", format="YYYY-MM-DD", date_format="D.M.YYYY", time_format=False,
-                    default="{{now}}",
-                    pattern=[DATE_PATTERN, "Kirjoita päivämäärä muodossa 2021-01-05."])
+        # Typed as it is written in the file (a browser's date input shows its own locale's form).
+        spec.update(widget="kl-date", pattern=[DATE_PATTERN, "Kirjoita päivämäärä muodossa 2021-01-05."])
     elif kind == "slug":
         spec.update(widget="kl-slug", pattern=[SLUG_PATTERN, "Osoitteessa saa olla vain a–z, 0–9 ja -."])
     elif kind == "uuid":
@@ -194,7 +214,9 @@ def decap_field(field: Field, collection: Collection) -> dict:
         if field.name == "File":
             spec.update(file_widget)
         else:
-            spec.update(widget="list", field={"name": "tiedosto", "label": "Liite", **file_widget})
+            # Decap counts "1 liite", "2 liitteet": editor.js writes the number's partitive.
+            spec.update(widget="list", label_singular="Liite", count_label="liitettä",
+                        field={"name": "tiedosto", "label": "Liite", **file_widget})
     if collection.media and field.name == "Slug":
         spec["file_name_only"] = True  # the file name, as tasks.py writes it; no Slug line
     value = NEW_FILE_VALUES.get(collection.name, {}).get(field.name)
@@ -203,12 +225,29 @@ def decap_field(field: Field, collection: Collection) -> dict:
     return spec
 
 
+def language_field(lang: str) -> dict:
+    """The Lang of the site's own language's pages: their files have none, so the
+    editor's format reads it as that language and never writes it."""
+    return {"name": "Lang", "label": "Kieli", "widget": "hidden", "required": False, "implied": lang}
+
+
+def list_order(collection: Collection) -> list:
+    """The fields a list can be sorted by, the collection's first order first."""
+    first = collection.order.lstrip("-")
+    names = [f.name for f in collection.schema if f.name in ("Title", "Date", "When", "Slug")]
+    return [{"field": first, "default_sort": "desc" if collection.order.startswith("-") else "asc"}] + [
+        name for name in names if name != first]
+
+
 def decap_collection(collection: Collection, content_folder: str) -> dict:
     folder = str(PurePosixPath(content_folder) / collection.folder)
     body = {"name": "body", "label": LABELS["body"], "widget": "markdown", "required": False,
             "modes": ["rich_text", "raw"]}
     if not collection.body_images:
         body["editor_components"] = []  # images would be published unencrypted
+    fields = [decap_field(field, collection) for field in collection.schema]
+    if collection.lang and collection.lang[1]:
+        fields.insert([f["name"] for f in fields].index("Slug") + 1, language_field(collection.lang[0]))
     spec = {
         "name": collection.name,
         "label": collection.label,
@@ -218,14 +257,22 @@ def decap_collection(collection: Collection, content_folder: str) -> dict:
         "format": f"pelican-{collection.name}",
         "identifier_field": "Title",
         "create": collection.create,
-        "delete": False,
+        # A mistake can be deleted; the build stops at a link to what is gone.
+        "delete": True,
         "slug": collection.file_name,
         "summary": collection.summary,
-        "sortable_fields": [f.name for f in collection.schema if f.name in ("Title", "Date")],
-        "fields": [decap_field(field, collection) for field in collection.schema] + [body],
+        "sortable_fields": list_order(collection),
+        "fields": fields + [body],
     }
     if collection.nested:
-        spec["nested"] = {"depth": 5}  # the folders of sections: liitto/hallinto.md
+        # The folders of sections (liitto/hallinto.md), each named by its folder: the
+        # section's own page is beside its folder (liitto.md), not in it.
+        spec["nested"] = {"depth": 5, "subfolders": False}
+    if collection.lang:
+        # Translations are in the language's subfolder (plugins/languages): the site's
+        # language's collection shows only its own pages.
+        spec["filter"] = {"field": "Lang", "value": collection.lang[0]}
+        spec["view_groups"] = [{"label": "Osio", "field": "Slug", "pattern": "^[a-z0-9_-]+"}]
     if collection.media:
         spec["media_folder"] = "/" + str(PurePosixPath(content_folder) / collection.media)
         spec["public_folder"] = MEMBERS_FILES
@@ -239,6 +286,9 @@ def editor_config(settings: Mapping, backend: Mapping, max_image_bytes: int) -> 
     return {
         "load_config_file": False,
         "locale": "fi",
+        # Drafts, review and publishing: each draft is a pull request on GitHub (a
+        # branch of its own with decap-server's git mode); Julkaise merges it.
+        "publish_mode": "editorial_workflow",
         "backend": dict(backend),
         "local_backend": {"url": settings["EDITOR_LOCAL_PROXY"]},
         "site_name": settings["SITENAME"],  # editor.js: the sign-in screen's heading

@@ -8,6 +8,9 @@ every page it serves starts with the problems (file, field, problem, fix, in
 Finnish) over the last good build; before any build has succeeded, every
 address shows them. Unknown addresses get the site's own ``404.html``. Every
 line it prints is Finnish: no request log.
+
+The editor's page (/admin/) is never reloaded, which would lose a writer's
+unsaved text: it shows the problems in a panel of its own, kept up to date.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from editor import EDITOR_URL
 from sitecore.problems import Problem, last_problems
 
 # The preview's own files, under a path the site never uses. Served as files
@@ -81,27 +85,35 @@ class Preview:
         return last_problems(self.output)
 
 
-def banner(problems: list[Problem], root: Path, has_site: bool) -> str:
-    """The problems as HTML, in Finnish, for the top of every page."""
-    count = len(problems)
+def lead(count: int, has_site: bool) -> str:
+    """What a build's problems mean for the preview, in Finnish."""
     noun = "virhe" if count == 1 else "virhettä"
     if has_site:
-        lead = (f"Sivuston kokoaminen epäonnistui: {count} {noun}. Esikatselussa näkyy "
+        return (f"Sivuston kokoaminen epäonnistui: {count} {noun}. Esikatselussa näkyy "
                 "edellinen toimiva versio. Korjaa virheet ja tallenna: sivu päivittyy itsestään.")
-    else:
-        lead = (f"Sivustoa ei voitu koota: {count} {noun}. Korjaa virheet ja tallenna: "
-                "sivu päivittyy itsestään.")
+    return f"Sivustoa ei voitu koota: {count} {noun}. Korjaa virheet ja tallenna: sivu päivittyy itsestään."
+
+
+def problem_rows(problems: list[Problem], root: Path) -> list[list[tuple[str, str]]]:
+    """Each problem as (name, value) rows: file, field, problem, fix."""
     items = []
     for problem in sorted(problems, key=lambda p: (p.source, p.field)):
         rows = [("Tiedosto", problem.relative_source(str(root)) or "(tiedosto ei tiedossa)")]
         if problem.field:
             rows.append(("Kenttä", problem.field))
-        rows += [("Ongelma", problem.message), ("Korjaus", problem.fix)]
+        items.append(rows + [("Ongelma", problem.message), ("Korjaus", problem.fix)])
+    return items
+
+
+def banner(problems: list[Problem], root: Path, has_site: bool) -> str:
+    """The problems as HTML, in Finnish, for the top of every page."""
+    items = []
+    for rows in problem_rows(problems, root):
         cells = "".join(f"<dt>{name}</dt><dd>{html.escape(value)}</dd>" for name, value in rows)
         items.append(f"<li><dl>{cells}</dl></li>")
     return (f'<section id="esikatselu-virheet" class="esikatselu-virheet" role="alert" '
             f'aria-labelledby="esikatselu-virheet-otsikko">'
-            f'<h2 id="esikatselu-virheet-otsikko">{html.escape(lead)}</h2>'
+            f'<h2 id="esikatselu-virheet-otsikko">{html.escape(lead(len(problems), has_site))}</h2>'
             f'<ol>{"".join(items)}</ol></section>')
 
 
@@ -158,16 +170,25 @@ class Handler(SimpleHTTPRequestHandler):
             self.send_header("Location", path + "/")
             self.send_header("Content-Length", "0")
             return self.end_headers()
-        if kind.startswith("text/html"):
+        if kind.startswith("text/html") and self._is_editor(path):
+            head = f'<link rel="stylesheet" href="{OWN}virheet.css">'
+            body = inject(body.decode("utf-8"), "", head,
+                          f'<script src="{OWN}virhepaneeli.js"></script>').encode("utf-8")
+        elif kind.startswith("text/html"):
             tail = (f'<script src="{OWN}paivita.js" data-versio="{self.preview.generation}" '
                     f'data-tiiviste="{fingerprint(body)}"></script>')
             body = inject(body.decode("utf-8"), "", "", tail).encode("utf-8")
         self._send(status, body, kind, send_body)
 
+    def _is_editor(self, path: str) -> bool:
+        return path in ("/" + EDITOR_URL, "/" + EDITOR_URL + "index.html") and \
+            (self.preview.output / EDITOR_URL / "index.html").is_file()
+
     def _resolve(self, path: str) -> tuple[HTTPStatus, bytes, str]:
         """What the preview shows at ``path`` now (status, bytes, type), before the
         reload script: the page, or the site's 404, with the last build's problems on top."""
-        problems = self.preview.problems()
+        # The editor shows the problems in its own panel (virhepaneeli.js), not over its page.
+        problems = [] if self._is_editor(path) else self.preview.problems()
         has_site = (self.preview.output / "index.html").is_file()
         if not has_site:
             return self._page(HTTPStatus.SERVICE_UNAVAILABLE, ERROR_PAGE, problems, has_site)
@@ -200,6 +221,8 @@ class Handler(SimpleHTTPRequestHandler):
     def _own(self, name: str, query: dict[str, list[str]], send_body: bool) -> None:
         if name == "tila":
             return self._state(query, send_body)
+        if name == "virheet":
+            return self._problems(query, send_body)
         file = ASSETS / name
         if "/" in name or not file.is_file():
             return self._send(HTTPStatus.NOT_FOUND, b"", "text/plain", send_body)
@@ -232,6 +255,18 @@ class Handler(SimpleHTTPRequestHandler):
                 if state["muuttui"]:
                     break
         self._send(HTTPStatus.OK, json.dumps(state).encode(), "application/json", send_body)
+        self.preview.answered()
+
+    def _problems(self, query: dict[str, list[str]], send_body: bool) -> None:
+        """The editor's panel asks for the problems: with ``versio`` (the build it
+        knows of) the answer waits for a later build, like the state request."""
+        seen = query.get("versio", [""])[0]
+        generation = (self.preview.generation_after(int(seen), LONG_POLL_SECONDS) if seen.isdigit()
+                      else self.preview.generation)
+        problems = self.preview.problems()
+        state = {"versio": generation, "otsikko": lead(len(problems), has_site=True) if problems else "",
+                 "virheet": problem_rows(problems, self.preview.root)}
+        self._send(HTTPStatus.OK, json.dumps(state, ensure_ascii=False).encode(), "application/json", send_body)
         self.preview.answered()
 
     def _send(self, status, body: bytes, kind: str, send_body: bool) -> None:
