@@ -214,6 +214,19 @@ def test_site_facts_come_from_settings():
         "https://esikatselu.a.fi")
 
 
+def test_today_is_the_sites_date_not_the_machines():
+    import datetime as dt
+
+    from sitecore.site import site_today
+
+    helsinki = {"TIMEZONE": "Europe/Helsinki"}
+    # 22.30 UTC on 5 December is already 6 December in Helsinki (CI runs in UTC).
+    late = dt.datetime(2026, 12, 5, 22, 30, tzinfo=dt.timezone.utc)
+    assert site_today(helsinki, "EVENTS_TODAY", now=late) == dt.date(2026, 12, 6)
+    assert site_today({"TIMEZONE": "UTC"}, "EVENTS_TODAY", now=late) == dt.date(2026, 12, 5)
+    assert site_today({**helsinki, "EVENTS_TODAY": "2021-03-01"}, "EVENTS_TODAY", now=late) == dt.date(2021, 3, 1)
+
+
 def test_is_public_is_the_one_privacy_question():
     from types import SimpleNamespace
 

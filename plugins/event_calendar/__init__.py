@@ -22,7 +22,7 @@ from languages import add_translations, language_versions, languages
 from languages.names import place_name
 from languages.content import TranslatedContentMixin
 from sitecore import Build, Problem, report
-from sitecore.site import absolute_url, language, page_lang, section_url
+from sitecore.site import absolute_url, language, page_lang, section_url, site_today
 
 from . import ics, links
 from .events import ATTENDANCE, KINDS, STATUSES, Event
@@ -72,8 +72,8 @@ class MonthView:
 
 
 def build_today(settings) -> dt.date:
-    fixed = settings.get("EVENTS_TODAY")
-    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+    """Today for the calendar: what is upcoming and what is past (``EVENTS_TODAY`` fixes it)."""
+    return site_today(settings, "EVENTS_TODAY")
 
 
 def split_upcoming(events, today: dt.date):

@@ -11,7 +11,6 @@ events of the other generators are added to the encrypted index.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import mimetypes
@@ -29,11 +28,10 @@ from pelican import signals
 
 from babel_i18n.catalogs import load_translations
 from content_types import Field, TypedContent, TypedContentGenerator
-from event_calendar import build_today
 from event_calendar.when import format_when
 from languages import add_translations, language_versions
 from sitecore import Problem, report
-from sitecore.site import absolute_url, language, section_url
+from sitecore.site import absolute_url, language, section_url, site_today
 
 from . import crypto
 from .passwords import production_passwords, production_salt_key, site_names
@@ -160,9 +158,9 @@ class MembersGenerator(TypedContentGenerator):
             return
         background = ThreadPoolExecutor(max_workers=1)
         self._keyring = background.submit(crypto.make_keyring, self.passwords,
-                                          absolute_url(settings), build_day(settings),
+                                          absolute_url(settings), site_today(settings, "MEMBERS_TODAY"),
                                           rotation_days, kdf, salt_key=salt_key,
-                                          zone=settings.get("TIMEZONE") or "Europe/Helsinki")
+                                          zone=settings["TIMEZONE"])
         background.shutdown(wait=False)
 
     def finalize_context(self):
@@ -195,7 +193,7 @@ class MembersGenerator(TypedContentGenerator):
                                         for f in payload["attachments"]]})
         translations = load_translations(os.path.join(settings["THEME"], "translations"), locale)
 
-        today = build_today(settings)
+        today = site_today(settings, "EVENTS_TODAY")  # the calendar's today
 
         def when_text(when):  # a past event's unknown day is not "to be confirmed"
             return format_when(when, locale, translations.gettext, past=when.last < today)
@@ -278,15 +276,6 @@ class MembersGenerator(TypedContentGenerator):
 def shuffled(envelopes: list) -> list:
     """Envelopes in random order: their position must not tell which group they are for."""
     return secrets.SystemRandom().sample(envelopes, len(envelopes))
-
-
-def build_day(settings) -> dt.date:
-    """The build's date in the site's time zone (MEMBERS_TODAY fixes it for tests)."""
-    if settings.get("MEMBERS_TODAY"):
-        return dt.date.fromisoformat(settings["MEMBERS_TODAY"])
-    from zoneinfo import ZoneInfo
-
-    return dt.datetime.now(ZoneInfo(settings.get("TIMEZONE") or "Europe/Helsinki")).date()
 
 
 def checked_settings(settings) -> tuple[dict | None, int]:

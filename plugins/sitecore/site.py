@@ -10,8 +10,10 @@ One owner per fact: the values come from the settings (pelicanconf.py);
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from .problems import ContentError
 
@@ -74,6 +76,15 @@ def section_url(settings: Mapping, section: str) -> str:
 def language(settings: Mapping) -> str:
     """The site's language (``DEFAULT_LANG``, which Pelican always sets), e.g. "fi"."""
     return settings["DEFAULT_LANG"]
+
+
+def site_today(settings: Mapping, fixed_by: str, now: dt.datetime | None = None) -> dt.date:
+    """The build's date in the site's time zone (``TIMEZONE``), not the machine's:
+    CI runs in UTC, and from midnight to 2–3 a.m. in Helsinki its date is
+    yesterday's. Tests fix it with the setting named ``fixed_by`` (an ISO date)."""
+    if settings.get(fixed_by):
+        return dt.date.fromisoformat(settings[fixed_by])
+    return (now or dt.datetime.now(dt.timezone.utc)).astimezone(ZoneInfo(settings["TIMEZONE"])).date()
 
 
 def page_lang(context: Mapping) -> str:
