@@ -191,6 +191,8 @@ BAD_DIRECTORY = {
                       "ei ole kelvollinen sähköpostiosoite"),
     "coordinates-outside-finland": ("directory/a.md", institution(coordinates="24.94, 60.17"),
                                     "Coordinates", "eivät ole Suomessa"),
+    "unknown-coordinates-precision": ("directory/a.md", institution(**{"coordinates-precision": "kaupunginosa"}),
+                                      "Coordinates-Precision", "tuntematon arvo \"kaupunginosa\""),
     "source-without-scheme": ("directory/a.md", institution(sources="https://esimerkki.fi/, esimerkki.fi/historia"),
                               "Sources", "osoitteesta \"esimerkki.fi/historia\" puuttuu alku https://"),
     "unknown-audience": ("channels/a.md", channel(audience="kaikki"), "Audience",
@@ -227,6 +229,51 @@ def test_bad_directory_and_channel_content(tiny_site, case):
     problems = problems_of(tiny_site, {path: text, f"{folder}/hyva.md": good}, PLUGIN_OF_FOLDER[folder])
     assert [(source, name) for source, name, _ in problems] == [(path, field)]
     assert message in problems[0][2].message
+
+
+@pytest.mark.plugin
+def test_unknown_coordinates_precision_names_the_values_to_use(tiny_site):
+    problems = problems_of(tiny_site, {"directory/a.md": institution(**{"coordinates-precision": "city"})},
+                           "member_directory")
+    [(source, name, problem)] = problems
+    assert (source, name) == ("directory/a.md", "Coordinates-Precision")
+    assert problem.message == "tuntematon arvo \"city\"." and "rakennus, kaupunki" in problem.fix
+
+
+@pytest.mark.plugin
+def test_a_city_level_point_is_drawn_and_named_as_the_city(tiny_site):
+    """Without a source for the building, the point is the city's: the map draws it hollow and its
+    name, the institution page's map and directory.json say it is the city, not the building."""
+    tiny_site.write("directory/kaupunki.md", institution("Kaupungin opisto", slug="kaupungin-opisto",
+                                                         **{"coordinates-precision": "kaupunki"}))
+    tiny_site.write("directory/talo.md", institution("Talon opisto", slug="talon-opisto",
+                                                     coordinates="60.98299, 25.64946", city="Lahti",
+                                                     region="Päijät-Häme"))
+    theme = tiny_site.theme("institution", institution="{{ institution.map_svg }}",
+                            directory='{{ directory.pins | map_svg("Jäsenet kartalla") }}')
+    result = tiny_site.build("member_directory", THEME=theme, **TYPE_SETTINGS)
+    assert result.ok, result.problems
+
+    links = {a["href"].rstrip("/").rsplit("/", 1)[-1]: a for a in
+             BeautifulSoup(tiny_site.read("jasenet/index.html"), "html.parser").find("svg", class_="map")("a")}
+    city, building = links["kaupungin-opisto"], links["talon-opisto"]
+    assert city["aria-label"] == "Kaupungin opisto, Helsinki (karttapiste: kunta, ei rakennus)"
+    assert city.find("title").get_text() == city["aria-label"]
+    assert "map__pin--city" in city.find("circle")["class"]
+    assert building["aria-label"] == "Talon opisto, Lahti"
+    assert "map__pin--city" not in building.find("circle")["class"]
+
+    own = BeautifulSoup(tiny_site.read("jasenet/kaupungin-opisto/index.html"), "html.parser").find("svg")
+    assert own["aria-label"].endswith("(karttapiste: kunta, ei rakennus)")
+    assert own.find("circle", class_="map__pin--current")["class"] == ["map__pin", "map__pin--current",
+                                                                       "map__pin--city"]
+    other = BeautifulSoup(tiny_site.read("jasenet/talon-opisto/index.html"), "html.parser").find("svg")
+    assert "karttapiste" not in other["aria-label"]
+    assert other.find("circle", class_="map__pin--current")["class"] == ["map__pin", "map__pin--current"]
+
+    data = {r["slug"]: r["coordinates"] for r in json.loads(tiny_site.read("directory.json"))["institutions"]}
+    assert data == {"kaupungin-opisto": {"lat": 60.17, "lon": 24.94, "precision": "kaupunki"},
+                    "talon-opisto": {"lat": 60.98299, "lon": 25.64946, "precision": "rakennus"}}
 
 
 @pytest.mark.plugin

@@ -31,6 +31,7 @@ LABELS = {
     "Attachments": "Liitteet", "File": "Tiedosto", "Link": "Linkki", "Order": "Järjestys",
     "Organiser": "Koulutuksen järjestäjä", "City": "Kunta", "Region": "Maakunta",
     "Offers": "Koulutusalat", "Language": "Opetuskieli", "Coordinates": "Koordinaatit",
+    "Coordinates-Precision": "Koordinaattien tarkkuus",
     "Website": "Verkkosivusto", "Email": "Sähköposti", "Phone": "Puhelin", "Address": "Käyntiosoite",
     "Nav": "Järjestys valikossa", "Footer": "Järjestys alatunnisteessa", "Template": "Sivupohja",
     "Url": "Url", "Save_as": "Save_as", "Source": "Lähde", "Sources": "Lähteet",

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass, field
 
 from pelican import signals
 
+from babel_i18n.catalogs import load_translations
 from content_types import TypedContentGenerator
 from content_types.schema import sources_of
 from languages import add_translations, language_versions, languages, localised_url
@@ -21,7 +23,7 @@ from languages.names import place_name
 from sitecore import Problem, report
 from sitecore.site import absolute_url, language, section_url
 
-from .institutions import OFFERING_NAMES, OFFERINGS, REGIONS, Institution, mentions, region_slug
+from .institutions import CITY_POINT, OFFERING_NAMES, OFFERINGS, REGIONS, Institution, mentions, region_slug
 from .mapping import Pin, render_map
 from .sorting import finnish_sort_key
 
@@ -79,7 +81,8 @@ class DirectoryGenerator(TranslatedContentMixin, TypedContentGenerator):
                 version.offering_listings = [directory["by_key"][o] for o in item.fields["offers"]]
                 version.map_svg = render_map(
                     [self._pin(other, lang, current=other is item, linked=False) for other in institutions],
-                    f"{item.title}: {place_name(item.fields['city'], lang)}, {version.region_listing.title}",
+                    f"{item.title}: {place_name(item.fields['city'], lang)}, {version.region_listing.title}"
+                    + (f" ({self._city_point(lang)})" if item.city_level else ""),
                     width=220, css_class="map map--small",
                 )
                 version.json_ld = json.dumps({"@context": "https://schema.org", **item.structured_data(
@@ -116,8 +119,15 @@ class DirectoryGenerator(TranslatedContentMixin, TypedContentGenerator):
     def _pin(self, item, lang, current=False, linked=True) -> Pin:
         lat, lon = item.fields["coordinates"]
         siteurl = self.settings.get("SITEURL", "")
-        return Pin(lat, lon, f"{item.title}, {place_name(item.fields['city'], lang)}",
-                   url=f"{siteurl}/{item.versions[lang].url}" if linked else None, current=current)
+        label = f"{item.title}, {place_name(item.fields['city'], lang)}"
+        if item.city_level:  # the name says what the point is: a hollow circle alone would not
+            label += f" ({self._city_point(lang)})"
+        return Pin(lat, lon, label, url=f"{siteurl}/{item.versions[lang].url}" if linked else None,
+                   current=current, city_level=item.city_level)
+
+    def _city_point(self, lang) -> str:
+        """CITY_POINT in ``lang``: the theme's catalog (the pins are drawn here, not in a template)."""
+        return load_translations(os.path.join(self.settings["THEME"], "translations"), lang).gettext(CITY_POINT)
 
     def _listing(self, title, url, institutions, key="") -> Listing:
         return Listing(title, url, url + "index.html", institutions, key)

@@ -24,6 +24,11 @@ REGIONS = {name: name for name in (
 OFFERINGS = {"musiikki": "musiikki", "tanssi": "tanssi"}
 OFFERING_NAMES = {"musiikki": N_("music"), "tanssi": N_("dance")}  # msgids: templates translate them
 LANGUAGES = {"suomi": "suomi", "ruotsi": "ruotsi"}
+# What a point on the map marks: the building (the default), or only the city when no
+# source gives the building's place (the map and its texts then say so).
+PRECISIONS = {"rakennus": "rakennus", "kaupunki": "kaupunki"}
+CITY_LEVEL = "kaupunki"
+CITY_POINT = N_("map point: the city, not the building")  # shown with a city-level point
 
 
 def region_slug(region: str) -> str:
@@ -39,12 +44,20 @@ class Institution(TypedContent):
         Field("Offers", "choices", required=True, choices=OFFERINGS, example="musiikki, tanssi"),
         Field("Language", "choice", choices=LANGUAGES, default="suomi", example="suomi"),
         Field("Coordinates", "coordinates", required=True, example="60.170, 24.941"),
+        Field("Coordinates-Precision", "choice", choices=PRECISIONS, default="rakennus", example="kaupunki",
+              help="rakennus: koordinaatit ovat oppilaitoksen rakennuksen. kaupunki: lähde antaa vain "
+                   "kunnan koordinaatit; kartta näyttää pisteen kuntana."),
         Field("Website", "url"),
         Field("Email", "email"),
         Field("Phone", "phone"),
         Field("Address"),
         *SOURCE_FIELDS,
     )
+
+    @property
+    def city_level(self) -> bool:
+        """The map point is the city's, not the building's."""
+        return self.fields["coordinates-precision"] == CITY_LEVEL
 
     def public_record(self, siteurl: str) -> dict:
         """The fields published in directory.json."""
@@ -57,7 +70,8 @@ class Institution(TypedContent):
             "region": self.fields["region"],
             "offers": self.fields["offers"],
             "language": self.fields["language"],
-            "coordinates": {"lat": self.fields["coordinates"][0], "lon": self.fields["coordinates"][1]},
+            "coordinates": {"lat": self.fields["coordinates"][0], "lon": self.fields["coordinates"][1],
+                            "precision": self.fields["coordinates-precision"]},
         }
         for key in ("website", "email", "phone", "address"):
             if self.fields.get(key):

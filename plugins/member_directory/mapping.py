@@ -67,6 +67,7 @@ class Pin:
     label: str  # accessible name
     url: str | None = None  # a link when set
     current: bool = False
+    city_level: bool = False  # the point is the city's, not the building's: drawn hollow
 
 
 def spread(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -107,7 +108,7 @@ def render_map(pins: list[Pin], label: str, width: int = 320, css_class: str = "
     ]
     positions = spread([frame.point(pin.lat, pin.lon) for pin in pins])
     for pin, (x, y) in sorted(zip(pins, positions), key=lambda item: item[0].current):
-        css = "map__pin map__pin--current" if pin.current else "map__pin"
+        css = "map__pin" + (" map__pin--current" if pin.current else "") + (" map__pin--city" if pin.city_level else "")
         radius = 7 if pin.current else 5
         dot = f'<circle class="{css}" cx="{x}" cy="{y}" r="{radius}"/>'
         if pin.url:
