@@ -74,7 +74,10 @@ def test_map_has_one_focusable_named_link_per_institution(site):
         assert site.exists(a["href"][len(SITEURL) + 1:])
         assert a.find("circle")
     for record in records(site):
-        assert f"{record['name']}, {record['city']}" in names
+        city_level = record["coordinates"]["precision"] == "kaupunki"
+        assert f"{record['name']}, {record['city']}" + (" (karttapiste: kunta, ei rakennus)" * city_level) in names
+    # A hollow dot is explained once, beside the map (the fixture's Live has only its city's point).
+    assert "ontto, katkoviivainen piste on vain sen kunta" in page.find("p", class_="map__legend").get_text()
 
 
 def test_cards_are_in_finnish_alphabetical_order(site):
