@@ -495,14 +495,47 @@ def choose(page, label: str, option: str):
     page.keyboard.press("Enter")
 
 
+# When a form opens, Decap reads the entry's local backup (localForage in IndexedDB, key
+# backup.<collection> for a new entry) and may then load it into the form. This script,
+# installed in a context before /admin/ loads, counts the finished reads per key, so that
+# new_entry can wait for the read of its own form.
+BACKUP_READS = """
+(() => {
+  const get = IDBObjectStore.prototype.get;
+  window.__backupReads = {};
+  IDBObjectStore.prototype.get = function (key) {
+    const request = get.apply(this, arguments);
+    if (typeof key === 'string' && key.startsWith('backup.')) {
+      request.addEventListener('success', () => {
+        window.__backupReads[key] = (window.__backupReads[key] || 0) + 1;
+      });
+    }
+    return request;
+  };
+})();
+"""
+
+
+def backup_reads(page, collection: str) -> int:
+    return page.evaluate("key => (window.__backupReads || {})[key] || 0", f"backup.{collection}")
+
+
 def new_entry(page, url: str, collection: str, label: str, idle: bool = True):
     """(``idle``: the network falls quiet; not under `make muokkain`, whose problems
     panel always has a request waiting for the next build.)"""
+    from playwright.sync_api import expect
+
+    # Decap reads the backup when its form mounts, and an open form (the entry just saved)
+    # is reused for the next: through the collection's list, the new form mounts.
+    page.goto(f"{url}/admin/#/collections/{collection}")
+    expect(page.get_by_text(f"Kohteessa {label}")).to_have_count(0)
+    before = backup_reads(page, collection)
     page.goto(f"{url}/admin/#/collections/{collection}/new")
     page.get_by_text(f"Kohteessa {label}").wait_for()
+    page.wait_for_function("([key, before]) => ((window.__backupReads || {})[key] || 0) > before",
+                           arg=[f"backup.{collection}", before])
     if idle:
         page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(1000)  # Decap looks for a saved backup of the entry and may reset the form
 
 
 def add_list_item(page, inside: str):
@@ -562,6 +595,7 @@ def editor_page(playwright_browser, site, decap_server, tmp_path):
     """Chromium on the built site's /admin/, signed in to decap-server (local mode)."""
     server = StaticServer(site.output, site_headers(site.output, ("/*", "/admin/*")))
     context = playwright_browser.new_context(viewport={"width": 1280, "height": 900}, locale="fi-FI")
+    context.add_init_script(BACKUP_READS)
     # The configuration names decap-server's usual port; this one runs on a free port.
     context.route("http://localhost:8081/**",
                   lambda route: route.continue_(url=route.request.url.replace(":8081", f":{decap_server}")))
@@ -670,6 +704,7 @@ def test_staff_write_a_post_an_event_and_a_bulletin_in_the_editor(
 
     server = StaticServer(site.output, site_headers(site.output, ("/*", "/admin/*")))
     context = playwright_browser.new_context(viewport={"width": 1280, "height": 900}, locale="fi-FI")
+    context.add_init_script(BACKUP_READS)
     # The configuration names decap-server's usual port; this one runs on a free port.
     context.route("http://localhost:8081/**",
                   lambda route: route.continue_(url=route.request.url.replace(":8081", f":{decap_server}")))
@@ -893,6 +928,7 @@ def test_make_muokkain_installs_and_starts_the_local_editor_on_a_fresh_clone(fre
         # The writer signs in (no account on this machine), writes a post and publishes it:
         # it is committed on main, and the preview builds it.
         page = playwright_browser.new_page()
+        page.add_init_script(BACKUP_READS)
         page.goto(f"http://localhost:{port}/admin/")
         page.get_by_role("button", name="Kirjaudu").click()
         page.get_by_text("Hyvä kirjoitus").wait_for()
