@@ -369,6 +369,36 @@ def test_widgets_and_texts_in_node():
     assert "%{fieldLabel} tähän" not in locale, "Decap names the field by its name (Date) there"
 
 
+def test_open_drafts_are_listed_from_either_backend_in_node():
+    """The address widget's list of open drafts (a draft is a branch cms/<collection>/<file slug>):
+    decap-server's own action; on GitHub the open pull requests from cms/ branches, asked with the
+    signed-in writer's token. A dated file slug gives back its Slug."""
+    need_node_modules()
+    out = json.loads(node(
+        "import { draftLister, slugInFileSlug } from './src/widgets.js';"
+        "globalThis.localStorage = {getItem: key => key === 'decap-cms-user' ? '{\"token\": \"avain\"}' : null};"
+        "const asked = [];"
+        "const answers = [['events/kokous', 'posts/2031-02-01-kokous'],"
+        " [{head: {ref: 'cms/events/kokous'}}, {head: {ref: 'oma-haara'}}, {head: {ref: 'cms/posts/2031-02-01-a-b'}}]];"
+        "const fetchJson = async (url, options) => { asked.push([url, options]); return answers[asked.length - 1]; };"
+        "const proxy = await draftLister({name: 'proxy', proxy_url: 'http://localhost:8081/api/v1', branch: 'main'},"
+        " fetchJson)();"
+        "const github = await draftLister({name: 'github', repo: 'liitto/sivusto', branch: 'main'}, fetchJson)();"
+        "console.log(JSON.stringify({proxy, github, asked,"
+        " slugs: [slugInFileSlug('{{fields.Date}}-{{fields.Slug}}', '2031-02-01-hallituksen-kokous-2'),"
+        "  slugInFileSlug('{{fields.Slug}}', 'hallituksen-kokous'),"
+        "  slugInFileSlug('{{fields.Date}}-{{fields.Slug}}', 'ei-paivaa')],"
+        "}));"))
+    assert out["proxy"] == ["events/kokous", "posts/2031-02-01-kokous"]
+    (proxy_url, proxy_options), (github_url, github_options) = out["asked"]
+    assert proxy_url == "http://localhost:8081/api/v1" and proxy_options["method"] == "POST"
+    assert json.loads(proxy_options["body"]) == {"action": "unpublishedEntries", "params": {"branch": "main"}}
+    assert github_url == "https://api.github.com/repos/liitto/sivusto/pulls?state=open&base=main&per_page=100"
+    assert github_options["headers"] == {"Authorization": "token avain"}
+    assert out["github"] == ["events/kokous", "posts/2031-02-01-a-b"]
+    assert out["slugs"] == ["hallituksen-kokous-2", "hallituksen-kokous", None]
+
+
 def test_vendored_bundle_is_the_pinned_package():
     need_node_modules()
     package = json.loads((EDITOR / "package.json").read_text(encoding="utf-8"))
@@ -690,6 +720,37 @@ def test_a_repeated_title_gets_a_free_address_and_entries_can_be_deleted(editor_
     assert build.returncode != 0
     assert "content/events/syyskokous.md" in build.stderr
     assert "linkin kohdetta {filename}/events/valtakunnalliset-musiikkikasvatuspaivat.md ei löydy" in build.stderr
+
+
+def test_a_second_draft_with_the_same_title_avoids_the_open_drafts_address(editor_page, content_repo, tmp_path):
+    """Two drafts titled alike, the first not yet published: Decap's search sees only published
+    entries, so the second took the first's Slug (its file became ...-1.md) and main's build
+    stopped when both were published. The address widget also reads the open drafts."""
+    from playwright.sync_api import expect
+
+    page = editor_page
+    for when, address in (("2031-02-01", "hallituksen-kokous"), ("2031-03-01", "hallituksen-kokous-2")):
+        new_entry(page, page.url_of_site, "events", "Tapahtumat")
+        fill(page, "Otsikko", "Hallituksen kokous")
+        fill(page, "Ajankohta", when)
+        choose(page, "Laji", "kokous")
+        expect(field(page, "Osoite (luodaan otsikosta)")).to_have_value(address)
+        save_draft(page, Otsikko="Hallituksen kokous", Ajankohta=when)
+        page.get_by_role("button", name="Vaihe: Luonnos").wait_for(timeout=20_000)
+    drafts = git(content_repo, "branch", "--list", "cms/*").split()
+    assert drafts == ["cms/events/hallituksen-kokous", "cms/events/hallituksen-kokous-2"]
+
+    # Both published (as Julkaise merges each draft): the site builds, each at its own address.
+    merged = tmp_path / "merged"
+    git(content_repo, "worktree", "add", "-q", "--detach", str(merged), "main")
+    subprocess.run(["git", "merge", "-q", "--no-edit", *drafts], cwd=merged, check=True, capture_output=True,
+                   env={**os.environ, **GIT_IDENTITY})
+    second = front_matter(merged / "content" / "events" / "hallituksen-kokous-2.md")
+    assert (second["slug"], second["when"]) == ("hallituksen-kokous-2", "2031-03-01")
+    build = run_build(tmp_path / "output", PATH=str(merged / "content"), EVENTS_RECORD_CHANGES=False,
+                      SEARCH_INDEX=False)
+    assert build.returncode == 0, build.stderr
+    assert build.exists("tapahtumat/2031/hallituksen-kokous/") and build.exists("tapahtumat/2031/hallituksen-kokous-2/")
 
 
 def test_staff_write_a_post_an_event_and_a_bulletin_in_the_editor(
