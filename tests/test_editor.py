@@ -317,6 +317,9 @@ def test_the_editor_has_drafts_review_and_deletion():
         assert config["publish_mode"] == "editorial_workflow"
         assert config["backend"]["commit_messages"]["create"] == "Uusi: {{collection}} ”{{slug}}”"
         assert all(c["delete"] is True for c in config["collections"]), "a mistake can be deleted"
+    # On GitHub the preview link is the status the pull-request workflow sets (deploy/report.py).
+    github = editor_config(values, backend({**values, "EDITOR_GITHUB_REPO": "liitto/sivusto"}), 1)
+    assert github["backend"]["preview_context"] == "deploy/esikatselu"
 
 
 def test_pages_are_listed_by_language_and_section_and_events_by_date():
