@@ -1046,6 +1046,8 @@ NOT_THE_EDITORS = {
     "Authorize GitHub CLI", "Download for Mac", "Download Python 3…", "LTS", "Pääte", "Ohjelmat",
     "Lisäohjelmat", "Asenna", "Jatka", "Käynnistä", "Windows PowerShell", "Suorita järjestelmänvalvojana",
     "Ubuntu", "OK",
+    # GitHub's pull request page: the two checks (tarkistus.yml's jobs) and a check's pages.
+    "Kokoaminen ja esikatselu", "Testit", "Details", "Summary",
 }
 
 
