@@ -317,6 +317,9 @@ def test_the_editor_has_drafts_review_and_deletion():
         assert config["publish_mode"] == "editorial_workflow"
         assert config["backend"]["commit_messages"]["create"] == "Uusi: {{collection}} ”{{slug}}”"
         assert all(c["delete"] is True for c in config["collections"]), "a mistake can be deleted"
+    # On GitHub the preview link is the status the pull-request workflow sets (deploy/report.py).
+    github = editor_config(values, backend({**values, "EDITOR_GITHUB_REPO": "liitto/sivusto"}), 1)
+    assert github["backend"]["preview_context"] == "deploy/esikatselu"
 
 
 def test_pages_are_listed_by_language_and_section_and_events_by_date():
@@ -367,6 +370,36 @@ def test_widgets_and_texts_in_node():
     locale = (EDITOR / "src" / "fi.js").read_text(encoding="utf-8")
     assert "\uff0b" not in locale and "newButton: '+ %{collectionLabel}'" in locale, "an ordinary plus"
     assert "%{fieldLabel} tähän" not in locale, "Decap names the field by its name (Date) there"
+
+
+def test_open_drafts_are_listed_from_either_backend_in_node():
+    """The address widget's list of open drafts (a draft is a branch cms/<collection>/<file slug>):
+    decap-server's own action; on GitHub the open pull requests from cms/ branches, asked with the
+    signed-in writer's token. A dated file slug gives back its Slug."""
+    need_node_modules()
+    out = json.loads(node(
+        "import { draftLister, slugInFileSlug } from './src/widgets.js';"
+        "globalThis.localStorage = {getItem: key => key === 'decap-cms-user' ? '{\"token\": \"avain\"}' : null};"
+        "const asked = [];"
+        "const answers = [['events/kokous', 'posts/2031-02-01-kokous'],"
+        " [{head: {ref: 'cms/events/kokous'}}, {head: {ref: 'oma-haara'}}, {head: {ref: 'cms/posts/2031-02-01-a-b'}}]];"
+        "const fetchJson = async (url, options) => { asked.push([url, options]); return answers[asked.length - 1]; };"
+        "const proxy = await draftLister({name: 'proxy', proxy_url: 'http://localhost:8081/api/v1', branch: 'main'},"
+        " fetchJson)();"
+        "const github = await draftLister({name: 'github', repo: 'liitto/sivusto', branch: 'main'}, fetchJson)();"
+        "console.log(JSON.stringify({proxy, github, asked,"
+        " slugs: [slugInFileSlug('{{fields.Date}}-{{fields.Slug}}', '2031-02-01-hallituksen-kokous-2'),"
+        "  slugInFileSlug('{{fields.Slug}}', 'hallituksen-kokous'),"
+        "  slugInFileSlug('{{fields.Date}}-{{fields.Slug}}', 'ei-paivaa')],"
+        "}));"))
+    assert out["proxy"] == ["events/kokous", "posts/2031-02-01-kokous"]
+    (proxy_url, proxy_options), (github_url, github_options) = out["asked"]
+    assert proxy_url == "http://localhost:8081/api/v1" and proxy_options["method"] == "POST"
+    assert json.loads(proxy_options["body"]) == {"action": "unpublishedEntries", "params": {"branch": "main"}}
+    assert github_url == "https://api.github.com/repos/liitto/sivusto/pulls?state=open&base=main&per_page=100"
+    assert github_options["headers"] == {"Authorization": "token avain"}
+    assert out["github"] == ["events/kokous", "posts/2031-02-01-a-b"]
+    assert out["slugs"] == ["hallituksen-kokous-2", "hallituksen-kokous", None]
 
 
 def test_vendored_bundle_is_the_pinned_package():
@@ -495,14 +528,47 @@ def choose(page, label: str, option: str):
     page.keyboard.press("Enter")
 
 
+# When a form opens, Decap reads the entry's local backup (localForage in IndexedDB, key
+# backup.<collection> for a new entry) and may then load it into the form. This script,
+# installed in a context before /admin/ loads, counts the finished reads per key, so that
+# new_entry can wait for the read of its own form.
+BACKUP_READS = """
+(() => {
+  const get = IDBObjectStore.prototype.get;
+  window.__backupReads = {};
+  IDBObjectStore.prototype.get = function (key) {
+    const request = get.apply(this, arguments);
+    if (typeof key === 'string' && key.startsWith('backup.')) {
+      request.addEventListener('success', () => {
+        window.__backupReads[key] = (window.__backupReads[key] || 0) + 1;
+      });
+    }
+    return request;
+  };
+})();
+"""
+
+
+def backup_reads(page, collection: str) -> int:
+    return page.evaluate("key => (window.__backupReads || {})[key] || 0", f"backup.{collection}")
+
+
 def new_entry(page, url: str, collection: str, label: str, idle: bool = True):
     """(``idle``: the network falls quiet; not under `make muokkain`, whose problems
     panel always has a request waiting for the next build.)"""
+    from playwright.sync_api import expect
+
+    # Decap reads the backup when its form mounts, and an open form (the entry just saved)
+    # is reused for the next: through the collection's list, the new form mounts.
+    page.goto(f"{url}/admin/#/collections/{collection}")
+    expect(page.get_by_text(f"Kohteessa {label}")).to_have_count(0)
+    before = backup_reads(page, collection)
     page.goto(f"{url}/admin/#/collections/{collection}/new")
     page.get_by_text(f"Kohteessa {label}").wait_for()
+    page.wait_for_function("([key, before]) => ((window.__backupReads || {})[key] || 0) > before",
+                           arg=[f"backup.{collection}", before])
     if idle:
         page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(1000)  # Decap looks for a saved backup of the entry and may reset the form
 
 
 def add_list_item(page, inside: str):
@@ -562,6 +628,7 @@ def editor_page(playwright_browser, site, decap_server, tmp_path):
     """Chromium on the built site's /admin/, signed in to decap-server (local mode)."""
     server = StaticServer(site.output, site_headers(site.output, ("/*", "/admin/*")))
     context = playwright_browser.new_context(viewport={"width": 1280, "height": 900}, locale="fi-FI")
+    context.add_init_script(BACKUP_READS)
     # The configuration names decap-server's usual port; this one runs on a free port.
     context.route("http://localhost:8081/**",
                   lambda route: route.continue_(url=route.request.url.replace(":8081", f":{decap_server}")))
@@ -658,6 +725,37 @@ def test_a_repeated_title_gets_a_free_address_and_entries_can_be_deleted(editor_
     assert "linkin kohdetta {filename}/events/valtakunnalliset-musiikkikasvatuspaivat.md ei löydy" in build.stderr
 
 
+def test_a_second_draft_with_the_same_title_avoids_the_open_drafts_address(editor_page, content_repo, tmp_path):
+    """Two drafts titled alike, the first not yet published: Decap's search sees only published
+    entries, so the second took the first's Slug (its file became ...-1.md) and main's build
+    stopped when both were published. The address widget also reads the open drafts."""
+    from playwright.sync_api import expect
+
+    page = editor_page
+    for when, address in (("2031-02-01", "hallituksen-kokous"), ("2031-03-01", "hallituksen-kokous-2")):
+        new_entry(page, page.url_of_site, "events", "Tapahtumat")
+        fill(page, "Otsikko", "Hallituksen kokous")
+        fill(page, "Ajankohta", when)
+        choose(page, "Laji", "kokous")
+        expect(field(page, "Osoite (luodaan otsikosta)")).to_have_value(address)
+        save_draft(page, Otsikko="Hallituksen kokous", Ajankohta=when)
+        page.get_by_role("button", name="Vaihe: Luonnos").wait_for(timeout=20_000)
+    drafts = git(content_repo, "branch", "--list", "cms/*").split()
+    assert drafts == ["cms/events/hallituksen-kokous", "cms/events/hallituksen-kokous-2"]
+
+    # Both published (as Julkaise merges each draft): the site builds, each at its own address.
+    merged = tmp_path / "merged"
+    git(content_repo, "worktree", "add", "-q", "--detach", str(merged), "main")
+    subprocess.run(["git", "merge", "-q", "--no-edit", *drafts], cwd=merged, check=True, capture_output=True,
+                   env={**os.environ, **GIT_IDENTITY})
+    second = front_matter(merged / "content" / "events" / "hallituksen-kokous-2.md")
+    assert (second["slug"], second["when"]) == ("hallituksen-kokous-2", "2031-03-01")
+    build = run_build(tmp_path / "output", PATH=str(merged / "content"), EVENTS_RECORD_CHANGES=False,
+                      SEARCH_INDEX=False)
+    assert build.returncode == 0, build.stderr
+    assert build.exists("tapahtumat/2031/hallituksen-kokous/") and build.exists("tapahtumat/2031/hallituksen-kokous-2/")
+
+
 def test_staff_write_a_post_an_event_and_a_bulletin_in_the_editor(
         playwright_browser, site, content_repo, decap_server, tmp_path):
     from axe_playwright_python.sync_playwright import Axe
@@ -670,6 +768,7 @@ def test_staff_write_a_post_an_event_and_a_bulletin_in_the_editor(
 
     server = StaticServer(site.output, site_headers(site.output, ("/*", "/admin/*")))
     context = playwright_browser.new_context(viewport={"width": 1280, "height": 900}, locale="fi-FI")
+    context.add_init_script(BACKUP_READS)
     # The configuration names decap-server's usual port; this one runs on a free port.
     context.route("http://localhost:8081/**",
                   lambda route: route.continue_(url=route.request.url.replace(":8081", f":{decap_server}")))
@@ -893,6 +992,7 @@ def test_make_muokkain_installs_and_starts_the_local_editor_on_a_fresh_clone(fre
         # The writer signs in (no account on this machine), writes a post and publishes it:
         # it is committed on main, and the preview builds it.
         page = playwright_browser.new_page()
+        page.add_init_script(BACKUP_READS)
         page.goto(f"http://localhost:{port}/admin/")
         page.get_by_role("button", name="Kirjaudu").click()
         page.get_by_text("Hyvä kirjoitus").wait_for()
@@ -946,6 +1046,8 @@ NOT_THE_EDITORS = {
     "Authorize GitHub CLI", "Download for Mac", "Download Python 3…", "LTS", "Pääte", "Ohjelmat",
     "Lisäohjelmat", "Asenna", "Jatka", "Käynnistä", "Windows PowerShell", "Suorita järjestelmänvalvojana",
     "Ubuntu", "OK",
+    # GitHub's pull request page: the two checks (tarkistus.yml's jobs) and a check's pages.
+    "Kokoaminen ja esikatselu", "Testit", "Details", "Summary",
 }
 
 

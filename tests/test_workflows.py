@@ -311,6 +311,24 @@ def test_editor_auth_url_in_the_settings_reaches_the_build(tmp_path, name, step)
     assert login_endpoint(settings) == ("https://kirjautuminen.konservatorioliitto.fi", "auth")
 
 
+@pytest.mark.build  # runs a script
+def test_the_guides_editor_auth_url_line_is_what_the_settings_accept(tmp_path):
+    """docs/muokkain.md B.4 names the file and the exact line; deploy/settings.sh accepts that
+    line as written, and the check the guide names is the step that reads it."""
+    guide = (ROOT / "docs" / "muokkain.md").read_text(encoding="utf-8")
+    step_b4 = guide[guide.index("4. Kerro osoite rakennukselle"):guide.index("5. Kokeile kuten kohdassa A.5.")]
+    assert "`deploy/settings.env`" in step_b4 and "pelicanconf" not in step_b4.replace("ei `pelicanconf.py`", "")
+    line = re.search(r"^ +(EDITOR_AUTH_URL=\S+)$", step_b4, re.M).group(1)
+    settings_file = tmp_path / "settings.env"
+    settings_file.write_text(f"DEPLOY_TARGET=rsync\n{line}\n", encoding="utf-8")
+    done = subprocess.run(["sh", str(ROOT / "deploy" / "settings.sh"), str(settings_file)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and f"{line}\n" in done.stdout, done.stderr
+    step = re.search(r"pysähtyy vaiheeseen \*(.+?)\*", step_b4).group(1)
+    assert any(name.startswith(step) for name in steps(job(text("tarkistus.yml"), "kokoaminen")))
+    assert "EDITOR_AUTH_URL=" in (ROOT / "deploy" / "settings.env").read_text(encoding="utf-8").splitlines()[-1]
+
+
 # --- with or without a GitHub environment (GitHub's plans) -----------------------------------
 
 @pytest.mark.build  # runs a script
@@ -429,15 +447,15 @@ def test_the_report_runs_for_own_branches_whatever_the_build_did():
 
 def test_the_status_is_the_one_the_editor_shows_as_its_preview():
     """Decap CMS shows a status's target_url as its preview link: the status whose context is
-    the backend's preview_context, or without one the first whose context contains "deploy"."""
+    the backend's preview_context (without one, the first whose context contains "deploy",
+    which another app's status could be). The editor names report.py's status."""
     sys.path.insert(0, str(ROOT / "deploy"))
     from editor import backend, default_settings
     from report import CONTEXT
 
     settings = {"SITEURL": "https://konservatorioliitto.fi",
                 **default_settings({"EDITOR_GITHUB_REPO": "konservatorioliitto/sivusto", "DEPLOY_TARGET": "cloudflare"})}
-    named = backend(settings).get("preview_context")
-    assert CONTEXT == named if named else "deploy" in CONTEXT
+    assert backend(settings)["preview_context"] == CONTEXT == "deploy/esikatselu"
 
 
 # --- the report on the pull request (deploy/report.py) against a fake GitHub API ---------------

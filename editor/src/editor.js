@@ -137,7 +137,7 @@ async function start() {
       toFile: data => serialize(data, collection.fields),
     });
   }
-  registerWidgets(CMS);
+  registerWidgets(CMS, config);
   CMS.registerEditorComponent(imageComponent(config.image_max_bytes));
   CMS.registerRemarkPlugin(dashLists);
   // Decap's own code block, under a Finnish name.

@@ -41,6 +41,66 @@ export function freeSlug(base, taken) {
 // decap-server and GitHub. The build still checks every address when it is published.
 const slugLookups = new Map();
 
+// Decap's search sees only published entries. A draft is a branch cms/<collection>/<file
+// slug> (the editorial workflow) until it is published: a second draft with the same title,
+// saved before the first is published, must not take its address too (both would reach
+// main with one Slug, and main's build would stop). registerWidgets sets how they are listed.
+let openDrafts = async () => [];
+
+// The content keys (<collection>/<file slug>) of the open drafts, as the backend lists them:
+// decap-server's own action, or GitHub's open pull requests from cms/ branches (read with
+// the token Decap keeps for the signed-in writer).
+export function draftLister(backend, fetchJson = defaultFetchJson) {
+  const key = ref => ref.replace(/^cms\//, '');
+  if (backend.name === 'proxy') {
+    return async () => fetchJson(backend.proxy_url, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ action: 'unpublishedEntries', params: { branch: backend.branch } }),
+    });
+  }
+  if (backend.name === 'github') {
+    return async () => {
+      const token = JSON.parse(localStorage.getItem('decap-cms-user') || '{}').token;
+      const api = backend.api_root || 'https://api.github.com';
+      const pulls = await fetchJson(`${api}/repos/${backend.repo}/pulls?state=open&base=${
+        encodeURIComponent(backend.branch)}&per_page=100`, { headers: { Authorization: `token ${token}` } });
+      return pulls.map(pull => pull.head.ref).filter(ref => ref.startsWith('cms/')).map(key);
+    };
+  }
+  return async () => [];
+}
+
+async function defaultFetchJson(url, options) {
+  const response = await fetch(url, options);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
+}
+
+// The Slug in a file slug made by the collection's `slug` template (plugins/editor: the
+// Slug, after the Date for dated entries), or undefined.
+export function slugInFileSlug(template, fileSlug) {
+  const pattern = template.split(/(\{\{fields\.\w+\}\})/).map(part => {
+    if (part === '{{fields.Slug}}') return '(.+)';
+    if (part === '{{fields.Date}}') return '\\d{4}-\\d{2}-\\d{2}';
+    return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }).join('');
+  return new RegExp(`^${pattern}$`).exec(fileSlug)?.[1];
+}
+
+async function draftSlugs(collection) {
+  const name = collection.get('name');
+  try {
+    return (await openDrafts())
+      .filter(key => key.startsWith(`${name}/`))
+      .map(key => slugInFileSlug(collection.get('slug') || '{{fields.Slug}}', key.slice(name.length + 1)))
+      .filter(Boolean);
+  } catch (error) {
+    // The published entries still count, and the draft's build checks every address.
+    console.warn('Avoimia luonnoksia ei saatu luettua:', error);
+    return [];
+  }
+}
+
 export async function freeSlugFor(collectionName, title) {
   const base = slugify(title);
   const lookup = slugLookups.get(collectionName);
@@ -55,8 +115,9 @@ const SlugControl = () => window.createClass({
     const { query, clearSearch, forID, collection } = this.props;
     slugLookups.set(collection.get('name'), async base => {
       clearSearch(); // Decap keeps a search's answer for 10 s: an entry saved since then counts
-      const found = await query(forID, collection.get('name'), ['Slug'], base);
-      return new Set((found?.payload?.hits || []).map(hit => hit.data?.Slug).filter(Boolean));
+      const [found, drafts] = await Promise.all([
+        query(forID, collection.get('name'), ['Slug'], base), draftSlugs(collection)]);
+      return new Set([...(found?.payload?.hits || []).map(hit => hit.data?.Slug), ...drafts].filter(Boolean));
     });
     this.follow();
     this.timer = setInterval(() => this.follow(), 300);
@@ -106,7 +167,8 @@ const DateControl = () => window.createClass({
   },
 });
 
-export function registerWidgets(CMS) {
+export function registerWidgets(CMS, config) {
+  openDrafts = draftLister(config.backend);
   CMS.registerWidget('kl-slug', SlugControl());
   CMS.registerWidget('kl-uuid', generatedControl(() => crypto.randomUUID()));
   CMS.registerWidget('kl-token', generatedControl(() => randomHex(16)));

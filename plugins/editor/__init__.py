@@ -16,6 +16,7 @@ in the repository or the output (threat: someone with the published files).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import os
@@ -35,6 +36,8 @@ from .config import editor_config
 logger = logging.getLogger(__name__)
 
 EDITOR_SOURCE = Path(__file__).resolve().parents[2] / "editor"
+# The pull-request workflow's report, which owns the name of the preview's commit status.
+PREVIEW_REPORT = Path(__file__).resolve().parents[2] / "deploy" / "report.py"
 # Our own files in editor/src/, copied as they are.
 SOURCES = ("editor.js", "editor.css", "fi.js", "pelican-format.js", "preview.js", "slug.js", "widgets.js")
 BUNDLE = "decap-cms.js"
@@ -100,11 +103,24 @@ COMMIT_MESSAGES = {"create": "Uusi: {{collection}} ”{{slug}}”",
                    "deleteMedia": "Poistettu tiedosto {{path}}"}
 
 
+def preview_context() -> str:
+    """The commit status that carries a draft's preview address: deploy/report.py's ``CONTEXT``
+    (a standard-library script the workflow runs before anything is installed, so it is read
+    from its file rather than imported as a package)."""
+    spec = importlib.util.spec_from_file_location("deploy_report", PREVIEW_REPORT)
+    report_module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(report_module)
+    return report_module.CONTEXT
+
+
 def backend(settings) -> dict:
     """Where the editor saves: GitHub when a repository is set, else decap-server on this machine."""
     if settings["EDITOR_GITHUB_REPO"]:
         spec = {"name": "github", "repo": settings["EDITOR_GITHUB_REPO"], "branch": settings["EDITOR_BRANCH"],
-                "commit_messages": COMMIT_MESSAGES}
+                "commit_messages": COMMIT_MESSAGES,
+                # Decap shows this status's address as Katso esikatselu (only the one named: by
+                # default it would take the first status whose name contains "deploy").
+                "preview_context": preview_context()}
         login = login_endpoint(settings)
         if login:
             spec["base_url"], spec["auth_endpoint"] = login
