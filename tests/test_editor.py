@@ -1163,6 +1163,9 @@ def editor_words() -> set[str]:
             words.add(field_spec["label"])
             words.update(option["label"] for option in field_spec.get("options", []))
     words.update(re.findall(r"label: '([^']+)'", (EDITOR / "src" / "editor.js").read_text(encoding="utf-8")))
+    # A draft's notice of its check (draft-status.js).
+    words.update(json.loads(node("import { TEXTS } from './src/draft-status.js';"
+                                 "console.log(JSON.stringify(Object.values(TEXTS)));")))
     # The Finnish pages' sections, as the editor's tree names them (by their folders).
     words.update(folder.name for folder in (CONTENT / "pages").iterdir() if folder.is_dir())
     return words
@@ -1186,7 +1189,8 @@ def test_the_writers_guide_names_what_the_editor_shows():
     words = editor_words()
     assert named - words - NOT_THE_EDITORS == set(), "not what the editor shows"
     assert {"Tallenna", "Vaihe: Luonnos", "Tarkistettavana", "Valmis julkaistavaksi", "Julkaise nyt",
-            "Katso esikatselu", "Peru julkaisu", "Poista julkaistu", "+ kirjoitus"} <= named
+            "Katso esikatselu", "Peru julkaisu", "Poista julkaistu", "+ kirjoitus",
+            "Tarkistus epäonnistui", "Näytä virheet", "Esikatselua kootaan…", "Näytä ajon tiedot"} <= named
     assert "\uff0b" not in guide and "muokkaimella" not in guide and "npx" not in guide
     assert "decap-server`" not in (GUIDE.parent / "muokkain.md").read_text(encoding="utf-8"), "make muokkain"
     for image in re.findall(r"\]\((kuvat/[^)]+)\)", guide):
