@@ -402,6 +402,91 @@ def test_open_drafts_are_listed_from_either_backend_in_node():
     assert out["slugs"] == ["hallituksen-kokous-2", "hallituksen-kokous", None]
 
 
+PREVIEW_CONTEXT = "deploy/esikatselu"
+RUN = "https://github.com/liitto/sivusto/actions/runs/77"
+
+
+def draft_notices(statuses: dict[str, object]) -> dict:
+    """draft-status.js's notice for the open entry, in Node with a fake GitHub: each case
+    is the combined status GitHub gives the draft's head commit (a string: that request fails)."""
+    script = """
+import { draftNotice, entryKey } from './src/draft-status.js';
+globalThis.localStorage = {getItem: key => key === 'decap-cms-user' ? '{"token": "avain"}' : null};
+const warnings = [];
+console.warn = (...args) => warnings.push(args.map(String).join(' '));
+const backend = {name: 'github', repo: 'liitto/sivusto', branch: 'main', preview_context: 'deploy/esikatselu'};
+const pulls = [{head: {ref: 'cms/posts/2031-02-01-kokous', sha: 'a'.repeat(40)}},
+               {head: {ref: 'oma-haara', sha: 'b'.repeat(40)}}];
+const out = {};
+for (const [name, combined] of Object.entries(CASES)) {
+  const asked = [];
+  const fetchJson = async (url, options) => {
+    asked.push([url, options.headers.Authorization]);
+    if (url.includes('/pulls?')) return pulls;
+    if (typeof combined === 'string') throw new Error(`${url}: ${combined}`);
+    return combined;
+  };
+  const notice = await draftNotice(backend, '#/collections/posts/entries/2031-02-01-kokous', fetchJson);
+  out[name] = {notice, asked, warnings: warnings.splice(0)};
+}
+const asked = [];
+const none = async url => { asked.push(url); return []; };
+out.published = {notice: await draftNotice(backend, '#/collections/posts/entries/2021-01-05-eka', none), asked};
+out.lists = await Promise.all(['#/collections/posts', '#/collections/posts/new', '#/workflow', '']
+  .map(hash => draftNotice(backend, hash, async () => { throw new Error('not asked'); })));
+out.keys = ['#/collections/pages-fi/entries/yhdistys/hallitus', '#/collections/posts/entries/a%C3%A4?x=1']
+  .map(entryKey);
+console.log(JSON.stringify(out));
+""".replace("CASES", json.dumps(statuses))
+    return json.loads(node(script))
+
+
+def test_a_drafts_failed_check_is_shown_in_the_editor_in_node():
+    """Issue 25: Decap links only a successful preview, so a draft's own notice tells the
+    rest, from the preview status (deploy/report.py's CONTEXT) of its pull request's head."""
+    need_node_modules()
+    other = {"context": "Testit", "state": "failure", "description": "ei tämä", "target_url": RUN + "/9"}
+    status = lambda state, description, url=RUN: {"state": state, "statuses": [
+        other, {"context": PREVIEW_CONTEXT, "state": state, "description": description, "target_url": url}]}
+    out = draft_notices({
+        "failure": status("failure", "Kokoaminen epäonnistui: 2 virhettä. Korjaa ja tallenna uudelleen."),
+        "error": status("error", "Esikatselua ei saatu julkaistua (ei sisällön vika): katso ajon tiedot."),
+        "pending": status("pending", "Esikatselua kootaan…", None),
+        "success": status("success", "Esikatselu on valmis.", "https://esikatselu.example/"),
+        "unchecked": {"state": "pending", "statuses": [other]},
+        "script_link": status("failure", "Kokoaminen epäonnistui: 1 virhe.", "javascript:alert(1)"),
+        "refused": "401",
+        "offline": "Failed to fetch",
+    })
+    failure = out["failure"]["notice"]
+    assert failure == {
+        "role": "alert", "kind": "failure",
+        "text": "Tarkistus epäonnistui: Kokoaminen epäonnistui: 2 virhettä. Korjaa ja tallenna uudelleen.",
+        "link": {"href": RUN, "text": "Näytä virheet"},
+        "note": "Luonnosta ei voi julkaista, ennen kuin virheet on korjattu ja luonnos tallennettu uudelleen."}
+    # The draft's pull request, then its head commit's status, with the writer's token.
+    assert out["failure"]["asked"] == [
+        ["https://api.github.com/repos/liitto/sivusto/pulls?state=open&base=main&per_page=100", "token avain"],
+        ["https://api.github.com/repos/liitto/sivusto/commits/" + "a" * 40 + "/status", "token avain"]]
+    assert out["error"]["notice"] == {
+        "role": "alert", "kind": "error",
+        "text": "Esikatselua ei saatu julkaistua (ei sisällön vika): katso ajon tiedot.",
+        "link": {"href": RUN, "text": "Näytä ajon tiedot"}}
+    assert out["pending"]["notice"] == {"role": "status", "kind": "pending", "text": "Esikatselua kootaan…"}
+    assert out["success"]["notice"] is None and out["unchecked"]["notice"] is None
+    assert out["script_link"]["notice"]["link"] is None, "only a web address is linked"
+    # A request that fails shows nothing and says why in the console.
+    for case in ("refused", "offline"):
+        assert out[case]["notice"] is None
+        assert out[case]["warnings"][0].startswith("Luonnoksen tarkistuksen tilaa ei saatu luettua:"), out[case]
+    assert all(out[case]["warnings"] == [] for case in ("failure", "pending", "success", "unchecked"))
+    # A published entry has no draft: one look at the open drafts. A list asks nothing.
+    assert out["published"] == {"notice": None, "asked": [
+        "https://api.github.com/repos/liitto/sivusto/pulls?state=open&base=main&per_page=100"]}
+    assert out["lists"] == [None, None, None, None]
+    assert out["keys"] == ["pages-fi/yhdistys/hallitus", "posts/aä"]
+
+
 def test_vendored_bundle_is_the_pinned_package():
     need_node_modules()
     package = json.loads((EDITOR / "package.json").read_text(encoding="utf-8"))
@@ -1078,6 +1163,9 @@ def editor_words() -> set[str]:
             words.add(field_spec["label"])
             words.update(option["label"] for option in field_spec.get("options", []))
     words.update(re.findall(r"label: '([^']+)'", (EDITOR / "src" / "editor.js").read_text(encoding="utf-8")))
+    # A draft's notice of its check (draft-status.js).
+    words.update(json.loads(node("import { TEXTS } from './src/draft-status.js';"
+                                 "console.log(JSON.stringify(Object.values(TEXTS)));")))
     # The Finnish pages' sections, as the editor's tree names them (by their folders).
     words.update(folder.name for folder in (CONTENT / "pages").iterdir() if folder.is_dir())
     return words
@@ -1101,7 +1189,8 @@ def test_the_writers_guide_names_what_the_editor_shows():
     words = editor_words()
     assert named - words - NOT_THE_EDITORS == set(), "not what the editor shows"
     assert {"Tallenna", "Vaihe: Luonnos", "Tarkistettavana", "Valmis julkaistavaksi", "Julkaise nyt",
-            "Katso esikatselu", "Peru julkaisu", "Poista julkaistu", "+ kirjoitus"} <= named
+            "Katso esikatselu", "Peru julkaisu", "Poista julkaistu", "+ kirjoitus",
+            "Tarkistus epäonnistui", "Näytä virheet", "Esikatselua kootaan…", "Näytä ajon tiedot"} <= named
     assert "\uff0b" not in guide and "muokkaimella" not in guide and "npx" not in guide
     assert "decap-server`" not in (GUIDE.parent / "muokkain.md").read_text(encoding="utf-8"), "make muokkain"
     for image in re.findall(r"\]\((kuvat/[^)]+)\)", guide):

@@ -153,6 +153,9 @@ class FakeGitHub:
         self.api_calls: list[str] = []
         self.unknown: list[str] = []
         self.forged_state: str | None = None  # sent back instead of the state asked with
+        # The editorial workflow's drafts: branch -> its file (path, text), head commit and
+        # the head's commit statuses (GitHub's list, as the checks set them).
+        self.drafts: dict[str, dict] = {}
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -252,12 +255,24 @@ class FakeGitHub:
             return (200, {"sha": "2" * 40, "tree": tree, "truncated": False}) if tree else (404, {})
         if path.startswith(f"{repo}/git/blobs/"):
             sha = path.rsplit("/", 1)[1]
-            for name, text in self.files.items():
-                if self.sha(name) == sha:
+            texts = [*self.files.values(), *(draft["text"] for draft in self.drafts.values())]
+            for text in texts:
+                if blob_sha(text) == sha:
                     return 200, {"sha": sha, "encoding": "base64",
                                  "content": base64.b64encode(text.encode()).decode()}
-        if path == f"{repo}/pulls":  # the editorial workflow's drafts: none open
-            return 200, []
+        if path == f"{repo}/pulls":  # the drafts' open pull requests (head=owner:branch picks one)
+            owner = REPO.split("/")[0]
+            return 200, [self.pull(number, branch) for number, branch in enumerate(self.drafts, 1)
+                         if query.get("head", f"{owner}:{branch}") == f"{owner}:{branch}"]
+        draft = next((d for d in self.drafts.values() if path.startswith(f"{repo}/compare/main...{d['sha']}")
+                      or path == f"{repo}/commits/{d['sha']}/status"), None)
+        if draft and path.endswith("/status"):
+            return 200, {"sha": draft["sha"], "statuses": draft["statuses"]}
+        if draft:
+            return 200, {"files": [{"filename": draft["path"], "status": "added", "sha": blob_sha(draft["text"]),
+                                    "patch": "@@ -0,0 +1 @@"}]}
+        if path.startswith("/users/"):
+            return 200, {"login": path.rsplit("/", 1)[1], "name": "Toimisto"}
         if path == f"{repo}/commits":
             return 200, [{"sha": "1" * 40, "commit": {"author": {"name": "Toimisto", "date": "2021-01-05T10:00:00Z"}},
                           "author": {"login": "toimisto"}}]
@@ -265,7 +280,18 @@ class FakeGitHub:
         return 404, {"message": "Not Found"}
 
     def sha(self, name: str) -> str:
-        return hashlib.sha1(self.files[name].encode()).hexdigest()
+        return blob_sha(self.files[name])
+
+    def pull(self, number: int, branch: str) -> dict:
+        """A draft's pull request, as the editorial workflow opens it (its stage as a label)."""
+        return {"number": number, "title": branch, "state": "open", "updated_at": "2031-01-30T10:00:00Z",
+                "user": {"login": "toimisto"}, "labels": [{"name": "decap-cms/draft"}],
+                "head": {"ref": branch, "sha": self.drafts[branch]["sha"], "repo": {"fork": False}},
+                "base": {"ref": "main"}}
+
+
+def blob_sha(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()
 
 
 # --- the site with the sign-in service, in wrangler ---------------------------------
@@ -594,3 +620,91 @@ def test_a_site_on_a_web_hotel_signs_in_through_the_same_code_as_a_worker(playwr
     assert github.exchanges[-1]["redirect_uri"] == worker.url + "/callback"
     assert user["token"] == github.tokens[-1]
     assert context.site.foreign == []
+
+
+# --- a draft's check in the editor (issue 25) -------------------------------------------
+
+DRAFT = "cms/posts/2031-02-01-kokous"
+PREVIEW_CONTEXT = "deploy/esikatselu"  # deploy/report.py's CONTEXT
+RUN_URL = "https://github.com/konservatorioliitto/sivusto/actions/runs/77"
+
+
+def preview_status(state: str, description: str, url: str | None) -> list[dict]:
+    """The draft head's statuses as deploy/report.py leaves them, beside another check's."""
+    return [{"context": "Testit", "state": "pending", "description": "", "target_url": None},
+            {"context": PREVIEW_CONTEXT, "state": state, "description": description, "target_url": url}]
+
+
+@pytest.mark.browser
+def test_a_draft_whose_check_failed_says_so_in_the_editor(playwright_browser, tmp_path):
+    """Decap shows a failed check as it shows one in progress ("Onko esikatselu valmis?");
+    the draft's own notice tells which, with the run's address, and follows the status."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    github = FakeGitHub(dict(FILES))
+    github.tokens.append("gho_" + secrets.token_hex(18))  # the writer signed in earlier
+    github.drafts[DRAFT] = {
+        "path": "content/posts/2031-02-01-kokous.md", "sha": "c" * 40,
+        "text": post(title="Hallituksen kokous", date="2031-02-01", slug="kokous"),
+        "statuses": preview_status("failure", "Kokoaminen epäonnistui: 2 virhettä. Korjaa ja tallenna uudelleen.",
+                                   RUN_URL)}
+    site = build_site(tmp_path / "site", {})
+    context = playwright_browser.new_context(viewport={"width": 1280, "height": 900}, locale="fi-FI")
+    routed = RoutedSite(context, site.output, headers=site_headers(site.output, ("/*", "/admin/*")))
+    context.route("https://api.github.com/**", lambda route: route.fulfill(
+        response=route.fetch(url=github.url + route.request.url[len("https://api.github.com"):])))
+    context.add_init_script("localStorage.setItem('decap-cms-user', JSON.stringify(%s))" % json.dumps(
+        {"backendName": "github", "token": github.tokens[-1], "login": "toimisto", "name": "Toimisto"}))
+    page = context.new_page()
+    warnings = []
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+    alert, status = page.locator(".kl-draft-status[role=alert]"), page.locator(".kl-draft-status[role=status]")
+    try:
+        page.clock.install()  # the notice's 30-second re-check runs when the test moves the clock on
+        page.goto(SITEURL + "/admin/#/collections/posts/entries/2031-02-01-kokous")
+        page.get_by_role("button", name="Onko esikatselu valmis?").wait_for()  # Decap's own, as for pending
+        alert.get_by_role("link", name="Näytä virheet").wait_for()
+        failure = alert.inner_text()
+        link = alert.get_by_role("link", name="Näytä virheet")
+        target = link.get_attribute("href"), link.get_attribute("target")
+        contrast = Axe().run(page, context={"include": [[".kl-draft-status"]]},
+                             options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+
+        # The workflow runs again (the writer saved): the next look says it is in progress.
+        github.drafts[DRAFT]["statuses"] = preview_status("pending", "Esikatselua kootaan…", None)
+        page.clock.fast_forward(30_000)
+        status.get_by_text("Esikatselua kootaan…").wait_for()
+        alert_after_pending = alert.inner_text()
+
+        # It succeeds: nothing of ours, and Decap's own link opens the preview.
+        github.drafts[DRAFT]["statuses"] = preview_status("success", "Esikatselu on valmis.",
+                                                         "https://esikatselu.example/")
+        page.clock.fast_forward(30_000)
+        status.get_by_text("Esikatselua kootaan…").wait_for(state="detached")
+        page.get_by_role("button", name="Onko esikatselu valmis?").click()
+        page.get_by_role("link", name="Katso esikatselu").wait_for()
+        after_success = alert.inner_text() + status.inner_text()
+
+        # Another entry's page never shows this draft's notice.
+        github.drafts[DRAFT]["statuses"] = preview_status("failure", "Kokoaminen epäonnistui: 1 virhe.", RUN_URL)
+        page.goto(SITEURL + "/admin/#/collections/posts")
+        page.get_by_text("Ensimmäinen kirjoitus").first.wait_for()
+        page.clock.fast_forward(30_000)
+        on_the_list = alert.inner_text() + status.inner_text()
+    except Exception:
+        page.screenshot(path=str(tmp_path / "draft-status-failure.png"), full_page=True)
+        print("screenshot:", tmp_path / "draft-status-failure.png", warnings, github.unknown)
+        raise
+    finally:
+        context.close()
+        github.close()
+    assert [line for line in failure.split("\n") if line] == [
+        "Tarkistus epäonnistui: Kokoaminen epäonnistui: 2 virhettä. Korjaa ja tallenna uudelleen.",
+        "Luonnosta ei voi julkaista, ennen kuin virheet on korjattu ja luonnos tallennettu uudelleen.",
+        "Näytä virheet"]
+    assert target == (RUN_URL, "_blank")
+    assert contrast.response["violations"] == [], contrast.generate_report()
+    assert alert_after_pending == "" and after_success == "" and on_the_list == ""
+    assert f"GET /repos/{REPO}/commits/{'c' * 40}/status" in github.api_calls
+    assert not [w for w in warnings if "Luonnoksen tarkistuksen" in w], warnings
+    assert routed.foreign == [], routed.foreign

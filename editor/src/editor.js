@@ -1,6 +1,7 @@
 // The staff editor at /admin/: Decap CMS with our format, widgets, Finnish
 // interface and previews. The configuration (config.json) is written by the
 // build from the same schemas that check the content (plugins/editor).
+import { watchDraftStatus } from './draft-status.js';
 import fi from './fi.js';
 import { AS_READ, parse, serialize } from './pelican-format.js';
 import { registerPreviews } from './preview.js';
@@ -147,6 +148,7 @@ async function start() {
   CMS.registerEventListener({ name: 'preSave', handler: beforeSave });
   document.body.prepend(brandHeader(config.site_name));
   watchCounts(countWords(config.collections));
+  watchDraftStatus(CMS, config.backend);
   CMS.init({ config });
 }
 

@@ -2,6 +2,7 @@
 // `.venv/bin/python tasks.py new-post` makes it from the title, made free), an event's
 // permanent Uid and a members' item's opaque Id. An existing entry keeps what its file
 // has. And the date, typed in the form the file has.
+import { fetchJson, openDraftPulls } from './github.js';
 import { randomHex, slugify } from './slug.js';
 
 function readOnlyInput(props, hintId) {
@@ -50,30 +51,17 @@ let openDrafts = async () => [];
 // The content keys (<collection>/<file slug>) of the open drafts, as the backend lists them:
 // decap-server's own action, or GitHub's open pull requests from cms/ branches (read with
 // the token Decap keeps for the signed-in writer).
-export function draftLister(backend, fetchJson = defaultFetchJson) {
-  const key = ref => ref.replace(/^cms\//, '');
+export function draftLister(backend, fetchJsonWith = fetchJson) {
   if (backend.name === 'proxy') {
-    return async () => fetchJson(backend.proxy_url, {
+    return async () => fetchJsonWith(backend.proxy_url, {
       method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ action: 'unpublishedEntries', params: { branch: backend.branch } }),
     });
   }
   if (backend.name === 'github') {
-    return async () => {
-      const token = JSON.parse(localStorage.getItem('decap-cms-user') || '{}').token;
-      const api = backend.api_root || 'https://api.github.com';
-      const pulls = await fetchJson(`${api}/repos/${backend.repo}/pulls?state=open&base=${
-        encodeURIComponent(backend.branch)}&per_page=100`, { headers: { Authorization: `token ${token}` } });
-      return pulls.map(pull => pull.head.ref).filter(ref => ref.startsWith('cms/')).map(key);
-    };
+    return async () => (await openDraftPulls(backend, fetchJsonWith)).map(pull => pull.head.ref.replace(/^cms\//, ''));
   }
   return async () => [];
-}
-
-async function defaultFetchJson(url, options) {
-  const response = await fetch(url, options);
-  if (!response.ok) throw new Error(`${url}: ${response.status}`);
-  return response.json();
 }
 
 // The Slug in a file slug made by the collection's `slug` template (plugins/editor: the

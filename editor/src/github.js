@@ -1,0 +1,27 @@
+// GitHub's API as the signed-in writer, for our own look-ups beside Decap's: the open
+// drafts (widgets.js) and a draft's preview status (draft-status.js). Decap keeps the
+// writer's token in localStorage (decap-cms-user); it is sent only to the configured API.
+
+// An answer's JSON, or an error naming the address and the HTTP status.
+export async function fetchJson(url, options) {
+  const response = await fetch(url, options);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
+}
+
+// GET `path` under the configured repository (/repos/<owner>/<name>) with the writer's token.
+export function repoApi(backend, fetchJsonWith = fetchJson) {
+  const api = backend.api_root || 'https://api.github.com';
+  return path => {
+    const token = JSON.parse(localStorage.getItem('decap-cms-user') || '{}').token;
+    return fetchJsonWith(`${api}/repos/${backend.repo}${path}`, { headers: { Authorization: `token ${token}` } });
+  };
+}
+
+// The open pull requests of the drafts: the editorial workflow makes one from a branch
+// cms/<collection>/<file slug> into the configured branch for each draft.
+export async function openDraftPulls(backend, fetchJsonWith = fetchJson) {
+  const pulls = await repoApi(backend, fetchJsonWith)(
+    `/pulls?state=open&base=${encodeURIComponent(backend.branch)}&per_page=100`);
+  return pulls.filter(pull => pull.head.ref.startsWith('cms/'));
+}
