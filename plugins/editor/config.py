@@ -240,7 +240,7 @@ def list_order(collection: Collection) -> list:
         name for name in names if name != first]
 
 
-def decap_collection(collection: Collection, content_folder: str) -> dict:
+def decap_collection(collection: Collection, content_folder: str, deletable: bool = True) -> dict:
     folder = str(PurePosixPath(content_folder) / collection.folder)
     body = {"name": "body", "label": LABELS["body"], "widget": "markdown", "required": False,
             "modes": ["rich_text", "raw"]}
@@ -258,8 +258,10 @@ def decap_collection(collection: Collection, content_folder: str) -> dict:
         "format": f"pelican-{collection.name}",
         "identifier_field": "Title",
         "create": collection.create,
-        # A mistake can be deleted; the build stops at a link to what is gone.
-        "delete": True,
+        # A mistake can be deleted; the build stops at a link to what is gone. On GitHub,
+        # Decap's own deletion commits straight to the (protected) branch: there the
+        # editor's "Poista sivustolta" (editor/src/delete-entry.js) opens a pull request.
+        "delete": deletable,
         "slug": collection.file_name,
         "summary": collection.summary,
         "sortable_fields": list_order(collection),
@@ -299,5 +301,6 @@ def editor_config(settings: Mapping, backend: Mapping, max_image_bytes: int) -> 
         "public_folder": "{static}/" + images,
         "image_max_bytes": max_image_bytes,  # editor.js: the image button's upload limit
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
-        "collections": [decap_collection(c, content) for c in collections(settings)],
+        "collections": [decap_collection(c, content, deletable=backend["name"] != "github")
+                        for c in collections(settings)],
     }
