@@ -490,6 +490,135 @@ def test_a_drafts_failed_check_is_shown_in_the_editor_in_node():
     assert out["keys"] == ["pages-fi/yhdistys/hallitus", "posts/aä"]
 
 
+DELETION = """
+import { deleteEntry, deletionPlan, failureNotice, publishedEntry } from './src/delete-entry.js';
+globalThis.localStorage = {getItem: key => key === 'decap-cms-user' ? '{"token": "avain"}' : null};
+console.warn = () => {};
+const backend = {name: 'github', repo: 'liitto/sivusto', branch: 'main',
+                 commit_messages: {delete: 'Poistettu: {{collection}} ”{{slug}}”'}};
+const config = {backend, collections: [
+  {name: 'posts', label: 'Ajankohtaista', label_singular: 'kirjoitus', folder: 'content/posts', extension: 'md'},
+  {name: 'pages', label: 'Sivut', label_singular: 'sivu', folder: 'content/pages', extension: 'md'}]};
+const text = 'Title: Vanha ”uutinen” – ä\\nDate: 2021-01-05\\n\\nTeksti.\\n';
+const file = {sha: 'f'.repeat(40), content: Buffer.from(text).toString('base64')};
+// GitHub as the case has it: each answer by "METHOD path" (a number: that HTTP status).
+function fakeGitHub(answers) {
+  const asked = [];
+  globalThis.fetch = async (url, options) => {
+    const path = url.replace('https://api.github.com', '');
+    asked.push([options.method || 'GET', path, options.body ? JSON.parse(options.body) : null,
+                options.headers.Authorization]);
+    const key = `${options.method || 'GET'} ${path.split('?')[0]}`;
+    const answer = key in answers ? answers[key] : 404;
+    return typeof answer === 'number' ? new Response(JSON.stringify({message: 'virhe'}), {status: answer})
+      : new Response(answer === null ? null : JSON.stringify(answer), {status: answer === null ? 204 : 200});
+  };
+  return asked;
+}
+const repo = '/repos/liitto/sivusto';
+const path = `${repo}/contents/content/posts/2021-01-05-vanha.md`;
+const ok = {
+  [`GET ${repo}/git/ref/heads/main`]: {object: {sha: '1'.repeat(40)}},
+  [`POST ${repo}/git/refs`]: {ref: 'refs/heads/poisto/posts/2021-01-05-vanha'},
+  [`GET ${path}`]: file, [`DELETE ${path}`]: {commit: {sha: '3'.repeat(40)}},
+  [`POST ${repo}/pulls`]: {number: 7, node_id: 'PR_7', html_url: 'https://github.com/liitto/sivusto/pull/7'},
+  [`GET ${repo}`]: {allow_auto_merge: true, allow_merge_commit: true, allow_squash_merge: true},
+  ['POST /graphql']: {data: {enablePullRequestAutoMerge: {pullRequest: {number: 7}}}},
+  [`DELETE ${repo}/git/refs/heads/poisto/posts/2021-01-05-vanha`]: null,
+};
+const plan = deletionPlan(config, 'posts/2021-01-05-vanha');
+const out = {plan: {path: plan.path, branch: plan.branch}, nested: deletionPlan(config, 'pages/liitto/hallinto').path,
+             unknown: deletionPlan(config, 'muut/x')};
+const run = async (name, answers) => {
+  const asked = fakeGitHub({...ok, ...answers});
+  const { githubRequest } = await import('./src/github.js');
+  let notice;
+  try {
+    notice = await deleteEntry(backend, plan, 'Vanha ”uutinen” – ä', githubRequest(backend));
+  } catch (error) {
+    notice = failureNotice(error);
+  }
+  out[name] = {notice, asked};
+};
+await run('success', {});
+await run('squash_only', {[`GET ${repo}`]: {allow_auto_merge: true, allow_merge_commit: false, allow_squash_merge: true}});
+await run('refused', {['POST /graphql']: {data: {enablePullRequestAutoMerge: null},
+  errors: [{message: 'Pull request is in clean status'}]}});
+await run('not_allowed', {[`GET ${repo}`]: {allow_auto_merge: false, allow_merge_commit: true}});
+await run('exists', {[`POST ${repo}/git/refs`]: 422,
+  [`GET ${repo}/pulls`]: [{number: 5, html_url: 'https://github.com/liitto/sivusto/pull/5'}]});
+await run('middle', {[`DELETE ${path}`]: 409});
+const { githubRequest } = await import('./src/github.js');
+out.published = {};
+for (const [name, answers] of Object.entries({
+  published: {[`GET ${repo}/pulls`]: [{head: {ref: 'cms/posts/2021-01-05-muu'}}]},
+  draft: {[`GET ${repo}/pulls`]: [{head: {ref: 'cms/posts/2021-01-05-vanha'}}]},
+  new: {[`GET ${repo}/pulls`]: [], [`GET ${path}`]: 404}})) {
+  const asked = fakeGitHub({...ok, ...answers});
+  out.published[name] = {entry: await publishedEntry(backend, plan, githubRequest(backend)),
+                         asked: asked.map(a => `${a[0]} ${a[1]}`)};
+}
+console.log(JSON.stringify(out));
+"""
+
+
+def test_a_published_entry_is_deleted_through_a_pull_request_in_node():
+    """Issue 25: on GitHub a deletion is a pull request whose checks run before the entry
+    leaves the site: a branch from the head, the file deleted there, the pull request and
+    GitHub asked to merge it when the checks pass; a failure leaves no branch behind."""
+    need_node_modules()
+    out = json.loads(node(DELETION))
+    assert out["plan"] == {"path": "content/posts/2021-01-05-vanha.md", "branch": "poisto/posts/2021-01-05-vanha"}
+    assert out["nested"] == "content/pages/liitto/hallinto.md" and out["unknown"] is None
+    repo, path = "/repos/liitto/sivusto", "/repos/liitto/sivusto/contents/content/posts/2021-01-05-vanha.md"
+    success = out["success"]
+    assert [a[:2] for a in success["asked"]] == [
+        ["GET", f"{repo}/git/ref/heads/main"], ["POST", f"{repo}/git/refs"],
+        ["GET", path + "?ref=poisto%2Fposts%2F2021-01-05-vanha"], ["DELETE", path],
+        ["POST", f"{repo}/pulls"], ["GET", repo], ["POST", "/graphql"]]
+    assert all(a[3] == "token avain" for a in success["asked"]), "as the signed-in writer"
+    bodies = [a[2] for a in success["asked"]]
+    assert bodies[1] == {"ref": "refs/heads/poisto/posts/2021-01-05-vanha", "sha": "1" * 40}
+    assert bodies[3] == {"message": "Poistettu: kirjoitus ”2021-01-05-vanha”", "sha": "f" * 40,
+                         "branch": "poisto/posts/2021-01-05-vanha"}
+    assert bodies[4]["title"] == "Poisto: kirjoitus ”Vanha ”uutinen” – ä”"
+    assert (bodies[4]["head"], bodies[4]["base"]) == ("poisto/posts/2021-01-05-vanha", "main")
+    assert "content/posts/2021-01-05-vanha.md" in bodies[4]["body"] and "linkki" in bodies[4]["body"]
+    assert "enablePullRequestAutoMerge" in bodies[6]["query"]
+    assert bodies[6]["variables"] == {"id": "PR_7", "method": "MERGE"}
+    pull = {"href": "https://github.com/liitto/sivusto/pull/7", "text": "Näytä poistopyyntö"}
+    assert success["notice"] == {"role": "status", "kind": "pending", "link": pull,
+                                 "text": "Poisto odottaa tarkistusta: sivusto päivittyy, kun tarkistukset ovat valmiit"}
+    assert out["squash_only"]["asked"][-1][2]["variables"]["method"] == "SQUASH"
+    # No auto-merge: the pull request stays, and the writer is told to merge it when checked.
+    for case in ("refused", "not_allowed"):
+        notice = out[case]["notice"]
+        assert notice["role"] == "alert" and notice["link"] == pull, case
+        assert "Merge pull request" in notice["note"] and "itsestään" in notice["text"]
+        assert not any(a[0] == "DELETE" and "/git/refs/" in a[1] for a in out[case]["asked"])
+    assert not any(a[1] == "/graphql" for a in out["not_allowed"]["asked"])
+    # A deletion already waiting: said so, with its pull request; nothing else is touched.
+    exists = out["exists"]
+    assert exists["notice"] == {"role": "alert", "kind": "failure", "note": None,
+                                "text": "Tämän sisällön poisto odottaa jo tarkistusta.",
+                                "link": {"href": "https://github.com/liitto/sivusto/pull/5",
+                                         "text": "Näytä poistopyyntö"}}
+    assert [a[0] for a in exists["asked"]] == ["GET", "POST", "GET"]
+    # A failure after the branch was made: the branch is deleted and the writer told in Finnish.
+    middle = out["middle"]
+    assert middle["asked"][-1][:2] == ["DELETE", f"{repo}/git/refs/heads/poisto/posts/2021-01-05-vanha"]
+    assert not any(a[1] == f"{repo}/pulls" for a in middle["asked"])
+    assert middle["notice"]["text"].startswith("Poisto epäonnistui: DELETE ")
+    assert middle["notice"]["note"] == "Sivustolla ei muuttunut mitään."
+    # The button is offered for a published entry only: not for one with a draft, nor a new one.
+    published = out["published"]
+    assert published["published"]["entry"] == {"sha": "f" * 40, "title": "Vanha ”uutinen” – ä"}
+    assert published["published"]["asked"] == [
+        f"GET {repo}/pulls?state=open&base=main&per_page=100", f"GET {path}?ref=main"]
+    assert published["draft"]["entry"] is None and len(published["draft"]["asked"]) == 1
+    assert published["new"]["entry"] is None
+
+
 def test_vendored_bundle_is_the_pinned_package():
     need_node_modules()
     package = json.loads((EDITOR / "package.json").read_text(encoding="utf-8"))

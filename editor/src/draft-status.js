@@ -75,9 +75,9 @@ export async function draftNotice(backend, hash, fetchJsonWith) {
 }
 
 // Two live regions that stay in the page (a region added with its text may go unheard):
-// a failure is an alert, a build in progress a polite status. A notice shown already is not
+// a failure is an alert, a build in progress a polite status (delete-entry.js has its own). A notice shown already is not
 // written again, so that the 30-second re-check does not repeat it to a screen reader.
-function noticeRegions() {
+export function noticeRegions() {
   const regions = {};
   for (const role of ['status', 'alert']) {
     const region = document.createElement('div');

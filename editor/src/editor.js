@@ -1,6 +1,7 @@
 // The staff editor at /admin/: Decap CMS with our format, widgets, Finnish
 // interface and previews. The configuration (config.json) is written by the
 // build from the same schemas that check the content (plugins/editor).
+import { watchDeletion } from './delete-entry.js';
 import { watchDraftStatus } from './draft-status.js';
 import fi from './fi.js';
 import { AS_READ, parse, serialize } from './pelican-format.js';
@@ -149,6 +150,7 @@ async function start() {
   document.body.prepend(brandHeader(config.site_name));
   watchCounts(countWords(config.collections));
   watchDraftStatus(CMS, config.backend);
+  watchDeletion(config);
   CMS.init({ config });
 }
 

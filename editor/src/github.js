@@ -25,3 +25,21 @@ export async function openDraftPulls(backend, fetchJsonWith = fetchJson) {
     `/pulls?state=open&base=${encodeURIComponent(backend.branch)}&per_page=100`);
   return pulls.filter(pull => pull.head.ref.startsWith('cms/'));
 }
+
+// Any request to GitHub's API (a path from the API's root) as the writer: the answer's JSON
+// (null when it has none), or an error carrying the HTTP status and GitHub's own message.
+export function githubRequest(backend, fetchWith = fetch) {
+  const api = backend.api_root || 'https://api.github.com';
+  return async (method, path, body) => {
+    const token = JSON.parse(localStorage.getItem('decap-cms-user') || '{}').token;
+    const headers = { Authorization: `token ${token}` };
+    if (body) headers['Content-Type'] = 'application/json';
+    const response = await fetchWith(`${api}${path}`, { method, headers, body: body && JSON.stringify(body) });
+    const data = response.status === 204 ? null : await response.json().catch(() => null);
+    if (!response.ok) {
+      throw Object.assign(new Error(`${method} ${path}: ${response.status} ${data?.message || ''}`.trim()),
+                          { status: response.status });
+    }
+    return data;
+  };
+}

@@ -39,7 +39,7 @@ EDITOR_SOURCE = Path(__file__).resolve().parents[2] / "editor"
 # The pull-request workflow's report, which owns the name of the preview's commit status.
 PREVIEW_REPORT = Path(__file__).resolve().parents[2] / "deploy" / "report.py"
 # Our own files in editor/src/, copied as they are.
-SOURCES = ("editor.js", "editor.css", "draft-status.js", "fi.js", "github.js", "pelican-format.js", "preview.js",
+SOURCES = ("editor.js", "editor.css", "delete-entry.js", "draft-status.js", "fi.js", "github.js", "pelican-format.js", "preview.js",
            "slug.js", "widgets.js")
 BUNDLE = "decap-cms.js"
 REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
