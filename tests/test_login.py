@@ -156,6 +156,10 @@ class FakeGitHub:
         # The editorial workflow's drafts: branch -> its file (path, text), head commit and
         # the head's commit statuses (GitHub's list, as the checks set them).
         self.drafts: dict[str, dict] = {}
+        # What was written (method, path, JSON body), in order: branches, deletions, pull
+        # requests, GraphQL mutations.
+        self.writes: list[tuple[str, str, object]] = []
+        self.auto_merge = True  # the repository allows auto-merge (Settings → General)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -197,7 +201,14 @@ class FakeGitHub:
                 if url.path == "/login/oauth/access_token":
                     form = {k: v[0] for k, v in parse_qs(body).items()}
                     return self.answer(200, fake.exchange(form, self.headers.get("Accept")))
-                return self.answer(*fake.api(self.command, url.path, {}, self.headers.get("Authorization")))
+                return self.answer(*fake.api(self.command, url.path, {}, self.headers.get("Authorization"),
+                                             json.loads(body) if body else None))
+
+            def do_DELETE(self):
+                url = urlsplit(self.path)
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                return self.answer(*fake.api(self.command, url.path, {}, self.headers.get("Authorization"),
+                                             json.loads(body) if body else None))
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -235,18 +246,29 @@ class FakeGitHub:
         self.tokens.append(token)
         return {"access_token": token, "token_type": "bearer", "scope": "repo"}
 
-    def api(self, method: str, path: str, query: dict, authorization: str | None) -> tuple[int, object]:
+    def api(self, method: str, path: str, query: dict, authorization: str | None,
+            body: object = None) -> tuple[int, object]:
         if authorization not in {f"token {t}" for t in self.tokens}:
             return 401, {"message": "Bad credentials"}
         self.api_calls.append(f"{method} {path}")
         repo = f"/repos/{REPO}"
+        if method in ("POST", "DELETE") and path != "/login/oauth/access_token":
+            answer = self.write(method, path, body)
+            if answer:
+                return answer
         if path == "/user":
             return 200, {"login": "toimisto", "id": 1, "name": "Toimisto", "avatar_url": ""}
         if path == repo:
             return 200, {"full_name": REPO, "owner": {"login": REPO.split("/")[0]}, "default_branch": "main",
-                         "permissions": {"admin": False, "push": True, "pull": True}}
+                         "permissions": {"admin": False, "push": True, "pull": True},
+                         "allow_auto_merge": self.auto_merge, "allow_merge_commit": True, "allow_squash_merge": True}
         if path == f"{repo}/branches/main":
             return 200, {"name": "main", "commit": {"sha": "1" * 40}}
+        if path == f"{repo}/git/ref/heads/main":
+            return 200, {"ref": "refs/heads/main", "object": {"sha": "1" * 40, "type": "commit"}}
+        if path.startswith(f"{repo}/contents/") and path[len(f"{repo}/contents/"):] in self.files:
+            text = self.files[path[len(f"{repo}/contents/"):]]
+            return 200, {"sha": blob_sha(text), "content": base64.b64encode(text.encode()).decode()}
         if path.startswith(f"{repo}/git/trees/main:"):
             folder = path.split(":", 1)[1].strip("/") + "/"
             tree = [{"path": name[len(folder):], "mode": "100644", "type": "blob", "sha": self.sha(name),
@@ -278,6 +300,25 @@ class FakeGitHub:
                           "author": {"login": "toimisto"}}]
         self.unknown.append(f"{method} {path}")
         return 404, {"message": "Not Found"}
+
+    def write(self, method: str, path: str, body) -> tuple[int, object] | None:
+        """A branch, a file deleted on it, a pull request, an auto-merge request: recorded
+        (the branch's files are main's, as it was made from main's head)."""
+        repo = f"/repos/{REPO}"
+        self.writes.append((method, path, body))
+        if method == "POST" and path == f"{repo}/git/refs":
+            return 201, {"ref": body["ref"], "object": {"sha": body["sha"]}}
+        if method == "DELETE" and path.startswith(f"{repo}/contents/"):
+            return 200, {"content": None, "commit": {"sha": "3" * 40}}
+        if method == "POST" and path == f"{repo}/pulls":
+            return 201, {"number": 7, "node_id": "PR_kwDO7", "html_url": f"https://github.com/{REPO}/pull/7"}
+        if method == "POST" and path == "/graphql":
+            if not self.auto_merge:
+                return 200, {"data": {"enablePullRequestAutoMerge": None},
+                             "errors": [{"message": "Auto merge is not allowed for this repository"}]}
+            return 200, {"data": {"enablePullRequestAutoMerge": {"pullRequest": {"number": 7}}}}
+        self.writes.pop()
+        return None
 
     def sha(self, name: str) -> str:
         return blob_sha(self.files[name])
@@ -707,4 +748,78 @@ def test_a_draft_whose_check_failed_says_so_in_the_editor(playwright_browser, tm
     assert alert_after_pending == "" and after_success == "" and on_the_list == ""
     assert f"GET /repos/{REPO}/commits/{'c' * 40}/status" in github.api_calls
     assert not [w for w in warnings if "Luonnoksen tarkistuksen" in w], warnings
+    assert routed.foreign == [], routed.foreign
+
+
+# --- deleting a published entry through a pull request (issue 25) -------------------------
+
+@pytest.mark.browser
+def test_a_published_entry_is_deleted_through_a_pull_request(playwright_browser, tmp_path):
+    """Decap's own deletion commits straight to main, which a protected main refuses: on
+    GitHub it is hidden, and "Poista sivustolta" deletes the entry on a branch of its own
+    and opens a pull request that GitHub merges when the checks pass."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    github = FakeGitHub(dict(FILES))
+    github.tokens.append("gho_" + secrets.token_hex(18))  # the writer signed in earlier
+    site = build_site(tmp_path / "site", {})
+    context = playwright_browser.new_context(viewport={"width": 1280, "height": 900}, locale="fi-FI")
+    routed = RoutedSite(context, site.output, headers=site_headers(site.output, ("/*", "/admin/*")))
+    context.route("https://api.github.com/**", lambda route: route.fulfill(
+        response=route.fetch(url=github.url + route.request.url[len("https://api.github.com"):])))
+    context.add_init_script("localStorage.setItem('decap-cms-user', JSON.stringify(%s))" % json.dumps(
+        {"backendName": "github", "token": github.tokens[-1], "login": "toimisto", "name": "Toimisto"}))
+    page = context.new_page()
+    warnings = []
+    page.on("console", lambda m: warnings.append(m.text) if m.type in ("warning", "error") else None)
+    status = page.locator(".kl-draft-status[data-notice=deletion][role=status]")
+    try:
+        page.goto(SITEURL + "/admin/#/collections/posts/entries/2021-01-05-eka")
+        delete = page.get_by_role("button", name="Poista sivustolta")
+        delete.wait_for()
+        # Decap's own buttons that would commit to main are gone: no Poista julkaistu, and
+        # the Julkaistu menu has no Peru julkaisu (Kopioi stays).
+        page.get_by_role("button", name="Julkaistu", exact=True).click()
+        page.get_by_role("menuitem", name="Kopioi").wait_for()
+        decaps = {name: page.get_by_text(name, exact=True).count() for name in ("Poista julkaistu", "Peru julkaisu")}
+        page.keyboard.press("Escape")
+        delete.click()
+        dialog = page.get_by_role("dialog", name="Poistetaanko kirjoitus ”Ensimmäinen kirjoitus” sivustolta?")
+        dialog.wait_for()
+        asked = Axe().run(page, context={"include": [[".kl-delete-dialog"]]},
+                          options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+        dialog.get_by_role("button", name="Poista").click()
+        link = status.get_by_role("link", name="Näytä poistopyyntö")
+        link.wait_for()
+        notice = status.inner_text()
+        href = link.get_attribute("href")
+        told = Axe().run(page, context={"include": [[".kl-draft-status[data-notice=deletion]"]]},
+                         options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+        button_after = delete.is_visible()
+    except Exception:
+        page.screenshot(path=str(tmp_path / "delete-failure.png"), full_page=True)
+        print("screenshot:", tmp_path / "delete-failure.png", warnings, github.unknown)
+        raise
+    finally:
+        context.close()
+        github.close()
+    assert decaps == {"Poista julkaistu": 0, "Peru julkaisu": 0}
+    repo, branch = f"/repos/{REPO}", "poisto/posts/2021-01-05-eka"
+    assert github.writes == [
+        ("POST", f"{repo}/git/refs", {"ref": f"refs/heads/{branch}", "sha": "1" * 40}),
+        ("DELETE", f"{repo}/contents/content/posts/2021-01-05-eka.md",
+         {"message": "Poistettu: kirjoitus ”2021-01-05-eka”", "sha": github.sha("content/posts/2021-01-05-eka.md"),
+          "branch": branch}),
+        ("POST", f"{repo}/pulls", github.writes[2][2]),
+        ("POST", "/graphql", github.writes[3][2])]
+    pull = github.writes[2][2]
+    assert (pull["title"], pull["head"], pull["base"]) == ("Poisto: kirjoitus ”Ensimmäinen kirjoitus”", branch, "main")
+    assert github.writes[3][2]["variables"] == {"id": "PR_kwDO7", "method": "MERGE"}
+    assert f"GET {repo}/git/ref/heads/main" in github.api_calls
+    assert [line for line in notice.split("\n") if line] == [
+        "Poisto odottaa tarkistusta: sivusto päivittyy, kun tarkistukset ovat valmiit", "Näytä poistopyyntö"]
+    assert href == f"https://github.com/{REPO}/pull/7" and not button_after
+    assert asked.response["violations"] == [], asked.generate_report()
+    assert told.response["violations"] == [], told.generate_report()
+    assert not [w for w in warnings if "Julkaistun" in w or "Automaattista" in w], warnings
     assert routed.foreign == [], routed.foreign

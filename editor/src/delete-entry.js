@@ -167,7 +167,7 @@ export function watchDeletion(config) {
   const { backend } = config;
   if (backend.name !== 'github') return; // decap-server: Decap's own button (a local branch)
   const request = githubRequest(backend);
-  const show = noticeRegions();
+  const show = noticeRegions('deletion');
   let open = null;
   let asked = 0;
   const ui = controls(async () => {

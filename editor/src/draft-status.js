@@ -77,11 +77,12 @@ export async function draftNotice(backend, hash, fetchJsonWith) {
 // Two live regions that stay in the page (a region added with its text may go unheard):
 // a failure is an alert, a build in progress a polite status (delete-entry.js has its own). A notice shown already is not
 // written again, so that the 30-second re-check does not repeat it to a screen reader.
-export function noticeRegions() {
+export function noticeRegions(name = 'draft') {
   const regions = {};
   for (const role of ['status', 'alert']) {
     const region = document.createElement('div');
     region.setAttribute('role', role);
+    region.dataset.notice = name;
     region.className = 'kl-draft-status';
     document.body.append(region);
     regions[role] = region;
