@@ -1298,6 +1298,9 @@ def editor_words() -> set[str]:
     # A draft's notice of its check (draft-status.js).
     words.update(json.loads(node("import { TEXTS } from './src/draft-status.js';"
                                  "console.log(JSON.stringify(Object.values(TEXTS)));")))
+    # Deleting a published entry through a pull request (delete-entry.js).
+    words.update(json.loads(node("import { TEXTS } from './src/delete-entry.js';"
+                                 "console.log(JSON.stringify(Object.values(TEXTS)));")))
     # The Finnish pages' sections, as the editor's tree names them (by their folders).
     words.update(folder.name for folder in (CONTENT / "pages").iterdir() if folder.is_dir())
     return words
@@ -1322,7 +1325,9 @@ def test_the_writers_guide_names_what_the_editor_shows():
     assert named - words - NOT_THE_EDITORS == set(), "not what the editor shows"
     assert {"Tallenna", "Vaihe: Luonnos", "Tarkistettavana", "Valmis julkaistavaksi", "Julkaise nyt",
             "Katso esikatselu", "Peru julkaisu", "Poista julkaistu", "+ kirjoitus",
-            "Tarkistus epäonnistui", "Näytä virheet", "Esikatselua kootaan…", "Näytä ajon tiedot"} <= named
+            "Tarkistus epäonnistui", "Näytä virheet", "Esikatselua kootaan…", "Näytä ajon tiedot",
+            "Poista sivustolta", "Poista", "Peruuta", "Näytä poistopyyntö", "Poisto epäonnistui",
+            "Poisto odottaa tarkistusta: sivusto päivittyy, kun tarkistukset ovat valmiit"} <= named
     assert "\uff0b" not in guide and "muokkaimella" not in guide and "npx" not in guide
     assert "decap-server`" not in (GUIDE.parent / "muokkain.md").read_text(encoding="utf-8"), "make muokkain"
     for image in re.findall(r"\]\((kuvat/[^)]+)\)", guide):
