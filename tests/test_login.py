@@ -699,7 +699,8 @@ def test_a_draft_whose_check_failed_says_so_in_the_editor(playwright_browser, tm
     page = context.new_page()
     warnings = []
     page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
-    alert, status = page.locator(".kl-draft-status[role=alert]"), page.locator(".kl-draft-status[role=status]")
+    alert = page.locator(".kl-draft-status[data-notice=draft][role=alert]")
+    status = page.locator(".kl-draft-status[data-notice=draft][role=status]")
     try:
         page.clock.install()  # the notice's 30-second re-check runs when the test moves the clock on
         page.goto(SITEURL + "/admin/#/collections/posts/entries/2031-02-01-kokous")
