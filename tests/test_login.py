@@ -676,6 +676,18 @@ def preview_status(state: str, description: str, url: str | None) -> list[dict]:
             {"context": PREVIEW_CONTEXT, "state": state, "description": description, "target_url": url}]
 
 
+def signed_in_editor(playwright_browser, github, site):
+    """A browser with the built ``site`` at its real address, the fake GitHub as GitHub's API
+    and the writer signed in earlier (Decap's decap-cms-user); the routed site too."""
+    context = playwright_browser.new_context(viewport={"width": 1280, "height": 900}, locale="fi-FI")
+    routed = RoutedSite(context, site.output, headers=site_headers(site.output, ("/*", "/admin/*")))
+    context.route("https://api.github.com/**", lambda route: route.fulfill(
+        response=route.fetch(url=github.url + route.request.url[len("https://api.github.com"):])))
+    context.add_init_script("localStorage.setItem('decap-cms-user', JSON.stringify(%s))" % json.dumps(
+        {"backendName": "github", "token": github.tokens[-1], "login": "toimisto", "name": "Toimisto"}))
+    return context, routed
+
+
 @pytest.mark.browser
 def test_a_draft_whose_check_failed_says_so_in_the_editor(playwright_browser, tmp_path):
     """Decap shows a failed check as it shows one in progress ("Onko esikatselu valmis?");
@@ -690,12 +702,7 @@ def test_a_draft_whose_check_failed_says_so_in_the_editor(playwright_browser, tm
         "statuses": preview_status("failure", "Kokoaminen epäonnistui: 2 virhettä. Korjaa ja tallenna uudelleen.",
                                    RUN_URL)}
     site = build_site(tmp_path / "site", {})
-    context = playwright_browser.new_context(viewport={"width": 1280, "height": 900}, locale="fi-FI")
-    routed = RoutedSite(context, site.output, headers=site_headers(site.output, ("/*", "/admin/*")))
-    context.route("https://api.github.com/**", lambda route: route.fulfill(
-        response=route.fetch(url=github.url + route.request.url[len("https://api.github.com"):])))
-    context.add_init_script("localStorage.setItem('decap-cms-user', JSON.stringify(%s))" % json.dumps(
-        {"backendName": "github", "token": github.tokens[-1], "login": "toimisto", "name": "Toimisto"}))
+    context, routed = signed_in_editor(playwright_browser, github, site)
     page = context.new_page()
     warnings = []
     page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
@@ -764,12 +771,7 @@ def test_a_published_entry_is_deleted_through_a_pull_request(playwright_browser,
     github = FakeGitHub(dict(FILES))
     github.tokens.append("gho_" + secrets.token_hex(18))  # the writer signed in earlier
     site = build_site(tmp_path / "site", {})
-    context = playwright_browser.new_context(viewport={"width": 1280, "height": 900}, locale="fi-FI")
-    routed = RoutedSite(context, site.output, headers=site_headers(site.output, ("/*", "/admin/*")))
-    context.route("https://api.github.com/**", lambda route: route.fulfill(
-        response=route.fetch(url=github.url + route.request.url[len("https://api.github.com"):])))
-    context.add_init_script("localStorage.setItem('decap-cms-user', JSON.stringify(%s))" % json.dumps(
-        {"backendName": "github", "token": github.tokens[-1], "login": "toimisto", "name": "Toimisto"}))
+    context, routed = signed_in_editor(playwright_browser, github, site)
     page = context.new_page()
     warnings = []
     page.on("console", lambda m: warnings.append(m.text) if m.type in ("warning", "error") else None)
