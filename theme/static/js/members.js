@@ -23,8 +23,10 @@
 //   the password changes; it is then deleted and the form shown. [PROFILE]
 // * Without "Muista minut" a record belongs to this browser session (an id in
 //   sessionStorage, shared with this site's other open tabs on request): after
-//   the browser is closed it opens nothing; after 2 hours without use it is
-//   deleted. With it: 30 days. An open tab locks itself when its login expires
+//   the browser is closed this script no longer uses it; after 2 hours without
+//   use it is deleted. Until logout, the next visit or that expiry deletes its
+//   file, a profile copied after closing still holds it (unwrappable by hand):
+//   hence the private-window advice for shared computers. With it: 30 days. An open tab locks itself when its login expires
 //   (timer and visibilitychange); logout deletes every stored key and tells
 //   every open tab to lock. [PROFILE]
 // * Envelopes do not name their group: each one is tried with the keys held.
