@@ -19,6 +19,11 @@ def catalog_path(translations_dir: str, lang: str) -> str:
     return os.path.join(translations_dir, lang, "LC_MESSAGES", "messages.po")
 
 
+def theme_translations(settings, lang: str) -> Translations:
+    """The theme's catalog for ``lang`` (THEME/translations), for text written outside templates."""
+    return load_translations(os.path.join(settings["THEME"], "translations"), lang)
+
+
 def load_translations(translations_dir: str, lang: str) -> Translations:
     path = catalog_path(translations_dir, lang)
     return _compile(path, os.stat(path).st_mtime_ns)

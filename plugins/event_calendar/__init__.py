@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from pelican import signals
 
-from babel_i18n.catalogs import load_translations
+from babel_i18n.catalogs import theme_translations
 from content_types import TypedContentGenerator
 from content_types.schema import sources_of
 from languages import add_translations, language_versions, languages
@@ -282,7 +282,7 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
             if lang == default:
                 continue
             versions = [e.versions[lang] for e in self.public(self.items) if e.in_feeds]
-            gettext = load_translations(os.path.join(self.settings["THEME"], "translations"), lang).gettext
+            gettext = theme_translations(self.settings, lang).gettext
             sitename = languages.get(lang, {}).get("sitename", self.settings["SITENAME"])
             name = f"{sitename}: {gettext(N_('All events'))}"
             self.write_data(f"{url}kalenteri.ics", ics.feed(
@@ -299,8 +299,7 @@ class EventsGenerator(TranslatedContentMixin, TypedContentGenerator):
         return replace(item, title=gettext(title) % {"title": item.title}, status="alustava")
 
     def _translations(self):
-        return load_translations(os.path.join(self.settings["THEME"], "translations"),
-                                 language(self.settings))
+        return theme_translations(self.settings, language(self.settings))
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -315,9 +314,8 @@ def add_template_filters(generator):
     settings = generator.settings
     default = language(settings)
     languages = {default: {"locale": default}, **(settings.get("LANGUAGES") or {})}
-    translations_dir = os.path.join(settings["THEME"], "translations")
     try:
-        catalogs = {lang: load_translations(translations_dir, lang) for lang in languages}
+        catalogs = {lang: theme_translations(settings, lang) for lang in languages}
     except FileNotFoundError:
         return  # babel_i18n reports the missing catalog
 

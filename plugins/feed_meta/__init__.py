@@ -11,13 +11,12 @@ see no post twice.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from feedgenerator import Rss201rev2Feed
 from pelican import signals
 
-from babel_i18n.catalogs import load_translations
+from babel_i18n.catalogs import theme_translations
 from languages import language_feed_pages
 from sitecore.site import feed_url_base, language, section_url
 
@@ -80,8 +79,7 @@ def complete(feed, page: FeedPage | None, settings, gettext) -> None:
 def on_feed_generated(context, feed):
     categories = [category for category, _articles in context.get("categories", [])]
     page = feed_pages(context, categories).get(feed.feed["feed_url"])
-    translations = load_translations(os.path.join(context["THEME"], "translations"),
-                                     language(context))
+    translations = theme_translations(context, language(context))
     complete(feed, page, context, translations.gettext)
 
 

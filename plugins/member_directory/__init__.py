@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import dataclass, field
 
 from pelican import signals
 
-from babel_i18n.catalogs import load_translations
+from babel_i18n.catalogs import theme_translations
 from content_types import TypedContentGenerator
 from content_types.schema import sources_of
 from languages import add_translations, language_versions, languages, localised_url
@@ -127,7 +126,7 @@ class DirectoryGenerator(TranslatedContentMixin, TypedContentGenerator):
 
     def _city_point(self, lang) -> str:
         """CITY_POINT in ``lang``: the theme's catalog (the pins are drawn here, not in a template)."""
-        return load_translations(os.path.join(self.settings["THEME"], "translations"), lang).gettext(CITY_POINT)
+        return theme_translations(self.settings, lang).gettext(CITY_POINT)
 
     def _listing(self, title, url, institutions, key="") -> Listing:
         return Listing(title, url, url + "index.html", institutions, key)

@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from markupsafe import Markup
 from pelican import signals
 
-from babel_i18n.catalogs import load_translations
+from babel_i18n.catalogs import theme_translations
 from content_types import Field, TypedContent, TypedContentGenerator
 from event_calendar.when import format_when
 from languages import add_translations, language_versions
@@ -191,7 +191,7 @@ class MembersGenerator(TypedContentGenerator):
                            | {"url": url, "text": payload["text"][:4000],
                               "files": [{k: f[k] for k in ("name", "type", "size_text")}
                                         for f in payload["attachments"]]})
-        translations = load_translations(os.path.join(settings["THEME"], "translations"), locale)
+        translations = theme_translations(settings, locale)
 
         today = site_today(settings, "EVENTS_TODAY")  # the calendar's today
 
