@@ -9,13 +9,19 @@ export async function fetchJson(url, options) {
   return response.json();
 }
 
+// The configured API's root, and the writer's token as GitHub wants it (read at each request:
+// the writer may sign out and in again). The one place that reads Decap's stored sign-in.
+function apiRoot(backend) {
+  return backend.api_root || 'https://api.github.com';
+}
+
+function authorization() {
+  return { Authorization: `token ${JSON.parse(localStorage.getItem('decap-cms-user') || '{}').token}` };
+}
+
 // GET `path` under the configured repository (/repos/<owner>/<name>) with the writer's token.
 export function repoApi(backend, fetchJsonWith = fetchJson) {
-  const api = backend.api_root || 'https://api.github.com';
-  return path => {
-    const token = JSON.parse(localStorage.getItem('decap-cms-user') || '{}').token;
-    return fetchJsonWith(`${api}/repos/${backend.repo}${path}`, { headers: { Authorization: `token ${token}` } });
-  };
+  return path => fetchJsonWith(`${apiRoot(backend)}/repos/${backend.repo}${path}`, { headers: authorization() });
 }
 
 // The open pull requests of the drafts: the editorial workflow makes one from a branch
@@ -29,12 +35,11 @@ export async function openDraftPulls(backend, fetchJsonWith = fetchJson) {
 // Any request to GitHub's API (a path from the API's root) as the writer: the answer's JSON
 // (null when it has none), or an error carrying the HTTP status and GitHub's own message.
 export function githubRequest(backend, fetchWith = fetch) {
-  const api = backend.api_root || 'https://api.github.com';
   return async (method, path, body) => {
-    const token = JSON.parse(localStorage.getItem('decap-cms-user') || '{}').token;
-    const headers = { Authorization: `token ${token}` };
+    const headers = authorization();
     if (body) headers['Content-Type'] = 'application/json';
-    const response = await fetchWith(`${api}${path}`, { method, headers, body: body && JSON.stringify(body) });
+    const response = await fetchWith(`${apiRoot(backend)}${path}`,
+                                     { method, headers, body: body && JSON.stringify(body) });
     const data = response.status === 204 ? null : await response.json().catch(() => null);
     if (!response.ok) {
       throw Object.assign(new Error(`${method} ${path}: ${response.status} ${data?.message || ''}`.trim()),
