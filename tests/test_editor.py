@@ -840,9 +840,9 @@ def publish(page, idle: bool = True, **texts):
         page.wait_for_load_state("networkidle")
 
 
-@pytest.fixture
-def editor_page(playwright_browser, site, decap_server, tmp_path):
-    """Chromium on the built site's /admin/, signed in to decap-server (local mode)."""
+def editor_browser(playwright_browser, site, decap_server):
+    """The built site served with its headers, and a Chromium page for its editor that talks to
+    decap-server on its free port; the page's script errors are collected in ``page.errors``."""
     server = StaticServer(site.output, site_headers(site.output, ("/*", "/admin/*")))
     context = playwright_browser.new_context(viewport={"width": 1280, "height": 900}, locale="fi-FI")
     context.add_init_script(BACKUP_READS)
@@ -854,6 +854,13 @@ def editor_page(playwright_browser, site, decap_server, tmp_path):
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
     page.url_of_site = server.url
+    return server, context, page
+
+
+@pytest.fixture
+def editor_page(playwright_browser, site, decap_server, tmp_path):
+    """Chromium on the built site's /admin/, signed in to decap-server (local mode)."""
+    server, context, page = editor_browser(playwright_browser, site, decap_server)
     page.goto(server.url + "/admin/")
     page.get_by_role("button", name="Kirjaudu").click()
     page.get_by_role("link", name="Ajankohtaista").first.wait_for()
@@ -983,16 +990,8 @@ def test_staff_write_a_post_an_event_and_a_bulletin_in_the_editor(
     attachment = tmp_path / "kokouskutsu.pdf"
     attachment.write_bytes(b"%PDF-1.4\n% testiliite\n")
 
-    server = StaticServer(site.output, site_headers(site.output, ("/*", "/admin/*")))
-    context = playwright_browser.new_context(viewport={"width": 1280, "height": 900}, locale="fi-FI")
-    context.add_init_script(BACKUP_READS)
-    # The configuration names decap-server's usual port; this one runs on a free port.
-    context.route("http://localhost:8081/**",
-                  lambda route: route.continue_(url=route.request.url.replace(":8081", f":{decap_server}")))
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    server, context, page = editor_browser(playwright_browser, site, decap_server)
+    errors = page.errors
     axe = Axe()
     try:
         page.goto(server.url + "/admin/")

@@ -16,7 +16,7 @@ import pelicanconf
 from conftest import FLOOR_KDF, PASSWORD_ENV, SITEURL, TEST_PASSWORDS, TEST_SALT_KEY, post, run_build
 from test_members import (BUILD_NOON, HALLITUS, JASENET, STORED, login, make_members_site,  # noqa: F401
                           members_build, members_server, members_site, opened_keys, persistent,
-                          problem_texts)
+                          problem_texts, profile_files_holding)
 
 from members_area import crypto
 from members_area.passwords import (estimate, passphrase, production_passwords, production_salt_key,
@@ -245,11 +245,6 @@ OPFS_FILES = """async () => {
   }
   return out;
 }"""
-
-
-def profile_files_holding(profile, needles: list[bytes]) -> list[str]:
-    return [str(path.relative_to(profile)) for path in profile.rglob("*") if path.is_file()
-            and any(needle in path.read_bytes() for needle in needles)]
 
 
 def test_a_profile_copied_after_logout_yields_no_key(playwright_browser, members_site, members_server,

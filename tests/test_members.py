@@ -764,10 +764,14 @@ def persistent(playwright_browser, profile):
     return at_build_day(context)
 
 
+def profile_files_holding(profile, needles: list[bytes]) -> list[str]:
+    """The profile's files (relative paths) in which any of ``needles`` is found."""
+    return [str(path.relative_to(profile)) for path in profile.rglob("*") if path.is_file()
+            and any(needle in path.read_bytes() for needle in needles)]
+
+
 def profile_holds(profile, secret: str) -> list[str]:
-    needles = [secret.encode("utf-8"), secret.encode("utf-16-le")]
-    return [str(path) for path in profile.rglob("*") if path.is_file()
-            and any(n in path.read_bytes() for n in needles)]
+    return profile_files_holding(profile, [secret.encode("utf-8"), secret.encode("utf-16-le")])
 
 
 def test_a_copied_profile_holds_no_password_and_a_session_ends_with_the_browser(
